@@ -1,0 +1,95 @@
+/**
+ * Messages the kernel engine sends on the `xetcache` comm (CONTRACT.md section 3) and the entry
+ * summaries the server returns (section 4). Parsed defensively: a newer engine may add fields,
+ * a broken one may send junk, and neither may break the notebook UI.
+ */
+
+export type RunState = 'hit' | 'stored' | 'skipped' | 'error';
+
+export interface IRunChange {
+  code: boolean;
+  inputs: string[];
+  previous_key: string | null;
+}
+
+export interface IRunEvent {
+  type: 'run';
+  state: RunState;
+  cell_id: string | null;
+  notebook: string | null;
+  code_sha256: string;
+  key: string | null;
+  runtime_s: number | null;
+  restore_s: number | null;
+  saved_s: number | null;
+  bytes: number | null;
+  created: string | null;
+  threshold_s: number | null;
+  reason: string | null;
+  error_code: string | null;
+  variable: string | null;
+  changed: IRunChange | null;
+  inputs: string[];
+  outputs: string[];
+}
+
+/** GET /api/entries item. */
+export interface IEntrySummary {
+  key: string;
+  kind: 'cell' | 'function';
+  notebook: string | null;
+  cell_id: string | null;
+  code_sha256: string;
+  preview: string;
+  qualname: string | null;
+  namespace: string | null;
+  created: string;
+  runtime_s: number;
+  total_bytes: number;
+  hits: number;
+  last_hit: string | null;
+  time_saved_s: number;
+  variables: string[];
+  outputs_count: number;
+}
+
+const STATES: RunState[] = ['hit', 'stored', 'skipped', 'error'];
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Returns null for anything that is not a well-formed run event. */
+export function parseRunEvent(data: unknown): IRunEvent | null {
+  if (!data || typeof data !== 'object') {
+    return null;
+  }
+  const d = data as Record<string, unknown>;
+  if (d.type !== 'run' || !STATES.includes(d.state as RunState) || typeof d.code_sha256 !== 'string') {
+    return null;
+  }
+  let changed: IRunChange | null = null;
+  if (d.changed && typeof d.changed === 'object') {
+    const c = d.changed as Record<string, unknown>;
+    changed = { code: c.code === true, inputs: names(c.inputs), previous_key: str(c.previous_key) };
+  }
+  return {
+    type: 'run',
+    state: d.state as RunState,
+    cell_id: str(d.cell_id),
+    notebook: str(d.notebook),
+    code_sha256: d.code_sha256,
+    key: str(d.key),
+    runtime_s: num(d.runtime_s),
+    restore_s: num(d.restore_s),
+    saved_s: num(d.saved_s),
+    bytes: num(d.bytes),
+    created: str(d.created),
+    threshold_s: num(d.threshold_s),
+    reason: str(d.reason),
+    error_code: str(d.error_code),
+    variable: str(d.variable),
+    changed,
+    inputs: names(d.inputs),
+    outputs: names(d.outputs)
+  };
+}
