@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Idempotent set-up of a fresh machine for running or testing XetCache.
+# Installs: Debian packages (git-lfs; chromium with --with-browser), npm workspaces, the TypeScript build,
+# a local Python venv (.venv) with JupyterLab and the xetcache package (which carries the prebuilt lab
+# extension, the server bundle and the jupyter-server-proxy configuration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+WITH_BROWSER=0
+for a in "$@"; do [ "$a" = "--with-browser" ] && WITH_BROWSER=1; done
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------------------------
+need=()
+command -v git-lfs >/dev/null 2>&1 || need+=(git-lfs)
+[ "$WITH_BROWSER" = 1 ] && ! command -v chromium >/dev/null 2>&1 && need+=(chromium)
+command -v g++ >/dev/null 2>&1 || need+=(g++ make python3)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  say "installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# --- Node ------------------------------------------------------------------------------------------
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node >= 20.19 is required, found "+process.versions.node); process.exit(1) }'
+# better-sqlite3 compiles from source here; point node-gyp at the system headers when they exist
+# (no headers can be downloaded on an offline machine).
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+stamp=node_modules/.xetcache-install-stamp
+lockhash=$(sha256sum package-lock.json package.json | sha256sum | cut -c1-16)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ] || ! node -e "require('better-sqlite3')" 2>/dev/null; then
+  say "npm ci (builds better-sqlite3 from source, ~1-3 min)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  echo "$lockhash" > "$stamp"
+fi
+
+say "building TypeScript packages (store, server, lab extension) and the server bundle"
+npx lerna run build --stream --loglevel=error
+npm run bundle -w @xetcache/server --silent
+
+# --- Python ----------------------------------------------------------------------------------------
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  say "creating .venv"
+  "$PY" -m venv .venv
+fi
+say "installing Python requirements and the xetcache package into .venv"
+.venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./packages/python
+.venv/bin/pip install -q --disable-pip-version-check ./packages/python
+say "ready"
