@@ -1,0 +1,82 @@
+/**
+ * Writing an object: hash while writing into a private tmp file, fsync, then link it under its sha256 name.
+ * Invariant (1) of the design: objects are written tmp → fsync → rename and never overwritten.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { sysCode } from './errors';
+import { objectPath } from './layout';
+import { looksLikeLfsPointer, LFS_POINTER_MAX_BYTES } from './lfs';
+import { createTmp, fsyncDir, placeNoClobber, removeQuietly, writeAll } from './tmp';
+
+/** Slices of a Buffer argument: big enough to amortise syscalls, small enough to overlap hashing with writing. */
+const SLICE = 4 * 1024 * 1024;
+
+export interface WrittenObject {
+  oid: string;
+  bytes: number;
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError('object streams must yield Buffer, Uint8Array or string chunks');
+}
+
+async function* slices(data: Buffer | NodeJS.ReadableStream): AsyncGenerator<Buffer> {
+  if (Buffer.isBuffer(data)) {
+    for (let off = 0; off < data.length; off += SLICE) yield data.subarray(off, Math.min(off + SLICE, data.length));
+    return;
+  }
+  for await (const chunk of data as AsyncIterable<unknown>) yield toBuffer(chunk);
+}
+
+/** A pointer at the final path means "content not fetched": real content for that oid should replace it. */
+async function isPointerFile(p: string): Promise<boolean> {
+  const st = await fsp.stat(p);
+  if (st.size >= LFS_POINTER_MAX_BYTES) return false;
+  return looksLikeLfsPointer(await fsp.readFile(p));
+}
+
+export async function writeObject(dir: string, data: Buffer | NodeJS.ReadableStream): Promise<WrittenObject> {
+  const tmp = await createTmp(dir);
+  let open = true;
+  try {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of slices(data)) {
+      // Start the write (it runs on libuv's pool), hash on this thread meanwhile: the two costs overlap.
+      const written = writeAll(tmp.fh, chunk);
+      hash.update(chunk);
+      bytes += chunk.length;
+      await written;
+    }
+    await tmp.fh.sync();
+    await tmp.fh.close();
+    open = false;
+
+    const oid = hash.digest('hex');
+    const finalPath = objectPath(dir, oid);
+    const placed = await placeNoClobber(tmp.path, finalPath);
+    if (placed === 'placed') {
+      await fsyncDir(path.dirname(finalPath));
+    } else if (await isPointerFile(finalPath)) {
+      // Checked by hash above: our bytes are the content, the file there is only a pointer to it.
+      await fsp.rename(tmp.path, finalPath);
+      await fsyncDir(path.dirname(finalPath));
+    } else {
+      // Same name = same bytes. Refresh its mtime so a concurrent gc treats it as young (grace period) while
+      // our caller goes on to write the manifest that references it.
+      const now = new Date();
+      await fsp.utimes(finalPath, now, now).catch((e: unknown) => {
+        if (sysCode(e) !== 'EPERM' && sysCode(e) !== 'EACCES') throw e; // someone else's file: still valid
+      });
+    }
+    return { oid, bytes };
+  } finally {
+    if (open) await tmp.fh.close().catch(() => undefined);
+    await removeQuietly(tmp.path); // after link() the tmp name still exists; after a failure it is garbage
+  }
+}

@@ -1,0 +1,19 @@
+// Public API of @xetcache/store (docs/INTERFACES.md). Re-exports only; each concept lives in its own file.
+export { ERROR_CODES, type ErrorCode, XetCacheError, isXetCacheError } from './errors';
+export { openStore, type Store, type OpenOptions } from './store';
+export type { Manifest, ManifestVariable, ManifestOutputs, ManifestSource } from './manifest-type';
+export { manifestObjectIds } from './manifest-type';
+export { validateManifest, MANIFEST_SCHEMA_PATH } from './validate';
+export { serializeManifest, parseManifest } from './manifest';
+export type { ObjectState } from './content-read';
+export type { Hit, HitsRead } from './hits';
+export type { VerifyReport, VerifyProblem } from './verify';
+export type { GcReport, GcOptions } from './gc';
+export { looksLikeLfsPointer, lfsPointerText } from './lfs';
+export {
+  STORE_FILE_CONTENT,
+  GITATTRIBUTES_CONTENT,
+  GITIGNORE_CONTENT,
+  DEFAULT_GC_GRACE_MS,
+  isHex64,
+} from './layout';

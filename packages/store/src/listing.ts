@@ -1,0 +1,45 @@
+/**
+ * Walking the two-level fan-out directories (objects/sha256/<o0o1>/<oid>, entries/<k0k1>/<key>.json). Files that
+ * do not follow the naming rule are returned separately as `stray` so verify can report them and gc ignores them.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { sysCode } from './errors';
+import { entriesRoot, isHex64, objectsRoot } from './layout';
+
+export interface Listed {
+  name: string; // the oid or key
+  path: string;
+}
+
+/** A listing where "not there" (or "not a directory") means empty: concurrent deletes are normal. */
+export async function readdirOrEmpty(p: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(p);
+  } catch (e) {
+    if (sysCode(e) === 'ENOENT' || sysCode(e) === 'ENOTDIR') return [];
+    throw e;
+  }
+}
+
+async function walkFanOut(root: string, nameOf: (file: string) => string): Promise<{ items: Listed[]; stray: string[] }> {
+  const items: Listed[] = [];
+  const stray: string[] = [];
+  for (const fan of (await readdirOrEmpty(root)).sort()) {
+    const fanDir = path.join(root, fan);
+    for (const file of (await readdirOrEmpty(fanDir)).sort()) {
+      const name = nameOf(file);
+      if (isHex64(name) && name.startsWith(fan)) items.push({ name, path: path.join(fanDir, file) });
+      else stray.push(path.join(fanDir, file));
+    }
+  }
+  return { items, stray };
+}
+
+export function listObjectFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
+  return walkFanOut(objectsRoot(dir), (f) => f);
+}
+
+export function listManifestFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
+  return walkFanOut(entriesRoot(dir), (f) => (f.endsWith('.json') ? f.slice(0, -5) : ''));
+}

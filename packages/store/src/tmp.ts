@@ -1,0 +1,153 @@
+/**
+ * Staging for atomic writes (CONTRACT.md: tmp/<random>.tmp, O_EXCL, write, fsync, rename). Everything that lands
+ * in a store — objects, manifests, the STORE file — goes through here, so a reader never sees a half-written file.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants as C, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import * as path from 'node:path';
+import { sysCode } from './errors';
+import { TMP_STALE_MS, tmpRoot } from './layout';
+
+export interface TmpFile {
+  path: string;
+  fh: FileHandle;
+}
+
+/** O_EXCL: two writers can never share a tmp file, even if the random names collided. */
+export async function createTmp(dir: string): Promise<TmpFile> {
+  const root = tmpRoot(dir);
+  for (let attempt = 0; ; attempt++) {
+    const p = path.join(root, `${randomBytes(12).toString('hex')}.tmp`);
+    try {
+      const fh = await fsp.open(p, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o644);
+      return { path: p, fh };
+    } catch (e) {
+      // tmp/ is gitignored, so a fresh clone or someone's cleanup may have removed it: recreate once.
+      if (sysCode(e) === 'ENOENT' && attempt === 0) {
+        await fsp.mkdir(root, { recursive: true });
+        continue;
+      }
+      if (sysCode(e) === 'EEXIST' && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
+/** fh.write may write less than asked; loop so a short write can never silently truncate a file. */
+export async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    off += bytesWritten;
+  }
+}
+
+/** A rename is durable only once its directory is synced; some platforms cannot open a directory — then skip. */
+export async function fsyncDir(dirPath: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await fsp.open(dirPath, 'r');
+    await fh.sync();
+  } catch (e) {
+    const code = sysCode(e);
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL') throw e;
+  } finally {
+    await fh?.close();
+  }
+}
+
+export async function removeQuietly(p: string): Promise<void> {
+  try {
+    await fsp.unlink(p);
+  } catch (e) {
+    if (sysCode(e) !== 'ENOENT') throw e;
+  }
+}
+
+/**
+ * Move a finished tmp file to `finalPath` only if nothing is there yet. link() fails with EEXIST instead of
+ * replacing, which makes "never overwrite an object" atomic even against a concurrent writer of the same oid.
+ * The caller still removes the tmp name afterwards (in its finally).
+ */
+export async function placeNoClobber(tmpPath: string, finalPath: string): Promise<'placed' | 'existed'> {
+  await fsp.mkdir(path.dirname(finalPath), { recursive: true });
+  try {
+    await fsp.link(tmpPath, finalPath);
+    return 'placed';
+  } catch (e) {
+    const code = sysCode(e);
+    if (code === 'EEXIST') return 'existed';
+    // Filesystems without hard links: check-then-rename; the race is benign as both sides hold the same bytes.
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'EMLINK') {
+      try {
+        await fsp.access(finalPath);
+        return 'existed';
+      } catch {
+        await fsp.rename(tmpPath, finalPath);
+        return 'placed';
+      }
+    }
+    throw e;
+  }
+}
+
+/** Atomic replace: the path holds the old bytes or the new bytes, never a mix (used for manifests). */
+export async function placeReplace(tmpPath: string, finalPath: string): Promise<void> {
+  await fsp.mkdir(path.dirname(finalPath), { recursive: true });
+  await fsp.rename(tmpPath, finalPath);
+}
+
+/** Write a whole small file atomically (tmp → fsync → place). Returns whether it was placed. */
+export async function writeFileAtomic(
+  dir: string,
+  finalPath: string,
+  data: Buffer | string,
+  mode: 'replace' | 'no-clobber',
+): Promise<'placed' | 'existed'> {
+  const tmp = await createTmp(dir);
+  let open = true;
+  try {
+    await writeAll(tmp.fh, Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8'));
+    await tmp.fh.sync();
+    await tmp.fh.close();
+    open = false;
+    let result: 'placed' | 'existed' = 'placed';
+    if (mode === 'replace') await placeReplace(tmp.path, finalPath);
+    else result = await placeNoClobber(tmp.path, finalPath);
+    if (result === 'placed') await fsyncDir(path.dirname(finalPath));
+    return result;
+  } finally {
+    if (open) await tmp.fh.close().catch(() => undefined);
+    await removeQuietly(tmp.path);
+  }
+}
+
+/**
+ * Remove tmp/*.tmp older than maxAgeMs: a writer killed mid-object leaves one behind. Younger files may belong
+ * to a live writer in another process, so they are left alone. Returns how many were removed.
+ */
+export async function cleanStaleTmp(dir: string, maxAgeMs = TMP_STALE_MS, now = Date.now()): Promise<number> {
+  const root = tmpRoot(dir);
+  let names: string[];
+  try {
+    names = await fsp.readdir(root);
+  } catch (e) {
+    if (sysCode(e) === 'ENOENT') return 0;
+    throw e;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.endsWith('.tmp')) continue;
+    const p = path.join(root, name);
+    try {
+      const st = await fsp.lstat(p);
+      if (!st.isFile() || now - st.mtimeMs < maxAgeMs) continue;
+      await fsp.unlink(p);
+      removed++;
+    } catch (e) {
+      if (sysCode(e) !== 'ENOENT') throw e; // another opener got there first
+    }
+  }
+  return removed;
+}
