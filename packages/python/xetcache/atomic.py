@@ -1,0 +1,106 @@
+"""Atomic file publication inside a store: tmp/<random>.tmp (O_EXCL) -> write -> fsync -> rename/link.
+
+Objects are published with a hard link so an existing object is never replaced (same name = same bytes; the
+first writer wins and later writers just drop their tmp file). Manifests are published with os.replace.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Iterable, Tuple
+
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+CHUNK = 64 << 20
+
+
+def open_tmp(store_dir: str) -> Tuple[int, str]:
+    tmp_dir = os.path.join(store_dir, "tmp")
+    while True:
+        path = os.path.join(tmp_dir, secrets.token_hex(12) + ".tmp")
+        try:
+            return os.open(path, _FLAGS, 0o644), path
+        except FileExistsError:  # astronomically unlikely; pick another name
+            continue
+        except FileNotFoundError:  # tmp/ removed under us (someone cleaned the store): recreate it
+            os.makedirs(tmp_dir, exist_ok=True)
+
+
+def write_all(fd: int, chunks: Iterable[memoryview]) -> int:
+    total = 0
+    for chunk in chunks:
+        mv = memoryview(chunk).cast("B")
+        pos = 0
+        while pos < len(mv):
+            pos += os.write(fd, mv[pos : pos + CHUNK])  # os.write may write less than asked
+        total += len(mv)
+    return total
+
+
+def publish_no_overwrite(tmp: str, final: str) -> bool:
+    """Move ``tmp`` to ``final`` unless ``final`` exists. Returns True if this call created it. tmp is removed."""
+    try:
+        try:
+            os.link(tmp, final)
+            return True
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            try:
+                os.link(tmp, final)
+                return True
+            except FileExistsError:
+                return False
+        except FileExistsError:
+            return False
+        except OSError:  # file systems without hard links: rename, accepting a tiny race between equal bytes
+            if os.path.exists(final):
+                return False
+            os.replace(tmp, final)
+            return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+
+
+def publish_replace(tmp: str, final: str) -> None:
+    try:
+        os.replace(tmp, final)
+    except FileNotFoundError:
+        if not os.path.exists(tmp):
+            raise
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(tmp, final)
+
+
+def fsync_dir(path: str) -> None:
+    """Make renames into ``path`` durable (no-op where directories cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_file(store_dir: str, final: str, data: bytes, overwrite: bool) -> bool:
+    """Write small ``data`` atomically at ``final``. Returns True if written (False: existed and not overwrite)."""
+    fd, tmp = open_tmp(store_dir)
+    try:
+        try:
+            write_all(fd, [memoryview(data)])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if overwrite:
+            publish_replace(tmp, final)
+            return True
+        return publish_no_overwrite(tmp, final)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

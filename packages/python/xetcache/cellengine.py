@@ -1,0 +1,186 @@
+"""One cached cell run, shared by `%%xetmemo` and the lab extension's `%%xetcache_cell`.
+
+key = f(cell body, input fingerprints, output names, namespace). Hit: variables and recorded outputs come back,
+the body does not run. Miss: the body runs as the cell (its last expression is the cell's result), outputs are
+recorded while they show, and the run is stored when it succeeded and was slow enough (or "always").
+Returns the run event (events.py); an exception of the body propagates unchanged and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import time
+import types
+from typing import Any, Dict, List, Optional
+
+from . import analysis, capture, cellinfo, config, events, execution
+from .errors import CorruptObjectError, StoreNotFoundError, UnhashableError, XetCacheError
+from .fingerprint import fingerprint
+from .keys import cell_key
+from .storage import Storage
+
+_stores: Dict[str, Storage] = {}
+
+
+def _storage(create: bool) -> Optional[Storage]:
+    """Storage of the configured folder, opened once per path (opening costs file checks on every hit otherwise).
+    None when the store does not exist yet and `create` is False."""
+    path = config.get_memo_path()
+    store = _stores.get(path)
+    if store is None:
+        try:
+            store = Storage(path, create=create)
+        except StoreNotFoundError:
+            return None
+        _stores[path] = store
+    return store
+
+
+def _is_code_object(value: Any) -> bool:
+    """Modules, functions and classes are not cached as values (imports/defs are replayed instead)."""
+    return isinstance(value, (types.ModuleType, types.FunctionType, types.BuiltinFunctionType, type))
+
+
+class _Plan:
+    """What this run caches, decided before it runs."""
+
+    def __init__(self, code: str, source: str, spec: dict, shell: Any) -> None:
+        ns, hidden = shell.user_ns, getattr(shell, "user_ns_hidden", {})
+        self.inferred: Optional[analysis.Analysis] = None
+        if spec.get("inputs") is None or spec.get("outputs") is None:
+            self.inferred = analysis.analyze(source)
+        if spec.get("inputs") is not None:
+            self.inputs = list(spec["inputs"])
+        else:  # candidates that exist now; modules and IPython's own names (In, Out, get_ipython, ...) are not data
+            self.inputs = [n for n in self.inferred.inputs
+                           if n in ns and n not in hidden and not isinstance(ns[n], types.ModuleType)]
+        if spec.get("outputs") is not None:
+            self.outputs = list(spec["outputs"])
+        else:
+            self.outputs = [n for n in self.inferred.outputs
+                            if not (n in ns and _is_code_object(ns[n])) and not n.startswith("__")]
+        self.replay = self.inferred.replay if self.inferred is not None and spec.get("outputs") is None else ""
+        self.deleted = self.inferred.deleted if self.inferred is not None and spec.get("outputs") is None else []
+
+
+def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
+    """Run `code` (the cell body) through the cache. `spec` as in CONTRACT.md section 3 (nulls = infer/defaults)."""
+    threshold = config.get_runtime_threshold()
+    always = spec.get("always")
+    always = config.get_always_default() if always is None else bool(always)
+    namespace = spec.get("key")
+    source = execution.transform(code, shell)
+    plan = _Plan(code, source, spec, shell)
+    store = _storage(create=False)
+    store_dir = config.get_memo_path()
+    event = events.new_event(
+        cell_id=spec.get("cell_id"), notebook=cellinfo.notebook_path(spec.get("notebook"), store_dir),
+        code_sha256=spec.get("code_sha256") or cellinfo.sha256_text(code), inputs=plan.inputs,
+        outputs=plan.outputs, threshold_s=threshold)
+
+    missing = [n for n in plan.inputs if n not in shell.user_ns]
+    if missing:  # declared input that does not exist: the cell cannot mean anything cacheable
+        from IPython.core.error import UsageError
+
+        raise UsageError(f"xetcache: input variable {missing[0]!r} is not defined (declared in input=...)")
+    try:
+        inputs_fp = {n: fingerprint(shell.user_ns[n], n) for n in plan.inputs}
+    except UnhashableError as e:  # run uncached, and say which input stopped caching
+        runtime = _run(source, shell, code, None)
+        return _fail(event, e.code, e.variable, f"{e} — the cell ran without the cache", runtime)
+    key = cell_key(code, inputs_fp, plan.outputs, namespace)
+    event["key"] = key
+
+    if store is not None:
+        hit = _try_hit(store, key, plan, shell, event)
+        if hit is not None:
+            return hit
+        previous = store.entries_for_cell(event["notebook"], event["cell_id"]) if event["cell_id"] else []
+        event["changed"] = events.changes(previous, key, event["code_sha256"], inputs_fp)
+    recorder = capture.Recorder(shell)
+    runtime = _run(source, shell, code, recorder)
+    event["runtime_s"] = round(runtime, 6)
+    if not always and runtime < threshold:
+        event["state"] = "skipped"
+        note = event["reason"]  # e.g. why a cached entry could not be used
+        event["reason"] = f"ran {runtime:.2g} s < threshold {threshold:g} s" + (f"; {note}" if note else "")
+        return event
+    return _store(event, plan, shell, inputs_fp, namespace, code, recorder.outputs, runtime)
+
+
+def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> Optional[dict]:
+    t0 = time.perf_counter()
+    manifest = store.lookup(key)
+    if manifest is None:
+        return None
+    try:
+        variables = store.load_variables(manifest)
+        outputs = store.load_outputs(manifest)
+    except CorruptObjectError as e:  # never unpickled; the cell simply runs (and may store a good copy)
+        event["reason"] = f"cached entry unusable ({e.code}), recomputed"
+        return None
+    if plan.replay:  # imports and defs of the cell: cheap, and later cells need them
+        exec(compile(plan.replay, "<xetcache replay>", "exec"), shell.user_global_ns, shell.user_ns)
+    for name in plan.deleted:
+        shell.user_ns.pop(name, None)
+    shell.user_ns.update(variables)
+    capture.replay(outputs or [], shell)
+    restore = time.perf_counter() - t0
+    runtime = float(manifest.get("runtime_s") or 0.0)
+    saved = max(0.0, runtime - restore)
+    try:
+        store.record_hit(key, saved)
+    except (OSError, XetCacheError):  # usage stats are best effort; the hit itself worked
+        pass
+    event.update(state="hit", runtime_s=runtime, restore_s=round(restore, 6), saved_s=round(saved, 6),
+                 bytes=manifest.get("total_bytes"), created=manifest.get("created"))
+    return event
+
+
+def _run(source: str, shell: Any, code: str, recorder: Optional[capture.Recorder]) -> float:
+    """Run the body as the cell, recording what it shows; returns its wall time. Exceptions propagate."""
+    t0 = time.perf_counter()
+    if recorder is None:
+        execution.run(source, shell, code)
+    else:
+        with recorder:
+            execution.run(source, shell, code)
+    return time.perf_counter() - t0
+
+
+def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], namespace: Optional[str], code: str,
+           outputs: List[dict], runtime: float) -> dict:
+    ns = shell.user_ns
+    absent = [n for n in plan.outputs if n not in ns]
+    if absent and plan.inferred is None:  # declared output never assigned: storing would make hits incomplete
+        return _fail(event, "ESTORE", absent[0], f"output variable {absent[0]!r} was not defined by the cell; "
+                     "nothing stored (fix output=...)", runtime)
+    variables = {n: ns[n] for n in plan.outputs if n in ns}
+    source_info = {"notebook": event["notebook"], "cell_id": event["cell_id"], "code_sha256": event["code_sha256"],
+                   "preview": _preview(code), "qualname": None}
+    try:
+        store = _storage(create=True)
+        manifest = store.save(key=event["key"], kind="cell", variables=variables, outputs=outputs or None,
+                              runtime_s=runtime, source=source_info, inputs=inputs_fp,
+                              outputs_names=sorted(plan.outputs), namespace=namespace)
+    except XetCacheError as e:
+        what = getattr(e, "variable", None)
+        hint = {"EUNPICKLABLE": "it stays in the kernel; leave it out of output=... or make it picklable",
+                "ESTOREFULL": "evict entries or raise the byte budget"}.get(e.code, "see the message")
+        return _fail(event, e.code, what, f"{e} — {hint}", runtime)
+    except OSError as e:
+        return _fail(event, "ESTORE", None, f"could not write the cache: {e}", runtime)
+    event.update(state="stored", bytes=manifest.get("total_bytes"), created=manifest.get("created"),
+                 runtime_s=round(runtime, 6))
+    return event
+
+
+def _fail(event: dict, code: str, variable: Optional[str], reason: str, runtime: Optional[float]) -> dict:
+    event.update(state="error", error_code=code, variable=variable, reason=reason,
+                 runtime_s=None if runtime is None else round(runtime, 6))
+    return event
+
+
+def _preview(code: str) -> str:
+    lines = code.strip("\n").splitlines()[:8]
+    return "\n".join(lines)[:400]
+

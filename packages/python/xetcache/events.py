@@ -1,0 +1,52 @@
+"""The event the engine reports for every cached run (CONTRACT.md section 3) and its one-line text form."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+STATES = ("hit", "stored", "skipped", "error")
+
+
+def new_event(*, cell_id: Optional[str], notebook: Optional[str], code_sha256: str, inputs: List[str],
+              outputs: List[str], threshold_s: float) -> Dict[str, Any]:
+    """Every field of the contract present from the start (None until known), so consumers never miss a key."""
+    return {
+        "type": "run", "state": None,
+        "cell_id": cell_id, "notebook": notebook, "code_sha256": code_sha256, "key": None,
+        "runtime_s": None, "restore_s": None, "saved_s": None, "bytes": None, "created": None,
+        "threshold_s": threshold_s, "reason": None, "error_code": None, "variable": None, "changed": None,
+        "inputs": list(inputs), "outputs": list(outputs),
+    }
+
+
+def changes(previous: List[dict], key: str, code_sha256: str, inputs_fp: Dict[str, str]) -> Optional[dict]:
+    """What differs from the newest previous entry of the same cell (manifests newest first); None if none."""
+    prev = next((m for m in previous if m.get("key") != key), None)
+    if prev is None:
+        return None
+    old = prev.get("inputs") or {}
+    names = sorted(n for n in set(old) | set(inputs_fp) if old.get(n) != inputs_fp.get(n))
+    return {
+        "code": (prev.get("source") or {}).get("code_sha256") != code_sha256,
+        "inputs": names,
+        "previous_key": prev.get("key"),
+    }
+
+
+def _secs(s: Optional[float]) -> str:
+    if s is None:
+        return "?"
+    return f"{s:.3g} s" if s < 10 else f"{s:.1f} s"
+
+
+def describe(event: Dict[str, Any]) -> str:
+    """Short human-readable line, printed to stderr when no frontend listens on the comm."""
+    state, key = event.get("state"), (event.get("key") or "")[:8]
+    tail = f" (key {key})" if key else ""
+    if state == "hit":
+        return f"xetcache: hit {_secs(event.get('saved_s'))} saved{tail}"
+    if state == "stored":
+        return f"xetcache: stored, ran {_secs(event.get('runtime_s'))}, {event.get('bytes') or 0} bytes{tail}"
+    if state == "skipped":
+        return f"xetcache: not stored, {event.get('reason')}{tail}"
+    return f"xetcache: error {event.get('error_code')}: {event.get('reason')}{tail}"

@@ -1,0 +1,275 @@
+"""Canonical, type-tagged fingerprints of Python values (stable across processes and PYTHONHASHSEED).
+
+Every value is encoded as a tag byte plus length-prefixed payload and streamed into one sha256:
+- scalars and strings by their exact bytes (floats as IEEE 754 big-endian, NaN canonicalised);
+- lists/tuples in order; dicts and sets sorted by the digest of each key/element (so insertion order and hash
+  randomisation do not matter);
+- numpy arrays and pandas objects by their buffers (see fingerprint_arrays.py), never by pickling them;
+- other objects by their `__reduce_ex__(4)` (which is where `__getstate__`/`__dict__` come from), recursively;
+- generators, open files, locks and other live resources raise UnhashableError naming the variable.
+Containers already on the current path (cycles) are encoded as a back-reference to their depth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import io
+import math
+import struct
+import sys
+import threading
+import types
+from typing import Any, Callable, Dict, Optional
+
+from .errors import UnhashableError
+
+FORMAT = b"xetcache-fp 1\0"
+_PACK_D = struct.Struct(">d").pack
+_NAN = struct.pack(">d", float("nan"))
+_LIVE_TYPES = (
+    types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.FrameType, types.TracebackType,
+    io.IOBase, type(threading.Lock()), type(threading.RLock()), threading.Thread,
+)
+
+
+class Unhashable(Exception):
+    """Internal: carries the reason and the path inside the value while unwinding."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path: list = []
+
+
+def _n(x: int) -> bytes:
+    return x.to_bytes(8, "little")
+
+
+def _qualname(obj: Any) -> str:
+    return f"{getattr(obj, '__module__', None) or '?'}.{getattr(obj, '__qualname__', None) or getattr(obj, '__name__', '?')}"
+
+
+class Encoder:
+    """Streams the canonical encoding of values into ``h`` (any object with ``update``)."""
+
+    __slots__ = ("h", "active")
+
+    def __init__(self, h: Any, active: Optional[Dict[int, int]] = None) -> None:
+        self.h = h
+        self.active = {} if active is None else active  # id(container) -> depth, for cycles
+
+    def raw(self, tag: bytes, payload: bytes) -> None:
+        self.h.update(tag + _n(len(payload)) + payload)
+
+    def text(self, tag: bytes, s: str) -> None:
+        self.raw(tag, s.encode("utf-8", "surrogatepass"))
+
+    def digest_of(self, value: Any) -> bytes:
+        """sha256 of one value's encoding, sharing the cycle state (used to sort dict keys and set elements)."""
+        sub = Encoder(hashlib.sha256(), self.active)
+        sub.encode(value)
+        return sub.h.digest()
+
+    def encode(self, v: Any) -> None:
+        handler = _EXACT.get(type(v))
+        if handler is not None:
+            handler(self, v)
+        else:
+            _encode_other(self, v)
+
+    def enter(self, v: Any) -> bool:
+        """Start a container; returns False (after writing a back-reference) when it is already on the path."""
+        depth = self.active.get(id(v))
+        if depth is not None:
+            self.raw(b"R", _n(len(self.active) - depth))
+            return False
+        self.active[id(v)] = len(self.active)
+        return True
+
+    def leave(self, v: Any) -> None:
+        del self.active[id(v)]
+
+    def sequence(self, tag: bytes, items: Any, v: Any) -> None:
+        if not self.enter(v):
+            return
+        try:
+            self.h.update(tag + _n(len(items)))
+            for i, item in enumerate(items):
+                try:
+                    self.encode(item)
+                except Unhashable as e:
+                    e.path.insert(0, f"[{i}]")
+                    raise
+        finally:
+            self.leave(v)
+
+    def mapping(self, tag: bytes, items: Any, v: Any) -> None:
+        """Pairs sorted by the digest of their key: independent of insertion order."""
+        if not self.enter(v):
+            return
+        try:
+            keyed = []
+            for k, val in items:
+                try:
+                    keyed.append((self.digest_of(k), k, val))
+                except Unhashable as e:
+                    e.path.insert(0, f"<key {k!r:.40}>")
+                    raise
+            keyed.sort(key=lambda t: t[0])
+            self.h.update(tag + _n(len(keyed)))
+            for kd, k, val in keyed:
+                self.h.update(kd)
+                try:
+                    self.encode(val)
+                except Unhashable as e:
+                    e.path.insert(0, f"[{k!r:.40}]")
+                    raise
+        finally:
+            self.leave(v)
+
+    def unordered(self, tag: bytes, v: Any) -> None:
+        if not self.enter(v):
+            return
+        try:
+            digests = sorted(self.digest_of(x) for x in v)
+            self.h.update(tag + _n(len(digests)) + b"".join(digests))
+        finally:
+            self.leave(v)
+
+
+def _float(enc: Encoder, v: float) -> None:
+    enc.h.update(b"f" + (_NAN if v != v else _PACK_D(v)))
+
+
+def _complex(enc: Encoder, v: complex) -> None:
+    enc.h.update(b"c" + (_NAN if v.real != v.real else _PACK_D(v.real)) + (_NAN if v.imag != v.imag else _PACK_D(v.imag)))
+
+
+def _int(enc: Encoder, v: int) -> None:
+    enc.raw(b"i", v.to_bytes((v.bit_length() + 8) // 8, "little", signed=True))
+
+
+_EXACT: Dict[type, Callable[[Encoder, Any], None]] = {
+    type(None): lambda enc, v: enc.h.update(b"N"),
+    bool: lambda enc, v: enc.h.update(b"T" if v else b"F"),
+    int: _int,
+    float: _float,
+    complex: _complex,
+    str: lambda enc, v: enc.text(b"s", v),
+    bytes: lambda enc, v: enc.raw(b"b", v),
+    bytearray: lambda enc, v: enc.raw(b"B", bytes(v)),
+    memoryview: lambda enc, v: enc.raw(b"m", v.format.encode() + b"\0" + v.tobytes()),
+    tuple: lambda enc, v: enc.sequence(b"t", v, v),
+    list: lambda enc, v: enc.sequence(b"l", v, v),
+    dict: lambda enc, v: enc.mapping(b"d", v.items(), v),
+    set: lambda enc, v: enc.unordered(b"S", v),
+    frozenset: lambda enc, v: enc.unordered(b"Z", v),
+    range: lambda enc, v: enc.raw(b"r", repr((v.start, v.stop, v.step)).encode()),
+    slice: lambda enc, v: (enc.h.update(b"x"), enc.encode((v.start, v.stop, v.step))),
+    type(Ellipsis): lambda enc, v: enc.h.update(b"E"),
+}
+_BUILTIN_BASES = (bool, int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
+
+
+def _encode_callable(enc: Encoder, v: Any) -> None:
+    """Functions by name, plus (for user code) the digest of their code and what they call."""
+    if isinstance(v, types.MethodType):
+        enc.text(b"M", _qualname(v.__func__))
+        enc.encode(v.__self__)
+        return
+    enc.text(b"F", _qualname(v))
+    if isinstance(v, types.FunctionType):
+        from . import codedeps  # late: codedeps fingerprints closures with this module
+
+        if codedeps.is_user_function(v):
+            enc.text(b"C", codedeps.function_digest(v))
+
+
+def _encode_reduce(enc: Encoder, v: Any) -> None:
+    try:
+        rv = v.__reduce_ex__(4)
+    except Exception as e:  # C types without a value (sockets, handles, ...) refuse to reduce
+        raise Unhashable(f"{_qualname(type(v))} has no stable value ({e})") from None
+    if isinstance(rv, str):  # a global singleton, pickled by name
+        enc.text(b"G", f"{getattr(v, '__module__', '?')}.{rv}")
+        return
+    if not enc.enter(v):
+        return
+    try:
+        enc.text(b"O", _qualname(type(v)))
+        rv = tuple(rv) + (None,) * (6 - len(rv))
+        func, args, state, listitems, dictitems = rv[0], rv[1], rv[2], rv[3], rv[4]
+        enc.encode(func)
+        enc.encode(args)
+        enc.encode(state)
+        enc.encode(None if listitems is None else list(listitems))
+        enc.encode(None if dictitems is None else dict(dictitems))
+    finally:
+        enc.leave(v)
+
+
+def _plain_subclass(t: type) -> bool:
+    base = next(b for b in t.__mro__ if b in _EXACT)
+    return t.__reduce__ is base.__reduce__ and t.__reduce_ex__ is base.__reduce_ex__
+
+
+def _encode_other(enc: Encoder, v: Any) -> None:
+    if isinstance(v, _LIVE_TYPES):
+        raise Unhashable(f"a {type(v).__name__} is a live resource with no stable value")
+    mods = sys.modules
+    if "numpy" in mods or "pandas" in mods:
+        from . import fingerprint_arrays
+
+        if fingerprint_arrays.encode(enc, v):
+            return
+    if isinstance(v, type):
+        enc.text(b"Y", _qualname(v))
+    elif isinstance(v, types.ModuleType):
+        enc.text(b"U", v.__name__)
+    elif isinstance(v, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)):
+        _encode_callable(enc, v)
+    elif isinstance(v, enum.Enum):
+        enc.text(b"e", f"{_qualname(type(v))}.{v.name}")
+    elif dataclasses.is_dataclass(v):
+        if not enc.enter(v):
+            return
+        try:
+            enc.text(b"D", _qualname(type(v)))
+            for f in dataclasses.fields(v):
+                enc.text(b"k", f.name)
+                try:
+                    enc.encode(getattr(v, f.name))
+                except Unhashable as e:
+                    e.path.insert(0, f".{f.name}")
+                    raise
+        finally:
+            enc.leave(v)
+    elif isinstance(v, _BUILTIN_BASES) and _plain_subclass(type(v)):
+        # subclasses of builtins that pickle like their base (namedtuple, user subclasses): type name + the
+        # builtin value + extra attributes. Others (defaultdict, Counter, ...) go through their own reduce.
+        base = next(b for b in type(v).__mro__ if b in _EXACT)
+        enc.text(b"X", _qualname(type(v)))
+        _EXACT[base](enc, v)
+        enc.encode(getattr(v, "__dict__", None) or None)
+    else:
+        _encode_reduce(enc, v)
+
+
+def fingerprint(value: Any, name: Optional[str] = None) -> str:
+    """64-hex sha256 of the canonical encoding of ``value``; UnhashableError(variable=name) if it has none."""
+    h = hashlib.sha256(FORMAT)
+    try:
+        Encoder(h).encode(value)
+    except Unhashable as e:
+        path = "".join(e.path)
+        what = f"input '{name}{path}'" if name else f"value{(' at ' + path) if path else ''}"
+        raise UnhashableError(
+            f"cannot fingerprint {what}: {e.reason}; pass a value (or declare other inputs)", variable=name, path=path
+        ) from None
+    except RecursionError:
+        raise UnhashableError(
+            f"cannot fingerprint {('input ' + repr(name)) if name else 'value'}: nested too deeply", variable=name
+        ) from None
+    return h.hexdigest()

@@ -1,0 +1,145 @@
+"""The function API of the original XetCache: @xetmemo, @xetmemo(key=..., always=True), xetmemo_always, xeteval,
+xeteval_always.
+
+A call's key covers the function's code and that of the user functions it calls (codedeps), the fingerprints of
+its bound arguments (defaults applied) and the namespace ``key``. A call is stored only when it took longer than the
+runtime threshold (config) unless ``always``; a later call with the same key returns the stored value without
+running. Anything that prevents caching (an argument without a fingerprint, an unpicklable result, a full store)
+runs or returns normally and prints one line on stderr: caching must never break the user's code.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import sys
+import time
+from typing import Any, Callable, Dict, Optional, Tuple
+
+from . import codedeps
+from .config import get_memo_path, get_runtime_threshold
+from .errors import CorruptObjectError, XetCacheError
+from .fingerprint import fingerprint
+from .keys import function_key
+from .storage import Storage
+
+_stores: Dict[str, Storage] = {}
+_signatures: Dict[int, Tuple[Any, inspect.Signature]] = {}
+
+
+def _warn(msg: str) -> None:
+    print(f"xetcache: {msg}", file=sys.stderr)
+
+
+def storage_for(path: Optional[str] = None) -> Storage:
+    """The Storage of ``path`` (default: the configured memo path), opened once per process."""
+    path = path or get_memo_path()
+    st = _stores.get(path)
+    if st is None or not os.path.isdir(st.path):  # reopen (and recreate) if the folder was deleted
+        st = _stores[path] = Storage(path)
+    return st
+
+
+def _signature(fn: Callable) -> inspect.Signature:
+    hit = _signatures.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        hit = _signatures[id(fn)] = (fn, inspect.signature(fn))
+    return hit[1]
+
+
+def _qualname(fn: Callable) -> str:
+    return f"{getattr(fn, '__module__', None) or '?'}:{getattr(fn, '__qualname__', getattr(fn, '__name__', '?'))}"
+
+
+def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str], always: bool) -> Any:
+    """Run ``fn(*args, **kwargs)`` through the cache."""
+    while hasattr(fn, "__xetcache_wrapped__"):  # xeteval(memoized_f, ...): cache once, not twice
+        fn = fn.__xetcache_wrapped__
+    target = codedeps.unwrap(fn)
+    try:
+        bound = _signature(target).bind(*args, **kwargs)
+        bound.apply_defaults()
+        args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
+        key = function_key(codedeps.function_digest(target), args_fp, namespace)
+        store = storage_for()
+    except XetCacheError as e:  # unhashable argument / closure value, unusable store: run uncached
+        _warn(f"{_qualname(target)} runs uncached: {e}")
+        return fn(*args, **kwargs)
+    except TypeError:  # arguments that do not bind, or not a Python function: let the call raise/run as usual
+        return fn(*args, **kwargs)
+
+    manifest = store.lookup(key)
+    if manifest is not None:
+        t0 = time.perf_counter()
+        try:
+            value = store.load_variables(manifest)["return"]
+        except (CorruptObjectError, KeyError) as e:
+            _warn(f"cached result of {_qualname(target)} not usable ({getattr(e, 'code', 'EBADMANIFEST')}); re-running")
+        else:
+            restore_s = time.perf_counter() - t0
+            try:
+                store.record_hit(key, float(manifest.get("runtime_s", 0.0)) - restore_s)
+            except OSError:
+                pass
+            return value
+
+    t0 = time.perf_counter()
+    result = fn(*args, **kwargs)
+    runtime_s = time.perf_counter() - t0
+    if always or runtime_s > get_runtime_threshold():
+        code_sha, preview = codedeps.source_info(target)
+        try:
+            store.save(
+                key=key, kind="function", variables={"return": result}, outputs=None, runtime_s=runtime_s,
+                source={"code_sha256": code_sha, "preview": preview, "qualname": _qualname(target)},
+                inputs=args_fp, outputs_names=["return"], namespace=namespace,
+            )
+        except (XetCacheError, OSError) as e:
+            _warn(f"result of {_qualname(target)} not stored: {e}")
+    return result
+
+
+def _decorate(fn: Callable, namespace: Optional[str], always: bool) -> Callable:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return call_cached(fn, args, kwargs, namespace, always)
+
+    wrapper.__xetcache_wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+def xetmemo(fn: Optional[Callable] = None, *, key: Optional[str] = None, always: bool = False) -> Any:
+    """Cache a function's results across runs: ``@xetmemo`` or ``@xetmemo(key="ns", always=True)``."""
+    if fn is None:
+        return lambda f: _decorate(f, key, always)
+    if not callable(fn):
+        raise TypeError("xetmemo decorates a function: use @xetmemo or @xetmemo(key=..., always=...)")
+    return _decorate(fn, key, always)
+
+
+def xetmemo_always(fn: Optional[Callable] = None, *, key: Optional[str] = None) -> Any:
+    """Like xetmemo, but stores every result whatever the runtime."""
+    return xetmemo(fn, key=key, always=True)
+
+
+def _split(args: tuple) -> Tuple[Optional[str], Callable, tuple]:
+    if args and isinstance(args[0], str):
+        if len(args) < 2 or not callable(args[1]):
+            raise TypeError('xeteval("key", f, *args, **kwargs): the second argument must be callable')
+        return args[0], args[1], args[2:]
+    if not args or not callable(args[0]):
+        raise TypeError("xeteval(f, *args, **kwargs) or xeteval(\"key\", f, *args, **kwargs)")
+    return None, args[0], args[1:]
+
+
+def xeteval(*args: Any, **kwargs: Any) -> Any:
+    """``xeteval(f, *args, **kwargs)`` or ``xeteval("key", f, ...)``: one cached call of f."""
+    namespace, f, rest = _split(args)
+    return call_cached(f, rest, kwargs, namespace, False)
+
+
+def xeteval_always(*args: Any, **kwargs: Any) -> Any:
+    """Like xeteval, but stores the result whatever the runtime."""
+    namespace, f, rest = _split(args)
+    return call_cached(f, rest, kwargs, namespace, True)
