@@ -13,7 +13,7 @@ import { objectPath, quarantinePath } from './layout';
 import { looksLikeLfsPointer, LFS_POINTER_MAX_BYTES } from './lfs';
 
 const READ_CHUNK = 4 * 1024 * 1024;
-const STREAM_CHUNK = 1024 * 1024;
+const STREAM_CHUNK = 2 * 1024 * 1024;
 
 export type ObjectState = 'local' | 'pointer' | 'missing';
 
@@ -93,14 +93,21 @@ async function* verifiedChunks(dir: string, oid: string): AsyncGenerator<Buffer>
   const hash = createHash('sha256');
   let held: Buffer | null = null;
   let head: Buffer | null = null;
+  // One read ahead: the next chunk is read on libuv's pool while this one is hashed and handed over.
+  const readAt = (pos: number) => {
+    const chunk = Buffer.allocUnsafe(STREAM_CHUNK); // fresh per chunk: consumers keep references
+    const p = fh.read(chunk, 0, STREAM_CHUNK, pos).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
+    p.catch(() => undefined); // awaited below; this only stops a failure during a yield counting as unhandled
+    return p;
+  };
   try {
     let pos = 0;
+    let next = readAt(0);
     for (;;) {
-      const chunk = Buffer.allocUnsafe(STREAM_CHUNK); // fresh per chunk: consumers keep references
-      const { bytesRead } = await fh.read(chunk, 0, STREAM_CHUNK, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const piece = chunk.subarray(0, bytesRead);
+      const piece = await next;
+      if (piece.length === 0) break;
+      pos += piece.length;
+      next = readAt(pos);
       hash.update(piece);
       if (head === null && size < LFS_POINTER_MAX_BYTES) head = piece;
       if (held) yield held;

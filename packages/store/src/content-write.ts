@@ -12,6 +12,8 @@ import { createTmp, fsyncDir, placeNoClobber, removeQuietly, writeAll } from './
 
 /** Slices of a Buffer argument: big enough to amortise syscalls, small enough to overlap hashing with writing. */
 const SLICE = 4 * 1024 * 1024;
+/** Writes allowed in flight at once (libuv has 4 pool threads; more only queues). */
+const WRITE_WINDOW = 3;
 
 export interface WrittenObject {
   oid: string;
@@ -46,12 +48,23 @@ export async function writeObject(dir: string, data: Buffer | NodeJS.ReadableStr
   try {
     const hash = createHash('sha256');
     let bytes = 0;
-    for await (const chunk of slices(data)) {
-      // Start the write (it runs on libuv's pool), hash on this thread meanwhile: the two costs overlap.
-      const written = writeAll(tmp.fh, chunk);
-      hash.update(chunk);
-      bytes += chunk.length;
-      await written;
+    // Positioned writes run on libuv's pool while this thread hashes the next chunk; a small window of writes in
+    // flight keeps the disk busy without buffering the whole object. Hashing order is the byte order.
+    const inFlight: Promise<void>[] = [];
+    try {
+      for await (const chunk of slices(data)) {
+        const write = writeAll(tmp.fh, chunk, bytes);
+        write.catch(() => undefined); // observed below; this only stops an early failure counting as unhandled
+        inFlight.push(write);
+        hash.update(chunk);
+        bytes += chunk.length;
+        if (inFlight.length >= WRITE_WINDOW) await inFlight.shift();
+      }
+    } finally {
+      // Settle every write before the fd is closed, even when the source failed.
+      const settled = await Promise.allSettled(inFlight);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     await tmp.fh.sync();
     await tmp.fh.close();

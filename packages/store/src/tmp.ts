@@ -35,10 +35,11 @@ export async function createTmp(dir: string): Promise<TmpFile> {
 }
 
 /** fh.write may write less than asked; loop so a short write can never silently truncate a file. */
-export async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+export async function writeAll(fh: FileHandle, buf: Buffer, position?: number): Promise<void> {
   let off = 0;
   while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    const at = position === undefined ? undefined : position + off;
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, at);
     off += bytesWritten;
   }
 }
