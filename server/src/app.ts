@@ -1,0 +1,60 @@
+/**
+ * The express app: exactly the routes of CONTRACT.md section 4 under /api (openapi.yaml documents them), plus
+ * GET / for jupyter-server-proxy's readiness poll. Middleware order matters: the same-site guard runs before the
+ * body is parsed, so a cross-site request is refused without reading it.
+ */
+import express from 'express';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { errorMiddleware, notFoundRoute } from './http/error-status';
+import { StoreRegistry } from './http/registry';
+import { requireSameSite } from './http/same-site';
+import { entriesRoutes } from './routes/entries';
+import { hitsRoutes } from './routes/hits';
+import { maintenanceRoutes } from './routes/maintenance';
+import { objectsRoutes } from './routes/objects';
+import { statsRoutes } from './routes/stats';
+import { statusRoutes } from './routes/status';
+import { SERVER_VERSION } from './version';
+
+export interface AppOptions {
+  /** Every store served lives under this directory (the Jupyter root). */
+  root: string;
+}
+
+export interface XetCacheApp {
+  app: express.Express;
+  root: string;
+  registry: StoreRegistry;
+  /** Close every open index (call after the HTTP server stopped). */
+  close(): Promise<void>;
+}
+
+export function createApp(opts: AppOptions): XetCacheApp {
+  // realpath once: symlink checks on store paths compare realpaths with this.
+  const root = fs.realpathSync(path.resolve(opts.root));
+  const registry = new StoreRegistry(root);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.set('json spaces', 0);
+
+  app.get('/', (_req, res) => {
+    res.json({ name: 'xetcache-server', version: SERVER_VERSION, ready: true });
+  });
+
+  const api = express.Router();
+  api.use(requireSameSite);
+  api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
+  api.use(statusRoutes());
+  api.use(entriesRoutes(registry));
+  api.use(objectsRoutes(registry));
+  api.use(statsRoutes(registry));
+  api.use(maintenanceRoutes(registry));
+  api.use(hitsRoutes(registry));
+  app.use('/api', api);
+
+  app.use(notFoundRoute);
+  app.use(errorMiddleware(root));
+  return { app, root, registry, close: () => registry.close() };
+}

@@ -1,0 +1,59 @@
+/**
+ * `xetcache status [--json]`: which entries can hit right now (every object local) and which still hold Git LFS
+ * pointers (`xetcache fetch KEY` or the first hit downloads them), plus whether Git LFS is set up at all.
+ */
+import type { Command } from 'commander';
+import { openStore } from '@xetcache/store';
+import { humanBytes, plural } from '../git/format';
+import { warnIfLfsNotReady } from '../git/warn-once';
+import { storeObjects, type EntryObjects } from '../git/object-states';
+import type { CliIO } from './fetch';
+
+const stdio: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+
+function where(e: EntryObjects): string {
+  if (e.kind === 'function') return e.qualname ?? '(function)';
+  return `${e.notebook ?? '(no notebook)'}${e.cell_id ? `#${e.cell_id}` : ''}`;
+}
+
+export async function runStatus(opts: { store: string; json?: boolean }, io: CliIO = stdio): Promise<number> {
+  const store = await openStore(opts.store, { create: false });
+  const git = await warnIfLfsNotReady(store.dir, io.err);
+  const { entries, unreadable } = await storeObjects(store);
+  const count = (s: EntryObjects['state']) => entries.filter((e) => e.state === s).length;
+  const summary = {
+    entries: entries.length,
+    local: count('local'),
+    pointer: count('pointer'),
+    missing: count('missing'),
+    pointer_bytes: entries.reduce((n, e) => n + e.pointer_bytes, 0),
+  };
+  if (opts.json) {
+    const rows = entries.map((e) => ({
+      key: e.key, state: e.state, kind: e.kind, notebook: e.notebook, cell_id: e.cell_id, qualname: e.qualname,
+      total_bytes: e.total_bytes, objects: e.objects, pointers: e.pointers, missing: e.missing, pointer_bytes: e.pointer_bytes,
+    }));
+    io.out(JSON.stringify({ store: store.dir, git, summary, entries: rows, unreadable }) + '\n');
+    return 0;
+  }
+  for (const e of entries) {
+    const todo = e.state === 'pointer' ? `  (${plural(e.pointers.length, 'object')}, ${humanBytes(e.pointer_bytes)} to fetch)` : '';
+    io.out(`${e.key.slice(0, 12)}  ${e.state.padEnd(7)}  ${humanBytes(e.total_bytes).padStart(8)}  ${where(e)}${todo}\n`);
+  }
+  io.out(
+    `${plural(summary.entries, 'entry', 'entries')}: ${summary.local} local, ${summary.pointer} with LFS pointers` +
+      ` (${humanBytes(summary.pointer_bytes)} to fetch), ${summary.missing} missing objects\n`,
+  );
+  for (const u of unreadable) io.err(`xetcache status: manifest ${u.key.slice(0, 12)} is unreadable (${u.code})\n`);
+  return 0;
+}
+
+export function registerStatusCommand(program: Command, storeOption: (cmd: Command) => string): void {
+  program
+    .command('status')
+    .description('entries whose objects are all local vs those still holding Git LFS pointers')
+    .option('--json', 'print JSON on stdout')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      process.exitCode = await runStatus({ store: storeOption(cmd), json: o.json });
+    });
+}

@@ -1,0 +1,61 @@
+/**
+ * The factory for an index database (never a module-level singleton: the server holds one per store, tests open
+ * many). WAL lets the CLI read while the server writes; the busy timeout makes concurrent writers wait instead of
+ * failing with SQLITE_BUSY.
+ */
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ensureSchema } from './schema';
+import { nativeBindingPath } from './native-binding';
+
+export const INDEX_FILE = 'index.sqlite';
+const BUSY_TIMEOUT_MS = 10_000;
+
+export interface OpenedDb {
+  db: Database.Database;
+  /** true when the tables were (re)created: the caller must rebuild from the manifests and hits.jsonl. */
+  fresh: boolean;
+  /** inode of the file at open time, to notice `rm index.sqlite` under a running server. */
+  ino: number;
+}
+
+export function indexPath(storeDir: string): string {
+  return path.join(storeDir, INDEX_FILE);
+}
+
+function removeIndexFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+function openOnce(file: string): OpenedDb {
+  // A -wal/-shm pair without its database belongs to a deleted index; SQLite must not replay it into a new one.
+  if (!fs.existsSync(file)) {
+    fs.rmSync(`${file}-wal`, { force: true });
+    fs.rmSync(`${file}-shm`, { force: true });
+  }
+  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, nativeBinding: nativeBindingPath() });
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable enough for a derived index: a lost last transaction is redone by the next reconcile.
+    db.pragma('synchronous = NORMAL');
+    const fresh = ensureSchema(db);
+    return { db, fresh, ino: fs.statSync(file).ino };
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Open (creating if needed) <store>/index.sqlite. An unreadable file is derived data: delete it and start over. */
+export function openIndexDb(storeDir: string): OpenedDb {
+  const file = indexPath(storeDir);
+  try {
+    return openOnce(file);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') throw e;
+    removeIndexFiles(file);
+    return openOnce(file);
+  }
+}

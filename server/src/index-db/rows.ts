@@ -1,0 +1,95 @@
+/**
+ * Conversions between a manifest, an index row and the API's EntrySummary (CONTRACT.md section 4). The index
+ * stores exactly what listing, filtering and sorting need; the full manifest is always read from its file.
+ */
+import type { Manifest } from '@xetcache/store';
+
+export interface EntryRow {
+  key: string;
+  shard: string;
+  kind: string;
+  notebook: string | null;
+  cell_id: string | null;
+  code_sha256: string;
+  preview: string;
+  qualname: string | null;
+  namespace: string | null;
+  created: string;
+  created_ms: number;
+  runtime_s: number;
+  total_bytes: number;
+  hits: number;
+  last_hit_ms: number | null;
+  time_saved_s: number;
+  variables: string; // JSON array of names
+  outputs_count: number;
+  file_mtime_ms: number;
+  file_size: number;
+}
+
+export interface EntrySummary {
+  key: string;
+  kind: 'cell' | 'function';
+  notebook: string | null;
+  cell_id: string | null;
+  code_sha256: string;
+  preview: string;
+  qualname: string | null;
+  namespace: string | null;
+  created: string;
+  runtime_s: number;
+  total_bytes: number;
+  hits: number;
+  last_hit: string | null;
+  time_saved_s: number;
+  variables: string[];
+  outputs_count: number;
+}
+
+/** The columns that come from the manifest file (hits are merged in from hit_totals by the caller). */
+export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;
+
+export function manifestToColumns(m: Manifest, file: { mtimeMs: number; size: number }): ManifestColumns {
+  const created_ms = Date.parse(m.created);
+  return {
+    key: m.key,
+    shard: m.key.slice(0, 2),
+    kind: m.kind,
+    notebook: m.source.notebook ?? null,
+    cell_id: m.source.cell_id ?? null,
+    code_sha256: m.source.code_sha256,
+    preview: m.source.preview,
+    qualname: m.source.qualname ?? null,
+    namespace: m.namespace ?? null,
+    created: m.created,
+    // The schema says date-time, but a hand-edited file may not parse: sort it first rather than fail the index.
+    created_ms: Number.isFinite(created_ms) ? created_ms : 0,
+    runtime_s: m.runtime_s,
+    total_bytes: m.total_bytes,
+    variables: JSON.stringify(Object.keys(m.variables).sort()),
+    outputs_count: m.outputs === null ? 0 : m.outputs.count,
+    file_mtime_ms: file.mtimeMs,
+    file_size: file.size,
+  };
+}
+
+export function rowToSummary(r: EntryRow): EntrySummary {
+  return {
+    key: r.key,
+    kind: r.kind as EntrySummary['kind'],
+    notebook: r.notebook,
+    cell_id: r.cell_id,
+    code_sha256: r.code_sha256,
+    preview: r.preview,
+    qualname: r.qualname,
+    namespace: r.namespace,
+    created: r.created,
+    runtime_s: r.runtime_s,
+    total_bytes: r.total_bytes,
+    hits: r.hits,
+    last_hit: r.last_hit_ms === null ? null : new Date(r.last_hit_ms).toISOString(),
+    time_saved_s: r.time_saved_s,
+    variables: JSON.parse(r.variables) as string[],
+    outputs_count: r.outputs_count,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The SQL shape of the derived index. Everything here can be rebuilt from the manifests and hits.jsonl, so a
+ * schema change never migrates data: bumping INDEX_SCHEMA_VERSION drops the tables and rebuilds (see open-db.ts).
+ */
+import type Database from 'better-sqlite3';
+
+/** Bump on any change below: an index with another version is dropped and rebuilt from the files. */
+export const INDEX_SCHEMA_VERSION = 1;
+
+const TABLES = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+
+-- One row per valid manifest file. Timestamps are epoch ms (REAL) so ordering is numeric: ISO strings with and
+-- without fractional seconds do not sort correctly as text. created keeps the manifest's own string for output.
+CREATE TABLE IF NOT EXISTS entries (
+  key           TEXT PRIMARY KEY,
+  shard         TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  notebook      TEXT,
+  cell_id       TEXT,
+  code_sha256   TEXT NOT NULL,
+  preview       TEXT NOT NULL,
+  qualname      TEXT,
+  namespace     TEXT,
+  created       TEXT NOT NULL,
+  created_ms    REAL NOT NULL,
+  runtime_s     REAL NOT NULL,
+  total_bytes   INTEGER NOT NULL,
+  hits          INTEGER NOT NULL DEFAULT 0,
+  last_hit_ms   REAL,
+  time_saved_s  REAL NOT NULL DEFAULT 0,
+  variables     TEXT NOT NULL,
+  outputs_count INTEGER NOT NULL,
+  file_mtime_ms REAL NOT NULL,
+  file_size     INTEGER NOT NULL
+);
+-- (column, key) so ORDER BY column, key LIMIT n walks an index: ties break by key, which is stable across rebuilds.
+CREATE INDEX IF NOT EXISTS entries_created  ON entries(created_ms, key);
+CREATE INDEX IF NOT EXISTS entries_size     ON entries(total_bytes, key);
+CREATE INDEX IF NOT EXISTS entries_last_hit ON entries(last_hit_ms, key);
+CREATE INDEX IF NOT EXISTS entries_hits     ON entries(hits, key);
+CREATE INDEX IF NOT EXISTS entries_runtime  ON entries(runtime_s, key);
+CREATE INDEX IF NOT EXISTS entries_cell     ON entries(notebook, cell_id);
+CREATE INDEX IF NOT EXISTS entries_shard    ON entries(shard);
+-- Trim evicts by "last used": the last hit, or creation for never-hit entries.
+CREATE INDEX IF NOT EXISTS entries_lru      ON entries(coalesce(last_hit_ms, created_ms), key);
+
+-- Manifest files that exist but are not valid: remembered with their stat so they are not re-read every request.
+CREATE TABLE IF NOT EXISTS bad_files (
+  shard TEXT NOT NULL, name TEXT NOT NULL, mtime_ms REAL NOT NULL, size INTEGER NOT NULL, code TEXT NOT NULL,
+  message TEXT NOT NULL, PRIMARY KEY (shard, name)
+);
+
+-- Last seen signature of each entries/<k0k1>/ directory; NULL mtime = must rescan (see reconcile.ts).
+CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns TEXT);
+
+-- Hit aggregates per key from hits.jsonl, also for keys with no manifest (yet): a manifest that arrives later
+-- (git pull) or an index rebuilt from scratch gets its hits from here.
+CREATE TABLE IF NOT EXISTS hit_totals (
+  key TEXT PRIMARY KEY, hits INTEGER NOT NULL, last_hit_ms REAL, saved_s REAL NOT NULL
+);
+`;
+
+const DROP = `
+DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
+DROP TABLE IF EXISTS hit_totals; DROP TABLE IF EXISTS meta;
+`;
+
+export function getMeta(db: Database.Database, k: string): string | undefined {
+  const row = db.prepare('SELECT v FROM meta WHERE k = ?').get(k) as { v: string } | undefined;
+  return row?.v;
+}
+
+export function setMeta(db: Database.Database, k: string, v: string): void {
+  db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(k, v);
+}
+
+function hasMetaTable(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+}
+
+/**
+ * Create the tables, or drop and recreate them when the stored schema version differs. Returns true when the
+ * index is new (empty): the caller then does a full reconcile and re-reads hits.jsonl from offset 0.
+ */
+export function ensureSchema(db: Database.Database): boolean {
+  return db
+    .transaction((): boolean => {
+      const version = hasMetaTable(db) ? getMeta(db, 'schema_version') : undefined;
+      if (version === String(INDEX_SCHEMA_VERSION)) return false;
+      db.exec(DROP);
+      db.exec(TABLES);
+      setMeta(db, 'schema_version', String(INDEX_SCHEMA_VERSION));
+      setMeta(db, 'hits_offset', '0');
+      setMeta(db, 'hits_ino', '');
+      return true;
+    })
+    .immediate();
+}

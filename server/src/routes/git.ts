@@ -1,0 +1,41 @@
+/**
+ * GET /api/git?store=… → {in_repo, lfs_available, lfs_configured, message, fix}: lets the UI tell the user, once,
+ * that the store sits in a repository where Git LFS is missing or not set up, with the command that fixes it.
+ * Read-only: nothing is installed or configured on the user's behalf.
+ */
+import { Router } from 'express';
+import * as path from 'node:path';
+import { isXetCacheError } from '@xetcache/store';
+import { gitStatus } from '../git/lfs-status';
+import type { StoreRegistry } from '../http/registry';
+import { resolveStorePath } from '../http/store-path';
+import { parseQuery, STORE_FIELD } from '../http/validate';
+
+/** The store folder, or (before its first cached run created it) the folder it will live in. */
+async function storeOrParent(root: string, rel: string): Promise<string> {
+  try {
+    return await resolveStorePath(root, rel);
+  } catch (e) {
+    if (!isXetCacheError(e, 'ENOTSTORE')) throw e;
+    const parent = path.posix.dirname(rel.split(path.sep).join('/'));
+    return parent === '.' || parent === '' ? root : resolveStorePath(root, parent);
+  }
+}
+
+export function gitRoutes(registry: StoreRegistry): Router {
+  const r = Router();
+  r.get('/git', async (req, res) => {
+    const { store } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
+    const dir = await storeOrParent(registry.root, store);
+    const s = await gitStatus(dir);
+    // The repository's absolute path is the server's business, not the browser's: left out on purpose.
+    res.json({
+      in_repo: s.in_repo,
+      lfs_available: s.lfs_available,
+      lfs_configured: s.lfs_configured,
+      message: s.message,
+      fix: s.fix,
+    });
+  });
+  return r;
+}

@@ -1,0 +1,73 @@
+/**
+ * Listening. Only a Unix socket or 127.0.0.1: the server has no authentication of its own, it relies on
+ * jupyter-server-proxy (or the local user) in front of it. Ctrl-C / SIGTERM close the indexes cleanly.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import { XetCacheError } from '@xetcache/store';
+import { createApp, type XetCacheApp } from './app';
+
+export interface ServeOptions {
+  root: string;
+  /** TCP port on 127.0.0.1 (0 = any free port). Ignored when socket is given. */
+  port?: number;
+  socket?: string;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  app: XetCacheApp;
+  /** "http://127.0.0.1:PORT" or "unix:PATH". */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** A socket file left by a killed server blocks listen(); remove it only if nobody answers on it. */
+async function removeStaleSocket(socket: string): Promise<void> {
+  if (!fs.existsSync(socket)) return;
+  const alive = await new Promise<boolean>((resolve) => {
+    const c = net.connect(socket);
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+  if (alive) throw new XetCacheError('EBADREQUEST', `another server is already listening on ${socket}`);
+  fs.rmSync(socket, { force: true });
+}
+
+function listen(server: http.Server, target: { port: number; host: string } | { path: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(target, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const app = createApp({ root: opts.root });
+  const server = http.createServer(app.app);
+  // Browsers keep connections open; closing must not wait for them forever.
+  server.keepAliveTimeout = 5000;
+  let url: string;
+  if (opts.socket !== undefined) {
+    await removeStaleSocket(opts.socket);
+    await listen(server, { path: opts.socket });
+    url = `unix:${opts.socket}`;
+  } else {
+    await listen(server, { port: opts.port ?? 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  }
+  const close = async () => {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await app.close();
+  };
+  return { server, app, url, close };
+}
