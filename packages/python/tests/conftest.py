@@ -8,8 +8,6 @@ returns the reply and every iopub message of that request.
 from __future__ import annotations
 
 import os
-import queue
-import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -56,12 +54,15 @@ class Kernel:
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)
 
-    def run(self, code: str, cell_id: Optional[str] = None, timeout: float = 60, silent: bool = False) -> RunResult:
+    def send(self, code: str, cell_id: Optional[str] = None, silent: bool = False) -> str:
+        """Send an execute request without waiting (for concurrent runs); returns its msg_id for `collect`."""
         content = {"code": code, "silent": silent, "store_history": not silent, "user_expressions": {},
                    "allow_stdin": False, "stop_on_error": True}
         msg = self.kc.session.msg("execute_request", content, metadata={"cellId": cell_id} if cell_id else {})
         self.kc.shell_channel.send(msg)
-        msg_id = msg["header"]["msg_id"]
+        return msg["header"]["msg_id"]
+
+    def collect(self, msg_id: str, timeout: float = 60) -> RunResult:
         msgs: List[dict] = []
         deadline = time.monotonic() + timeout
         while True:
@@ -75,6 +76,15 @@ class Kernel:
             reply = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
             if reply["parent_header"].get("msg_id") == msg_id:
                 return RunResult(reply, msgs)
+
+    def run(self, code: str, cell_id: Optional[str] = None, timeout: float = 60, silent: bool = False) -> RunResult:
+        return self.collect(self.send(code, cell_id, silent), timeout)
+
+    def load(self, threshold: float = 0.2, comm: bool = True) -> None:
+        """`%load_ext xetcache`, a small threshold (tests stay fast), and optionally a frontend comm for events."""
+        self.ok(f"%load_ext xetcache\nimport xetcache\nxetcache.config.set_runtime_threshold({threshold})")
+        if comm:
+            self.comm_open()
 
     def ok(self, code: str, **kw: Any) -> RunResult:
         """Run and require success, showing the kernel's traceback otherwise."""
@@ -125,13 +135,14 @@ def kernel(tmp_path, kernel_factory) -> Kernel:
     return kernel_factory(tmp_path)
 
 
-def drain(q: "queue.Queue[Any]") -> None:
-    try:
-        while True:
-            q.get_nowait()
-    except queue.Empty:
-        pass
+def one_event(r: RunResult) -> dict:
+    """The single run event a cached cell sent on the comm."""
+    evs = r.comm_events()
+    assert len(evs) == 1, evs
+    return evs[0]
 
 
-def python() -> str:
-    return sys.executable
+def manifests(cwd: Path) -> List[dict]:
+    import json
+
+    return [json.loads(p.read_text()) for p in sorted((cwd / ".xetcache" / "entries").glob("*/*.json"))]

@@ -22,7 +22,7 @@ _USAGE = ("usage: %%xetmemo [input=v1,v2] [output=v3,v4] [always=True] [key=name
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # key=value pairs; a value runs until the next `word=` so `input=a, b` (space after the comma) still parses
-_PAIR = re.compile(r"\s*([^\s=]+)\s*=\s*(.*?)\s*(?=\s[^\s=,]+\s*=|$)")
+_PAIR = re.compile(r"\s*([^\s=]+)\s*=(.*?)(?=\s+[^\s=,]+\s*=|\s*$)")
 SPEC_FIELDS = {"cell_id": (str,), "notebook": (str,), "code_sha256": (str,), "inputs": (list,),
                "outputs": (list,), "always": (bool,), "key": (str,)}
 
@@ -49,7 +49,7 @@ def parse_xetmemo_line(line: str) -> Dict[str, Any]:
         m = _PAIR.match(rest, pos)
         if m is None or m.end() == pos:
             raise MagicLineError(f"xetcache: cannot read {rest[pos:].strip()!r}. {_USAGE}")
-        key, value = m.group(1), m.group(2)
+        key, value = m.group(1), m.group(2).strip()
         pos = m.end()
         if key not in XETMEMO_KEYS:
             raise MagicLineError(f"xetcache: unknown key {key!r}. {_USAGE}")
