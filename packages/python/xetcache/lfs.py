@@ -103,8 +103,7 @@ def lfs_status(store_dir: str) -> Dict[str, object]:
         "lfs_available": lfs_available(cwd), "lfs_configured": False, "message": None, "fix": None,
     }
     if dirs is None:
-        out["message"] = "The store is not inside a git repository; nothing to fetch from LFS."
-        return out
+        return out  # not in a repository: nothing to commit or fetch, nothing to say
     if not out["lfs_available"]:
         out["message"] = "Git LFS is not installed: objects of this store cannot be committed or fetched as LFS."
         out["fix"] = FIX_INSTALL_LFS
