@@ -47,3 +47,13 @@ export function formatDate(iso: string | null | undefined): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }
+
+/** "500 MB", "2GB", "1.5 gb", "1234" → bytes (decimal units, as formatBytes shows them); junk → null. */
+export function parseBytes(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(text);
+  if (!m) {
+    return null;
+  }
+  const mult: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12 };
+  return Math.round(Number(m[1]) * mult[(m[2] ?? 'b').toLowerCase()]);
+}

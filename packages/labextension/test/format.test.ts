@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, formatDate, formatDuration } from '../src/format';
+import { formatBytes, formatDate, formatDuration, parseBytes } from '../src/format';
 
 test('bytes', () => {
   assert.equal(formatBytes(0), '0 B');
@@ -28,4 +28,14 @@ test('dates are local and minute precision; garbage passes through', () => {
   assert.equal(formatDate(iso), want);
   assert.equal(formatDate('yesterday'), 'yesterday');
   assert.equal(formatDate(null), '—');
+});
+
+test('budgets typed by people', () => {
+  assert.equal(parseBytes('500 MB'), 500_000_000);
+  assert.equal(parseBytes('1.5gb'), 1_500_000_000);
+  assert.equal(parseBytes(' 1234 '), 1234);
+  assert.equal(parseBytes('3.2 MB'), 3_200_000);
+  for (const junk of ['', 'lots', '-5 MB', '5 PB']) {
+    assert.equal(parseBytes(junk), null, junk);
+  }
 });

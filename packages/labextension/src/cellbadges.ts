@@ -1,0 +1,108 @@
+/**
+ * Badges of one notebook: which cells get one, in which state, with which tooltip. Follows the
+ * cell models (metadata, source) and the engine events; the DOM is written by `render` only.
+ */
+import type { Cell, ICellModel } from '@jupyterlab/cells';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import { deriveBadge, type IBadge } from './badgestate';
+import type { IEntrySummary, IRunEvent } from './events';
+import { isCachingEnabled, isXetmemoSource, METADATA_KEY } from './metadata';
+import { sha256Hex } from './sha256';
+
+export const BADGE_CLASS = 'jp-xetcache-badge';
+
+export class CellBadges {
+  constructor(private readonly _panel: NotebookPanel) {}
+
+  /** A kernel-wide problem (engine not loadable) shown on every enabled cell; null clears it. */
+  set engineProblem(problem: string | null) {
+    this._engineProblem = problem;
+    this.renderAll();
+  }
+
+  setEntries(entries: IEntrySummary[]): void {
+    this._entries.clear();
+    for (const e of entries) {
+      if (e.cell_id) {
+        const list = this._entries.get(e.cell_id) ?? [];
+        list.push(e);
+        this._entries.set(e.cell_id, list);
+      }
+    }
+    this.renderAll();
+  }
+
+  /** Returns whether the event was about a cell of this notebook. */
+  onEvent(ev: IRunEvent): boolean {
+    const model = ev.cell_id ? this._model(ev.cell_id) : null;
+    if (!model || !ev.cell_id) {
+      return false;
+    }
+    this._events.set(ev.cell_id, ev);
+    this.render(model);
+    return true;
+  }
+
+  badgeFor(model: ICellModel): IBadge | null {
+    if (model.type !== 'code') {
+      return null;
+    }
+    const source = model.sharedModel.getSource();
+    const enabled = isCachingEnabled(model.getMetadata(METADATA_KEY)) || isXetmemoSource(source);
+    if (enabled && this._engineProblem) {
+      return { state: 'error', label: 'cache off', title: `${this._engineProblem} — the cell runs without the cache.` };
+    }
+    const id = model.sharedModel.getId();
+    return (
+      deriveBadge({
+        enabled,
+        codeSha256: enabled ? sha256Hex(source) : '',
+        lastEvent: this._events.get(id) ?? null,
+        entries: this._entries.get(id) ?? []
+      }) ?? null
+    );
+  }
+
+  renderAll(): void {
+    for (const cell of this._panel.content.widgets) {
+      this.render(cell.model);
+    }
+  }
+
+  render(model: ICellModel): void {
+    const cell = this._panel.content.widgets.find(c => c.model === model);
+    if (cell) {
+      void cell.ready.then(() => paint(cell, this.badgeFor(model)));
+    }
+  }
+
+  private _model(cellId: string): ICellModel | null {
+    return this._panel.content.widgets.find(c => c.model.sharedModel.getId() === cellId)?.model ?? null;
+  }
+
+  private _engineProblem: string | null = null;
+  private _entries = new Map<string, IEntrySummary[]>();
+  private _events = new Map<string, IRunEvent>();
+}
+
+function paint(cell: Cell, badge: IBadge | null): void {
+  if (cell.isDisposed) {
+    return;
+  }
+  const host = cell.inputArea?.node;
+  let node = cell.node.querySelector<HTMLElement>(`.${BADGE_CLASS}`);
+  if (!badge || !host) {
+    node?.remove();
+    return;
+  }
+  if (!node) {
+    node = document.createElement('div');
+    node.className = BADGE_CLASS;
+  }
+  if (node.parentElement !== host) {
+    host.appendChild(node);
+  }
+  node.dataset.xetcacheState = badge.state;
+  node.title = badge.title;
+  node.textContent = badge.label;
+}

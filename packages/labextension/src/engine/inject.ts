@@ -1,0 +1,122 @@
+/**
+ * The Python sent (silently) to each kernel to load the engine (CONTRACT.md section 3): an
+ * installed `xetcache` wins; otherwise the bundled sources are written to a fresh temp dir that
+ * goes on sys.path. Then `xetcache.jupyter.activate(settings_json)`. The outcome comes back as a
+ * user expression (base64 JSON, so no Python repr parsing) and never raises in the kernel, so a
+ * broken engine cannot leave a traceback or abort the user's queued cells.
+ */
+
+/** Setting values pushed to the kernel; keys as in schema/plugin.json. */
+export interface IEngineSettings {
+  threshold_s: number;
+  always: boolean;
+  cache_dir: string;
+  max_bytes: number | null;
+}
+
+export interface ILoadResult {
+  ok: boolean;
+  /** 'installed' (import worked) or 'bundled' (written from the extension). */
+  origin?: 'installed' | 'bundled';
+  version?: string;
+  error?: string;
+}
+
+/**
+ * The part of the settings the kernel takes (CONTRACT.md section 3); the engine refuses unknown
+ * keys, and max_bytes is only the browser's trim budget.
+ */
+export function kernelSettings(s: IEngineSettings): Pick<IEngineSettings, 'threshold_s' | 'always' | 'cache_dir'> {
+  return { threshold_s: s.threshold_s, always: s.always, cache_dir: s.cache_dir };
+}
+
+/** UTF-8 → base64 without Buffer (runs in the browser). */
+export function utf8ToBase64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(bin);
+}
+
+export function base64ToUtf8(b64: string): string {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) {
+    bytes[i] = bin.charCodeAt(i);
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Name of the kernel-side global holding the outcome (underscore: hidden from %who). */
+export const RESULT_NAME = '_xetcache_boot_result';
+/** The user expression that reads it back. */
+export const RESULT_EXPRESSION = RESULT_NAME;
+
+export function buildLoadCode(sources: Readonly<Record<string, string>>, settings: IEngineSettings | null): string {
+  const files = utf8ToBase64(JSON.stringify(sources));
+  const conf = utf8ToBase64(JSON.stringify(settings ? kernelSettings(settings) : {}));
+  return `def _xetcache_boot(files_b64, settings_b64):
+    import base64, importlib, json, os, sys, tempfile
+    out = {"ok": False}
+    try:
+        settings_json = base64.b64decode(settings_b64).decode("utf-8")
+        try:
+            import xetcache.jupyter
+            out["origin"] = "installed"
+        except ImportError:
+            files = json.loads(base64.b64decode(files_b64).decode("utf-8"))
+            if "__init__.py" not in files:
+                raise
+            root = tempfile.mkdtemp(prefix="xetcache-engine-")
+            pkg = os.path.join(root, "xetcache")
+            os.mkdir(pkg)
+            for name, text in files.items():
+                with open(os.path.join(pkg, os.path.basename(name)), "w", encoding="utf-8") as f:
+                    f.write(text)
+            # Forget a half-imported copy so the bundled one loads cleanly.
+            for mod in [m for m in sys.modules if m == "xetcache" or m.startswith("xetcache.")]:
+                del sys.modules[mod]
+            sys.path.insert(0, root)
+            importlib.invalidate_caches()
+            import xetcache.jupyter
+            out["origin"] = "bundled"
+        res = xetcache.jupyter.activate(settings_json)
+        out["version"] = str((res or {}).get("version", "")) if isinstance(res, dict) else ""
+        out["ok"] = True
+    except BaseException as e:
+        out["error"] = "%s: %s" % (type(e).__name__, e)
+    return base64.b64encode(json.dumps(out).encode("utf-8")).decode("ascii")
+${RESULT_NAME} = _xetcache_boot(${JSON.stringify(files)}, ${JSON.stringify(conf)})
+del _xetcache_boot
+`;
+}
+
+/** Re-applies settings in a kernel where the engine is loaded (the bundled dir stays on sys.path). */
+export function buildSettingsCode(settings: IEngineSettings): string {
+  const conf = utf8ToBase64(JSON.stringify(kernelSettings(settings)));
+  return `import base64 as _b64, xetcache.jupyter as _xcj
+_xcj.activate(_b64.b64decode(${JSON.stringify(conf)}).decode("utf-8"))
+del _b64, _xcj
+`;
+}
+
+/** Reads the user expression back: `'<base64>'` (a Python str repr) → ILoadResult. */
+export function parseLoadResult(expr: unknown): ILoadResult {
+  const e = expr as { status?: string; data?: Record<string, unknown>; ename?: string; evalue?: string } | undefined;
+  if (!e || e.status !== 'ok') {
+    return { ok: false, error: e?.ename ? `${e.ename}: ${e.evalue ?? ''}` : 'no result from the kernel' };
+  }
+  const repr = String(e.data?.['text/plain'] ?? '');
+  const m = /^'([A-Za-z0-9+/=]*)'$/.exec(repr);
+  if (!m) {
+    return { ok: false, error: `unexpected result ${repr.slice(0, 80)}` };
+  }
+  try {
+    const r = JSON.parse(base64ToUtf8(m[1])) as ILoadResult;
+    return { ok: r.ok === true, origin: r.origin, version: r.version, error: r.error };
+  } catch {
+    return { ok: false, error: 'unreadable result from the kernel' };
+  }
+}

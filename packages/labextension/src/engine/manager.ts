@@ -1,0 +1,209 @@
+/**
+ * Keeps the engine loaded in every notebook kernel: on start, and again after each restart
+ * (a restart wipes the kernel's modules and comms). Loading is sent synchronously when a cached
+ * cell is about to run in a kernel that has not got it yet, so the load request is queued ahead
+ * of the cell in the kernel and a "Restart and Run All" never races the loader.
+ */
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { type ISignal, Signal } from '@lumino/signaling';
+import { type IRunEvent, parseRunEvent } from '../events';
+import { buildLoadCode, buildSettingsCode, type IEngineSettings, type ILoadResult, parseLoadResult, RESULT_EXPRESSION } from './inject';
+
+export const COMM_TARGET = 'xetcache';
+
+export type EngineState = 'loading' | 'ready' | 'failed' | 'unsupported';
+
+export interface IEngineStatus {
+  state: EngineState;
+  origin?: string;
+  version?: string;
+  error?: string;
+}
+
+interface IKernelRecord {
+  /** Bumped on every restart; the engine is loaded when loadedGeneration === generation. */
+  generation: number;
+  loadedGeneration: number;
+  status: IEngineStatus;
+  language: string | null;
+  comm: Kernel.IComm | null;
+}
+
+const SILENT = { silent: true, store_history: false, allow_stdin: false, stop_on_error: false };
+
+export class EngineManager {
+  constructor(private readonly _sources: Readonly<Record<string, string>>) {}
+
+  /** Settings to push; null until the setting registry answered (the engine then uses its own). */
+  get settings(): IEngineSettings | null {
+    return this._settings;
+  }
+  set settings(value: IEngineSettings | null) {
+    this._settings = value;
+    if (!value) {
+      return;
+    }
+    for (const kernel of this._kernels) {
+      const rec = this._records.get(kernel);
+      if (rec?.status.state === 'ready' && !kernel.isDisposed) {
+        kernel.requestExecute({ code: buildSettingsCode(value), ...SILENT });
+      }
+    }
+  }
+
+  /** One event per cached run, from any kernel (routed to cells by cell_id). */
+  get runEvent(): ISignal<this, IRunEvent> {
+    return this._runEvent;
+  }
+  /** A kernel's engine state changed (loaded, failed, restarting). */
+  get statusChanged(): ISignal<this, Kernel.IKernelConnection> {
+    return this._statusChanged;
+  }
+
+  status(kernel: Kernel.IKernelConnection | null | undefined): IEngineStatus | null {
+    return kernel ? (this._records.get(kernel)?.status ?? null) : null;
+  }
+
+  /** Follow a notebook's session: load into each new kernel and after restarts. */
+  watch(session: ISessionContext): void {
+    if (this._sessions.has(session)) {
+      return;
+    }
+    this._sessions.add(session);
+    const attach = (): void => {
+      const kernel = session.session?.kernel;
+      if (kernel) {
+        this._attach(kernel);
+        void this._loadWhenKnown(kernel);
+      }
+    };
+    session.kernelChanged.connect(attach);
+    session.disposed.connect(() => this._sessions.delete(session));
+    attach();
+  }
+
+  /**
+   * Synchronously makes sure the engine is (being) loaded in this kernel. Returns false when
+   * cached runs are impossible there (not Python, or loading failed): the caller runs the cell
+   * the ordinary way.
+   */
+  ensureLoaded(kernel: Kernel.IKernelConnection): boolean {
+    const rec = this._attach(kernel);
+    if (rec.status.state === 'unsupported' || (rec.status.state === 'failed' && rec.loadedGeneration === rec.generation)) {
+      return false;
+    }
+    const python = rec.language ? rec.language === 'python' : /python/i.test(kernel.name);
+    if (!python) {
+      return false;
+    }
+    if (rec.loadedGeneration !== rec.generation) {
+      this._load(kernel, rec);
+    }
+    return true;
+  }
+
+  private _attach(kernel: Kernel.IKernelConnection): IKernelRecord {
+    let rec = this._records.get(kernel);
+    if (rec) {
+      return rec;
+    }
+    rec = { generation: 1, loadedGeneration: 0, status: { state: 'loading' }, language: null, comm: null };
+    this._records.set(kernel, rec);
+    this._kernels.add(kernel);
+    kernel.disposed.connect(() => this._kernels.delete(kernel));
+    kernel.statusChanged.connect((_, status) => {
+      const r = this._records.get(kernel)!;
+      if (status === 'restarting' || status === 'autorestarting') {
+        r.generation++;
+        r.comm = null;
+        r.status = { state: 'loading' };
+        this._statusChanged.emit(kernel);
+      } else if (status === 'idle' && r.loadedGeneration !== r.generation && r.language === 'python') {
+        this._load(kernel, r);
+      }
+    });
+    return rec;
+  }
+
+  /** First load: wait for kernel_info so only Python kernels get Python. */
+  private async _loadWhenKnown(kernel: Kernel.IKernelConnection): Promise<void> {
+    const rec = this._attach(kernel);
+    try {
+      const info = await kernel.info;
+      rec.language = (info.language_info?.name ?? '').toLowerCase();
+    } catch {
+      return; // the kernel went away before it answered
+    }
+    if (rec.language !== 'python') {
+      rec.status = { state: 'unsupported', error: `XetCache needs a Python kernel (this one runs ${rec.language})` };
+      this._statusChanged.emit(kernel);
+      return;
+    }
+    if (rec.loadedGeneration !== rec.generation) {
+      this._load(kernel, rec);
+    }
+  }
+
+  /** Sends the load request and the comm open in the same tick (kernel order: load, comm, cells). */
+  private _load(kernel: Kernel.IKernelConnection, rec: IKernelRecord): void {
+    const generation = rec.generation;
+    rec.loadedGeneration = generation;
+    rec.status = { state: 'loading' };
+    let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
+    try {
+      future = kernel.requestExecute({
+        code: buildLoadCode(this._sources, this._settings),
+        ...SILENT,
+        user_expressions: { r: RESULT_EXPRESSION }
+      });
+    } catch (e) {
+      rec.status = { state: 'failed', error: String(e) };
+      this._statusChanged.emit(kernel);
+      return;
+    }
+    rec.comm = this._openComm(kernel);
+    future.done.then(
+      reply => this._settle(kernel, rec, generation, parseLoadResult((reply.content as { user_expressions?: Record<string, unknown> }).user_expressions?.r)),
+      e => this._settle(kernel, rec, generation, { ok: false, error: String(e) })
+    );
+  }
+
+  private _settle(kernel: Kernel.IKernelConnection, rec: IKernelRecord, generation: number, r: ILoadResult): void {
+    if (rec.generation !== generation) {
+      return; // restarted meanwhile; a newer load is in charge
+    }
+    rec.status = r.ok
+      ? { state: 'ready', origin: r.origin, version: r.version }
+      : { state: 'failed', error: r.error ?? 'unknown error' };
+    if (!r.ok) {
+      console.warn(`XetCache: engine not loaded in kernel ${kernel.id}: ${rec.status.error}`);
+    }
+    this._statusChanged.emit(kernel);
+  }
+
+  private _openComm(kernel: Kernel.IKernelConnection): Kernel.IComm | null {
+    try {
+      const comm = kernel.createComm(COMM_TARGET);
+      comm.onMsg = msg => {
+        const ev = parseRunEvent(msg.content.data);
+        if (ev) {
+          this._runEvent.emit(ev);
+        }
+      };
+      comm.open();
+      return comm;
+    } catch (e) {
+      // Comms disabled on this connection: the engine falls back to a stderr line.
+      console.warn('XetCache: could not open the event comm', e);
+      return null;
+    }
+  }
+
+  private _settings: IEngineSettings | null = null;
+  private _records = new WeakMap<Kernel.IKernelConnection, IKernelRecord>();
+  private _kernels = new Set<Kernel.IKernelConnection>();
+  private _sessions = new Set<ISessionContext>();
+  private _runEvent = new Signal<this, IRunEvent>(this);
+  private _statusChanged = new Signal<this, Kernel.IKernelConnection>(this);
+}

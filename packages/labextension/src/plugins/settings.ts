@@ -1,0 +1,61 @@
+/**
+ * Core plugin: reads the settings (schema/plugin.json is the only place with defaults), owns the
+ * engine manager and the server monitor, and pushes setting changes to every loaded kernel.
+ * Does not require INotebookTracker: the executor plugin depends on this one, and the tracker
+ * depends on the executor.
+ */
+import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { Signal } from '@lumino/signaling';
+import { EngineManager } from '../engine/manager';
+import type { IEngineSettings } from '../engine/inject';
+import { ENGINE_SOURCES } from '../engine/sources.generated';
+import { ServerMonitor } from '../servermonitor';
+import { IXetCache, SETTINGS_PLUGIN_ID } from '../tokens';
+
+function readSettings(s: ISettingRegistry.ISettings): IEngineSettings {
+  const c = s.composite as Partial<IEngineSettings>;
+  return {
+    threshold_s: Number(c.threshold_s),
+    always: c.always === true,
+    cache_dir: String(c.cache_dir),
+    max_bytes: typeof c.max_bytes === 'number' ? c.max_bytes : null
+  };
+}
+
+class XetCache implements IXetCache {
+  readonly engine = new EngineManager(ENGINE_SOURCES);
+  readonly server = new ServerMonitor(message => {
+    Notification.warning(message, { autoClose: false });
+  });
+  readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<IXetCache, IEngineSettings>(this);
+  get settings(): IEngineSettings | null {
+    return this.engine.settings;
+  }
+  apply(s: IEngineSettings): void {
+    this.engine.settings = s;
+    this.settingsChanged.emit(s);
+  }
+}
+
+export const settingsPlugin: JupyterFrontEndPlugin<IXetCache> = {
+  id: SETTINGS_PLUGIN_ID,
+  description: 'XetCache settings, kernel engine loader and server state.',
+  autoStart: true,
+  provides: IXetCache,
+  optional: [ISettingRegistry],
+  activate: (_app: JupyterFrontEnd, registry: ISettingRegistry | null): IXetCache => {
+    const xc = new XetCache();
+    if (registry) {
+      registry.load(SETTINGS_PLUGIN_ID).then(
+        settings => {
+          xc.apply(readSettings(settings));
+          settings.changed.connect(() => xc.apply(readSettings(settings)));
+        },
+        e => console.error('XetCache: could not load settings; the engine uses its own defaults', e)
+      );
+    }
+    return xc;
+  }
+};

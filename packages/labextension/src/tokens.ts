@@ -1,0 +1,25 @@
+/** Command ids, plugin ids and the service shared between this package's plugins. */
+import type { ISignal } from '@lumino/signaling';
+import { Token } from '@lumino/coreutils';
+import type { EngineManager } from './engine/manager';
+import type { IEngineSettings } from './engine/inject';
+import type { ServerMonitor } from './servermonitor';
+
+export namespace CommandIDs {
+  export const toggleCell = 'xetcache:toggle-cell';
+  export const editCellOptions = 'xetcache:edit-cell-options';
+  export const openBrowser = 'xetcache:open-browser';
+}
+
+/** The settings plugin's id: its schema (schema/plugin.json) holds every default. */
+export const SETTINGS_PLUGIN_ID = '@xetcache/labextension:plugin';
+
+export interface IXetCache {
+  readonly engine: EngineManager;
+  /** Null until the setting registry answered. */
+  readonly settings: IEngineSettings | null;
+  readonly settingsChanged: ISignal<IXetCache, IEngineSettings>;
+  readonly server: ServerMonitor;
+}
+
+export const IXetCache = new Token<IXetCache>('@xetcache/labextension:IXetCache', 'XetCache engine, settings and server state');
