@@ -53,12 +53,9 @@ async function failMismatch(dir: string, oid: string, head: Buffer | null, actua
   if (head && looksLikeLfsPointer(head)) {
     throw new XetCacheError('ELFSPOINTER', `object ${oid} is a Git LFS pointer; run git lfs pull`, { oid });
   }
-  const moved = await quarantineObject(dir, oid);
-  throw new XetCacheError('EINTEGRITY', `object ${oid} does not match its hash; moved to quarantine`, {
-    oid,
-    actual,
-    quarantined: moved,
-  });
+  // A read-only store cannot quarantine; the read must still fail as EINTEGRITY, never as a filesystem error.
+  const moved = await quarantineObject(dir, oid).catch(() => null);
+  throw new XetCacheError('EINTEGRITY', `object ${oid} does not match its hash`, { oid, actual, quarantined: moved });
 }
 
 /** Read a whole object into memory; returned only after its sha256 matched. */

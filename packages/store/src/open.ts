@@ -26,9 +26,9 @@ export interface OpenOptions {
 
 /** "xetcache-store 1" (a minor such as "1.2" is accepted: minors only add things older readers may ignore). */
 export function parseStoreFile(text: string): { major: number; minor: number } | null {
-  const m = /^xetcache-store (\d+)(?:\.(\d+))?\s*$/.exec(text);
+  const m = /^xetcache-store (\d+)((?:\.\d+)*)\s*$/.exec(text); // same rule as the Python engine
   if (!m) return null;
-  return { major: Number(m[1]), minor: m[2] === undefined ? 0 : Number(m[2]) };
+  return { major: Number(m[1]), minor: m[2] ? Number(m[2].split('.')[1]) : 0 };
 }
 
 async function readStoreFile(dir: string): Promise<string | null> {
@@ -81,7 +81,12 @@ export async function openStoreDir(dir: string, opts: OpenOptions = {}): Promise
   let text = await readStoreFile(abs);
   if (text === null) {
     if (!create) throw new XetCacheError('ENOTSTORE', `${abs} is not a xetcache store (no STORE file)`, { dir: abs });
-    await fsp.mkdir(abs, { recursive: true });
+    await fsp.mkdir(abs, { recursive: true }).catch((e: unknown) => {
+      if (sysCode(e) === 'EEXIST' || sysCode(e) === 'ENOTDIR') {
+        throw new XetCacheError('ENOTSTORE', `${abs} exists and is not a folder`, { dir: abs });
+      }
+      throw e;
+    });
     await ensureDirs(abs);
     await writeFixedFiles(abs);
     // Another process may have created it concurrently with a different version: read back what won.

@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../src/store';
+import { parseStoreFile } from '../src/open';
 import { GITATTRIBUTES_CONTENT, GITIGNORE_CONTENT, STORE_FILE_CONTENT } from '../src/layout';
 import { rejectsWithCode, tempStoreDir } from './helpers';
 
@@ -32,6 +33,20 @@ test('a newer major is refused with ESTOREVERSION, a minor of ours is accepted',
   assert.equal(await fsp.readFile(path.join(dir, 'STORE'), 'utf8'), 'xetcache-store 2\n'); // not "repaired"
   await fsp.writeFile(path.join(dir, 'STORE'), 'xetcache-store 1.3\n');
   await openStore(dir, { create: false });
+});
+
+test('a path that is a file is ENOTSTORE', async (t) => {
+  const dir = await tempStoreDir(t);
+  await fsp.writeFile(dir, 'not a folder');
+  await rejectsWithCode(openStore(dir), 'ENOTSTORE');
+  await rejectsWithCode(openStore(dir, { create: false }), 'ENOTSTORE');
+});
+
+test('STORE version parsing accepts minors and rejects other text', () => {
+  assert.deepEqual(parseStoreFile('xetcache-store 1\n'), { major: 1, minor: 0 });
+  assert.deepEqual(parseStoreFile('xetcache-store 1.2.3\n'), { major: 1, minor: 2 });
+  assert.equal(parseStoreFile('xetcache-store\n'), null);
+  assert.equal(parseStoreFile('other-store 1\n'), null);
 });
 
 test('a garbled STORE file is ENOTSTORE', async (t) => {
