@@ -1,0 +1,215 @@
+"""The function API: threshold semantics, namespaces, xeteval forms, invalidation by code edits, cross-process hits."""
+
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+
+import xetcache
+from coreutil import TempModule
+from xetcache import config, functions, xeteval, xeteval_always, xetmemo, xetmemo_always
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / "manifest.schema.json").read_text())
+
+
+@pytest.fixture
+def memo(tmp_path):
+    """A fresh store per test, set as the memo path."""
+    config.reset()
+    functions._stores.clear()
+    CALLS.clear()
+    config.set_memo_path(tmp_path / ".xetcache")
+    yield Path(tmp_path / ".xetcache")
+    config.reset()
+    functions._stores.clear()
+
+
+def manifests(root):
+    return [json.loads(p.read_text()) for p in sorted((root / "entries").rglob("*.json"))]
+
+
+CALLS = []  # a global, not a closure: closure values are part of a function's key (so a call log there would
+# change the key at every call)
+
+
+def slow_square(x, power=2):
+    CALLS.append(x)
+    return x ** power
+
+
+def counting(calls):
+    assert calls is CALLS
+    CALLS.clear()
+    return slow_square
+
+
+def test_fast_calls_are_not_stored_slow_ones_are(memo):
+    calls = CALLS
+    f = xetmemo(counting(calls))
+    config.set_runtime_threshold(1e9)  # nothing is "slow": not stored
+    assert f(3) == 9 and f(3) == 9
+    assert calls == [3, 3] and manifests(memo) == []
+    config.set_runtime_threshold(0)  # everything is "slow": stored, then served
+    assert f(3) == 9 and f(3) == 9 and f(x=3, power=2) == 9  # defaults applied: same key
+    assert calls == [3, 3, 3]
+    assert f(4) == 16 and calls[-1] == 4
+
+
+def test_always_stores_whatever_the_runtime(memo):
+    config.set_runtime_threshold(1e9)
+    calls = CALLS
+    f = xetmemo_always(counting(calls))
+    g = xetmemo(always=True)(counting(calls))
+    assert f(2) == f(2) == 4 and g(5) == g(5) == 25
+    assert calls == [2, 5]
+
+
+def test_manifest_of_a_function_entry(memo):
+    @xetmemo_always
+    def add(a, b=1):
+        return np.arange(a) + b
+
+    add(5)
+    (m,) = manifests(memo)
+    jsonschema.Draft202012Validator(SCHEMA).validate(m)
+    assert m["kind"] == "function" and m["outputs"] is None and m["outputs_names"] == ["return"]
+    assert list(m["variables"]) == ["return"] and m["variables"]["return"]["type"] == "numpy.ndarray"
+    assert m["source"]["qualname"].endswith(":test_manifest_of_a_function_entry.<locals>.add")
+    assert m["source"]["qualname"].startswith("test_functions:")
+    assert m["source"]["preview"].startswith("@xetmemo_always") and set(m["inputs"]) == {"a", "b"}
+
+
+def test_hits_are_logged(memo):
+    f = xetmemo_always(counting(CALLS))
+    f(7)
+    f(7)
+    f(7)
+    lines = [json.loads(line) for line in (memo / "hits.jsonl").read_text().splitlines()]
+    assert len(lines) == 2 and lines[0]["key"] == manifests(memo)[0]["key"]
+
+
+def test_key_namespaces_are_separate(memo):
+    calls = CALLS
+    a = xetmemo(key="a", always=True)(counting(calls))
+    b = xetmemo(key="b", always=True)(counting(calls))
+    assert a(3) == b(3) == 9
+    assert calls == [3, 3]
+    assert sorted(m["namespace"] for m in manifests(memo)) == ["a", "b"]
+
+
+def test_xeteval_forms(memo):
+    calls = CALLS
+    f = counting(calls)
+    config.set_runtime_threshold(1e9)
+    assert xeteval(f, 3) == 9 and xeteval(f, 3) == 9 and calls == [3, 3]  # fast: not stored
+    assert xeteval_always(f, 3, power=3) == 27 and xeteval_always(f, 3, power=3) == 27
+    assert xeteval_always("ns", f, 3, power=3) == 27 and xeteval("ns", f, 3, power=3) == 27
+    assert calls == [3, 3, 3, 3]
+    memoized = xetmemo_always(f)
+    assert xeteval_always("other", memoized, 6) == 36 and len(manifests(memo)) == 3  # cached once, not twice
+    with pytest.raises(TypeError):
+        xeteval("only a key")
+
+
+def test_unhashable_argument_runs_uncached_with_one_warning(memo, capsys):
+    calls = CALLS
+
+    @xetmemo_always
+    def total(items):
+        calls.append(1)
+        return sum(items)
+
+    assert total((i for i in range(4))) == 6
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'items'" in err[0] and err[0].startswith("xetcache:")
+    assert manifests(memo) == [] and calls == [1]
+
+
+def test_unpicklable_result_is_returned_and_not_stored(memo, capsys):
+    @xetmemo_always
+    def make_lock():
+        return threading.Lock()
+
+    assert make_lock() is not None
+    assert "not stored" in capsys.readouterr().err and manifests(memo) == []
+
+
+def test_corrupt_entry_reruns(memo, capsys):
+    calls = CALLS
+    f = xetmemo_always(counting(calls))
+    f(9)
+    (m,) = manifests(memo)
+    obj = memo / "objects" / "sha256" / m["variables"]["return"]["objects"][0][:2] / m["variables"]["return"]["objects"][0]
+    obj.write_bytes(obj.read_bytes() + b"x")
+    assert f(9) == 81 and calls == [9, 9]
+    assert "ECORRUPT" in capsys.readouterr().err
+
+
+def test_editing_the_function_or_a_helper_invalidates(memo, tmp_path):
+    src = """
+        from xetcache import xetmemo_always
+        CALLS = []
+
+        def helper(x):
+            return x + {h}
+
+        @xetmemo_always
+        def work(x):
+            CALLS.append(x)
+            return helper(x) * {w}
+    """
+    mod = TempModule(tmp_path).write(src.format(h=1, w=10))
+    try:
+        m = mod.load()
+        assert m.work(1) == 20 and m.work(1) == 20 and m.CALLS == [1]
+        mod.write(src.format(h=1, w=100))  # the function itself
+        m = mod.load()
+        assert m.work(1) == 200 and m.CALLS == [1]
+        mod.write(src.format(h=2, w=100) + "        # longer file\n")  # only the helper
+        m = mod.load()
+        assert m.work(1) == 300 and m.work(1) == 300 and m.CALLS == [1]
+        mod.write(src.format(h=1, w=10))  # back to the first version: its entry is still there
+        m = mod.load()
+        assert m.work(1) == 20 and m.CALLS == []
+    finally:
+        mod.unload()
+
+
+SCRIPT = r"""
+import sys
+from pathlib import Path
+import xetcache
+xetcache.set_memo_path(sys.argv[1])
+side = Path(sys.argv[2])
+
+@xetcache.xetmemo_always
+def expensive(n, scale=2.0):
+    with open(side, "a") as f:
+        f.write("ran\n")
+    return {"n": n, "values": [i * scale for i in range(n)]}
+
+print(expensive(1000)["values"][-1])
+"""
+
+
+def test_second_process_is_a_hit_and_does_not_run_the_body(tmp_path):
+    script = tmp_path / "job.py"
+    script.write_text(SCRIPT)
+    side = tmp_path / "ran.txt"
+    outs = [subprocess.run([sys.executable, str(script), str(tmp_path / ".xetcache"), str(side)],
+                           capture_output=True, text=True, check=True).stdout for _ in range(2)]
+    assert outs == ["1998.0\n", "1998.0\n"]
+    assert side.read_text() == "ran\n"  # the body ran in the first process only
+    hits = (tmp_path / ".xetcache" / "hits.jsonl").read_text().splitlines()
+    assert len(hits) == 1
+
+
+def test_package_exports_the_original_api():
+    for name in ("xetmemo", "xetmemo_always", "xeteval", "xeteval_always", "set_runtime_threshold",
+                 "get_runtime_threshold", "set_memo_path", "get_memo_path", "load_ipython_extension"):
+        assert callable(getattr(xetcache, name))

@@ -1,0 +1,188 @@
+"""Storage integrity: hash check before any unpickle, quarantine, LFS pointers, unpicklable values, byte budget,
+concurrent writers."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xetcache import (
+    CorruptObjectError, ObjectNotLocalError, StoreFullError, Storage, UnpicklableError, config, lfs_hooks,
+)
+
+SHA = "c" * 64
+KEY = "1" * 64
+
+
+def touch(path):
+    """Side effect run by unpickling a Tripwire: proves whether anything was unpickled."""
+    Path(path).write_text("unpickled")
+    return "tripwire"
+
+
+class Tripwire:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (touch, (self.path,))
+
+
+@pytest.fixture
+def store(tmp_path):
+    config.reset()
+    yield Storage(str(tmp_path / ".xetcache"))
+    config.reset()
+
+
+def save(store, variables, key=KEY):
+    return store.save(key=key, kind="function", variables=variables, outputs=None, runtime_s=1.0,
+                      source={"code_sha256": SHA, "preview": "", "qualname": "m:f"}, inputs={},
+                      outputs_names=["return"], namespace=None)
+
+
+def flip_byte(path, offset=-1):
+    data = bytearray(Path(path).read_bytes())
+    data[offset] ^= 0x01
+    os.chmod(path, 0o644)
+    Path(path).write_bytes(bytes(data))
+
+
+def test_flipped_byte_is_quarantined_and_nothing_is_unpickled(store, tmp_path):
+    wire = tmp_path / "wire.txt"
+    m = save(store, {"a": Tripwire(str(wire)), "b": np.arange(1 << 17, dtype=np.float64)})
+    assert store.load_variables(m)["a"] == "tripwire"  # the tripwire works when the entry is intact
+    wire.unlink()
+    bad = m["variables"]["b"]["objects"][1]  # corrupt the *second* variable's buffer
+    flip_byte(store.object_path(bad), 1000)
+    with pytest.raises(CorruptObjectError) as ei:
+        store.load_variables(m)
+    assert ei.value.code == "ECORRUPT" and ei.value.oid == bad
+    assert not wire.exists()  # 'a' was verified but not unpickled, because 'b' failed verification first
+    assert (Path(store.path) / "quarantine" / bad).exists()
+    assert not os.path.exists(store.object_path(bad))
+    # next time the object is simply missing: still a miss, still nothing unpickled
+    with pytest.raises(ObjectNotLocalError):
+        store.load_variables(m)
+    assert not wire.exists()
+
+
+def test_corrupt_pickle_stream_is_never_loaded(store, tmp_path):
+    wire = tmp_path / "wire.txt"
+    m = save(store, {"a": Tripwire(str(wire))})
+    flip_byte(store.object_path(m["variables"]["a"]["objects"][0]), 0)
+    with pytest.raises(CorruptObjectError):
+        store.load_variables(m)
+    assert not wire.exists()
+
+
+def test_corrupt_large_object_detected_through_mmap_path(store):
+    arr = np.ones(3 << 20, dtype=np.float64)  # 24 MiB: mapped, not read
+    m = save(store, {"big": arr})
+    oid = m["variables"]["big"]["objects"][1]
+    flip_byte(store.object_path(oid), 12345)
+    with pytest.raises(CorruptObjectError):
+        store.load_variables(m)
+    assert (Path(store.path) / "quarantine" / oid).exists()
+
+
+def pointer_text(oid, size):
+    return f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {size}\n"
+
+
+def test_lfs_pointer_calls_the_hook_then_misses_without_quarantine(store, monkeypatch):
+    m = save(store, {"arr": np.arange(1 << 16, dtype=np.float64)})
+    oid = m["variables"]["arr"]["objects"][1]
+    path = Path(store.object_path(oid))
+    content = path.read_bytes()
+    path.write_text(pointer_text(oid, len(content)))
+    calls = []
+    monkeypatch.setattr(lfs_hooks, "fetch_objects", lambda d, oids: calls.append((d, list(oids))) or False)
+    with pytest.raises(ObjectNotLocalError) as ei:
+        store.load_variables(m)
+    assert ei.value.code == "ENOTLOCAL" and ei.value.oids == [oid]
+    assert isinstance(ei.value, CorruptObjectError)  # callers that treat corrupt as a miss treat this as one too
+    assert calls == [(store.path, [oid])]
+    assert path.exists() and not (Path(store.path) / "quarantine").exists()
+
+    def fetch(d, oids):  # a hook that "fetches": the bytes come back, the entry loads
+        path.write_bytes(content)
+        return True
+
+    monkeypatch.setattr(lfs_hooks, "fetch_objects", fetch)
+    np.testing.assert_array_equal(store.load_variables(m)["arr"], np.arange(1 << 16, dtype=np.float64))
+
+
+def test_pointer_outside_a_git_repo_is_a_miss_with_the_real_hook(store):
+    m = save(store, {"arr": np.arange(1 << 16, dtype=np.float64)})
+    oid = m["variables"]["arr"]["objects"][1]
+    Path(store.object_path(oid)).write_text(pointer_text(oid, 1 << 19))
+    with pytest.raises(ObjectNotLocalError):
+        store.load_variables(m)
+
+
+def test_unpicklable_value_names_the_variable_and_writes_nothing(store):
+    with pytest.raises(UnpicklableError) as ei:
+        save(store, {"ok": np.arange(1 << 16), "lock": threading.Lock()})
+    assert ei.value.code == "EUNPICKLABLE" and ei.value.variable == "lock"
+    with pytest.raises(UnpicklableError) as ei:
+        save(store, {"fn": lambda x: x})
+    assert ei.value.variable == "fn"
+    root = Path(store.path)
+    assert list((root / "entries").rglob("*.json")) == []
+    assert [p for p in (root / "objects").rglob("*") if p.is_file()] == []
+    assert list((root / "tmp").iterdir()) == []
+    assert store.lookup(KEY) is None
+
+
+def test_byte_budget_refuses_with_store_full(store):
+    save(store, {"a": np.zeros(1 << 16)}, key="a" * 64)
+    config.set_byte_budget(600_000)
+    with pytest.raises(StoreFullError) as ei:
+        save(store, {"b": np.ones(1 << 16)}, key="b" * 64)
+    assert ei.value.code == "ESTOREFULL"
+    assert store.lookup("b" * 64) is None
+    config.set_byte_budget(None)
+    save(store, {"b": np.ones(1 << 16)}, key="b" * 64)
+
+
+WRITER = r"""
+import sys
+sys.path.insert(0, sys.argv[3])
+import numpy as np
+from xetcache import Storage
+start = float(sys.argv[2])
+import time
+while time.time() < start:
+    pass
+st = Storage(sys.argv[1])
+arr = np.arange(2_000_000, dtype=np.float64)  # 16 MiB: the slow part of a save, so the writers overlap
+for _ in range(3):
+    st.save(key="9" * 64, kind="function", variables={"return": arr}, outputs=None, runtime_s=5.0,
+            source={"code_sha256": "c" * 64, "preview": ""}, inputs={"x": "d" * 64}, outputs_names=["return"],
+            namespace=None)
+"""
+
+
+def test_two_processes_storing_the_same_key_leave_one_valid_entry(tmp_path):
+    import time
+
+    path = str(tmp_path / ".xetcache")
+    start = str(time.time() + 1.0)
+    pkg = str(Path(__file__).resolve().parents[1])
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, path, start, pkg]) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    st = Storage(path)
+    manifests = list(Path(path, "entries").rglob("*.json"))
+    assert len(manifests) == 1
+    m = st.lookup("9" * 64)
+    assert json.loads(manifests[0].read_text()) == m
+    np.testing.assert_array_equal(st.load_variables(m)["return"], np.arange(2_000_000, dtype=np.float64))
+    assert list(Path(path, "tmp").iterdir()) == []
+    objects = [p for p in Path(path, "objects").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in objects) == sorted(m["variables"]["return"]["objects"])
