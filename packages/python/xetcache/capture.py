@@ -207,10 +207,16 @@ def replay(outputs: List[Output], shell: Any) -> None:
             shell.display_pub.publish(data=output["data"], metadata=output.get("metadata") or {})
         elif kind == "execute_result":
             if session is not None:
-                _send(kernel, "execute_result", {"execution_count": shell.execution_count, "data": output["data"],
+                _send(kernel, "execute_result", {"execution_count": current_count(shell), "data": output["data"],
                                                  "metadata": output.get("metadata") or {}}, b"execute_result")
             else:  # no kernel protocol: a display is the closest thing
                 shell.display_pub.publish(data=output["data"], metadata=output.get("metadata") or {})
+
+
+def current_count(shell: Any) -> int:
+    """The running cell's execution count (IPython 9 increments `execution_count` before the cell runs; the
+    displayhook's prompt_count is the number the cell shows in every version)."""
+    return getattr(shell.displayhook, "prompt_count", shell.execution_count)
 
 
 def _send(kernel: Any, msg_type: str, content: dict, topic: bytes) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from IPython.core.displayhook import DisplayHook
 
+from .capture import current_count
+
 
 def transform(code: str, shell: Any) -> str:
     """IPython syntax (`%magic`, `!cmd`, `x?`) → plain Python, as IPython does for a cell."""
@@ -27,7 +29,7 @@ def run(source: str, shell: Any, raw_code: str) -> None:
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = ast.Expression(tree.body.pop().value)
     # A cached name makes tracebacks and inspect.getsource (used for function fingerprints) see the body's lines.
-    filename = shell.compile.cache(source, shell.execution_count, raw_code=raw_code)
+    filename = shell.compile.cache(source, current_count(shell), raw_code=raw_code)
     try:
         body = shell.compile(ast.Module(tree.body, type_ignores=[]), filename, "exec")
         expr = shell.compile(last, filename, "eval") if last is not None else None

@@ -1,0 +1,148 @@
+"""The shared engine behind both magics: misses, hits, failures, inference, concurrency — in real kernels."""
+
+import hashlib
+import json
+import pickle
+
+from conftest import manifests, one_event
+
+from xetcache.storage import Storage
+
+
+def spec_cell(body, **spec):
+    full = {"cell_id": "c1", "notebook": None, "code_sha256": hashlib.sha256(body.encode()).hexdigest(),
+            "inputs": None, "outputs": None, "always": True, "key": None}
+    full.update(spec)
+    return f"%%xetcache_cell {json.dumps(full)}\n{body}"
+
+
+INFERRED = """import math
+def scale(v):
+    return v * factor
+y = scale(x)
+z = math.sqrt(y)
+data.append(z)
+open("runs.txt", "a").write("ran\\n")
+"""
+
+
+class Pwn:
+    """Unpickling this creates a folder: proof that a corrupt object was (not) loaded."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.makedirs, ("PWNED",))
+
+
+def test_inferred_inputs_and_outputs_hit_in_a_new_kernel(tmp_path, kernel_factory):
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok("x, factor, data = 8, 2, []")
+    ev = one_event(k1.ok(spec_cell(INFERRED)))
+    assert ev["state"] == "stored"
+    assert ev["inputs"] == ["factor", "x", "data"]  # modules and builtins (math, open) are not inputs
+    assert ev["outputs"] == ["y", "z", "data"]  # data changed in place; scale and math are replayed, not stored
+
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    k2.ok("x, factor, data = 8, 2, []")
+    ev = one_event(k2.ok(spec_cell(INFERRED)))
+    assert ev["state"] == "hit"
+    assert (tmp_path / "runs.txt").read_text() == "ran\n"
+    assert k2.value("[y, z, data, math.pi > 3, scale(1)]") == [16, 4.0, [4.0], True, 2]
+
+    k2.ok("x = 18")
+    ev = one_event(k2.ok(spec_cell(INFERRED)))
+    assert ev["state"] == "stored"
+    assert ev["changed"]["inputs"] == ["data", "x"]  # data held the previous run's result when it ran again
+    assert ev["changed"]["code"] is False
+
+
+def test_changed_code_is_reported(tmp_path, kernel):
+    kernel.load()
+    kernel.ok("x = 1")
+    first = one_event(kernel.ok(spec_cell("y = x + 1\n")))
+    ev = one_event(kernel.ok(spec_cell("y = x + 2\n")))
+    assert ev["changed"] == {"code": True, "inputs": [], "previous_key": first["key"]}
+
+
+def test_corrupt_object_recomputes_and_is_never_unpickled(tmp_path, kernel_factory):
+    cell = "%%xetmemo input= output=val always=True\nopen('runs.txt', 'a').write('ran\\n')\nval = list(range(5))\n"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok(cell)
+    (m,) = manifests(tmp_path)
+    oid = m["variables"]["val"]["objects"][0]
+    obj = Storage(str(tmp_path / ".xetcache")).object_path(oid)
+    with open(obj, "wb") as f:  # same name, other bytes: a valid pickle that would act if loaded
+        f.write(pickle.dumps(Pwn()))
+
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    ev = one_event(k2.ok(cell))
+    assert ev["state"] == "stored"
+    assert "ECORRUPT" in ev["reason"]
+    assert not (tmp_path / "PWNED").exists()
+    assert (tmp_path / "runs.txt").read_text() == "ran\nran\n"
+    assert k2.value("val") == [0, 1, 2, 3, 4]
+    assert (tmp_path / ".xetcache" / "quarantine").is_dir()
+
+
+def test_unpicklable_output_is_an_error_event_and_the_cell_succeeds(tmp_path, kernel):
+    kernel.load()
+    r = kernel.ok("%%xetmemo input= output=f,n always=True\nf = open('data.txt', 'w')\nn = 3\n")
+    ev = one_event(r)
+    assert ev["state"] == "error"
+    assert ev["error_code"] == "EUNPICKLABLE"
+    assert ev["variable"] == "f"
+    assert manifests(tmp_path) == []
+    assert kernel.value("[f.closed, n]") == [False, 3]
+
+
+def test_unhashable_input_runs_uncached_with_an_error_event(tmp_path, kernel):
+    kernel.load()
+    kernel.ok("import threading; lock = threading.Lock()")
+    r = kernel.ok("%%xetmemo input=lock output=k always=True\nk = 1\n")
+    ev = one_event(r)
+    assert (ev["state"], ev["error_code"], ev["variable"]) == ("error", "EUNHASHABLE", "lock")
+    assert kernel.value("k") == 1
+    assert manifests(tmp_path) == []
+
+
+def test_a_failing_cell_stores_nothing_and_fails_once(tmp_path, kernel):
+    kernel.load()
+    r = kernel.run("%%xetmemo input= output=b always=True\nb = 1\nraise ValueError('boom')\n")
+    assert not r.ok
+    assert r.reply["content"]["ename"] == "ValueError"
+    assert len(r.of_type("error")) == 1
+    assert r.comm_events() == []
+    assert manifests(tmp_path) == []
+
+
+def test_declared_output_never_assigned_is_an_error_event(tmp_path, kernel):
+    kernel.load()
+    ev = one_event(kernel.ok("%%xetmemo input= output=nope always=True\nx = 1\n"))
+    assert (ev["state"], ev["variable"]) == ("error", "nope")
+    assert manifests(tmp_path) == []
+
+
+def test_magics_inside_the_body_still_work(tmp_path, kernel):
+    kernel.load()
+    r = kernel.ok("%%xetmemo input= output=v always=True\n%config InteractiveShell.ast_node_interactivity='last_expr'\nv = 5\n")
+    assert one_event(r)["state"] == "stored"
+
+
+def test_two_kernels_storing_the_same_key_at_once_leave_one_valid_entry(tmp_path, kernel_factory):
+    cell = "%%xetmemo input= output=big always=True\nimport time; time.sleep(0.3)\nbig = list(range(20000))\n"
+    k1, k2 = kernel_factory(tmp_path), kernel_factory(tmp_path)
+    for k in (k1, k2):
+        k.load()
+    ids = (k1.send(cell), k2.send(cell))
+    events = [one_event(k.collect(i)) for k, i in zip((k1, k2), ids)]
+    assert [e["state"] for e in events] == ["stored", "stored"]
+    assert events[0]["key"] == events[1]["key"]
+    (m,) = manifests(tmp_path)
+    values = Storage(str(tmp_path / ".xetcache")).load_variables(m)
+    assert values["big"] == list(range(20000))
+    assert not list((tmp_path / ".xetcache" / "tmp").iterdir())
