@@ -1,0 +1,25 @@
+"""Run events: the `changed` comparison and the one-line text form."""
+
+from xetcache.events import changes, describe, new_event
+
+
+def manifest(key, code, inputs, created):
+    return {"key": key, "source": {"code_sha256": code}, "inputs": inputs, "created": created}
+
+
+def test_changes_compare_with_the_newest_other_entry():
+    prev = [manifest("k2", "c1", {"a": "1", "b": "2"}, "2"), manifest("k1", "c0", {}, "1")]
+    assert changes(prev, "k3", "c1", {"a": "1", "b": "3", "c": "4"}) == {
+        "code": False, "inputs": ["b", "c"], "previous_key": "k2"}
+    assert changes(prev, "k2", "c9", {"a": "1"}) == {"code": True, "inputs": ["a"], "previous_key": "k1"}
+    assert changes([], "k", "c", {}) is None
+
+
+def test_describe_each_state():
+    ev = new_event(cell_id=None, notebook=None, code_sha256="0" * 64, inputs=[], outputs=[], threshold_s=3.0)
+    ev.update(state="hit", key="1a2b3c4d" + "0" * 56, saved_s=12.4)
+    assert describe(ev) == "xetcache: hit 12.4 s saved (key 1a2b3c4d)"
+    ev.update(state="skipped", reason="ran 0.21 s < threshold 3 s")
+    assert describe(ev) == "xetcache: not stored, ran 0.21 s < threshold 3 s (key 1a2b3c4d)"
+    ev.update(state="error", error_code="EUNPICKLABLE", reason="f is an open file")
+    assert describe(ev).startswith("xetcache: error EUNPICKLABLE")
