@@ -106,9 +106,11 @@ def test_no_remote_is_a_clear_failure(gitenv, tmp_path):
     url, rel, oids = _published(tmp_path)
     b = gu.clone(url, tmp_path / "b", lazy=True)
     gu.git(b, "remote", "remove", "origin")
+    out = io.StringIO()
     with pytest.raises(ObjectNotLocalError) as ei:
-        lfs.fetch_objects(str(b / rel), oids[:1], stream=io.StringIO())
+        lfs.fetch_objects(str(b / rel), oids[:1], stream=out)
     assert ei.value.code == "ENOTLOCAL" and _reason(ei) == "ENOREMOTE"
+    assert "not fetched from Git LFS" in out.getvalue()  # the user sees why, even without the lab extension
     assert isinstance(ei.value, CorruptObjectError)  # callers that treat corrupt as a miss also treat this so
     assert gu.pointer_states(b / rel)[oids[0]] is True
 

@@ -177,8 +177,18 @@ def fetch_objects(store_dir: str, oids: Sequence[str], *, stream: Optional[TextI
 
     Raises ObjectNotLocalError (code ENOTLOCAL, ``.reason_code`` one of ENOTREPO, ENOLFS, ELFSNOTCONFIGURED,
     ENOREMOTE, EFETCH, ENOTPOINTER) with a reason the engine reports; the caller treats the entry as a miss.
-    The bytes are hash-checked by the storage when loaded (invariant 5), as for any object."""
+    The reason is also printed as one line on ``stream`` (stderr), so a user sees why the cached result was
+    not used even without the lab extension. The bytes are hash-checked by the storage when loaded
+    (invariant 5), as for any object."""
     stream = stream if stream is not None else sys.stderr
+    try:
+        return _fetch(store_dir, oids, stream, timeout)
+    except ObjectNotLocalError as e:
+        print(f"xetcache: not fetched from Git LFS: {e} The code runs instead.", file=stream, flush=True)
+        raise
+
+
+def _fetch(store_dir: str, oids: Sequence[str], stream: TextIO, timeout: Optional[float]) -> bool:
     store_dir = os.path.realpath(store_dir)
     todo: List[Tuple[str, str, int]] = []  # (oid, path, size)
     for oid in dict.fromkeys(oids):

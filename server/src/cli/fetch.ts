@@ -10,6 +10,7 @@ import { fetchObjects } from '../git/lfs-fetch';
 import { storeObjects } from '../git/object-states';
 import { selectKeys } from '../git/select';
 import { warnIfLfsNotReady } from '../git/warn-once';
+import { reportError } from './output';
 
 export interface FetchCliOptions {
   store: string;
@@ -69,14 +70,18 @@ export async function runFetch(opts: FetchCliOptions, io: CliIO = stdio): Promis
   return report.ok ? 0 : 1;
 }
 
-export function registerFetchCommand(program: Command, storeOption: (cmd: Command) => string): void {
+/** Adds `fetch` to the CLI; --store and --json are the program's global options. */
+export function registerFetchCommand(program: Command): void {
   program
-    .command('fetch')
+    .command('fetch [keys...]')
     .description('download from Git LFS the objects of the given entries (or --all) so their hits are instant')
-    .argument('[keys...]', 'entry keys or unique prefixes')
     .option('--all', 'every entry of the store')
-    .option('--json', 'print a JSON report on stdout')
-    .action(async (keys: string[], o: { all?: boolean; json?: boolean }, cmd: Command) => {
-      process.exitCode = await runFetch({ store: storeOption(cmd), all: o.all, keys, json: o.json });
+    .action(async (keys: string[], o: { all?: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as { store: string; json?: boolean };
+      try {
+        process.exitCode = await runFetch({ store: g.store, all: o.all, keys, json: g.json === true });
+      } catch (e) {
+        reportError(e, g.json === true);
+      }
     });
 }

@@ -8,6 +8,7 @@ import { humanBytes, plural } from '../git/format';
 import { warnIfLfsNotReady } from '../git/warn-once';
 import { storeObjects, type EntryObjects } from '../git/object-states';
 import type { CliIO } from './fetch';
+import { reportError } from './output';
 
 const stdio: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
@@ -48,12 +49,17 @@ export async function runStatus(opts: { store: string; json?: boolean }, io: Cli
   return 0;
 }
 
-export function registerStatusCommand(program: Command, storeOption: (cmd: Command) => string): void {
+/** Adds `status` to the CLI; --store and --json are the program's global options. */
+export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('entries whose objects are all local vs those still holding Git LFS pointers')
-    .option('--json', 'print JSON on stdout')
-    .action(async (o: { json?: boolean }, cmd: Command) => {
-      process.exitCode = await runStatus({ store: storeOption(cmd), json: o.json });
+    .action(async (_o: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as { store: string; json?: boolean };
+      try {
+        process.exitCode = await runStatus({ store: g.store, json: g.json === true });
+      } catch (e) {
+        reportError(e, g.json === true);
+      }
     });
 }
