@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xetcache import StoreNotFoundError, StoreVersionError, Storage, config
-from xetcache.layout import GITATTRIBUTES, GITIGNORE, STORE_TEXT
+from xetcache import Storage, config
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / "manifest.schema.json").read_text())
 SHA = "c" * 64
@@ -41,29 +40,6 @@ def save(store, variables, key="1" * 64, outputs=None, **kw):
 
 def validate(manifest):
     jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(manifest)
-
-
-def test_new_store_has_the_contract_files_byte_for_byte(tmp_path):
-    Storage(str(tmp_path / "s"))
-    assert (tmp_path / "s" / "STORE").read_bytes() == b"xetcache-store 1\n" == STORE_TEXT.encode()
-    assert (tmp_path / "s" / ".gitattributes").read_bytes() == b"objects/** filter=lfs diff=lfs merge=lfs -text\n"
-    assert (tmp_path / "s" / ".gitignore").read_bytes() == b"index.sqlite*\ntmp/\nhits.jsonl\nquarantine/\n"
-    assert GITATTRIBUTES and GITIGNORE
-    for d in ("entries", "objects/sha256", "tmp"):
-        assert (tmp_path / "s" / d).is_dir()
-    Storage(str(tmp_path / "s"))  # reopening changes nothing
-    assert (tmp_path / "s" / "STORE").read_bytes() == b"xetcache-store 1\n"
-
-
-def test_newer_format_is_refused_and_missing_store_without_create(tmp_path):
-    (tmp_path / "s").mkdir()
-    (tmp_path / "s" / "STORE").write_text("xetcache-store 2\n")
-    with pytest.raises(StoreVersionError) as ei:
-        Storage(str(tmp_path / "s"))
-    assert ei.value.code == "ESTOREVERSION"
-    with pytest.raises(StoreNotFoundError) as ei:
-        Storage(str(tmp_path / "none"), create=False)
-    assert ei.value.code == "ENOTSTORE" and not (tmp_path / "none").exists()
 
 
 VALUES = {
@@ -154,13 +130,3 @@ def test_entries_for_cell_newest_first(store):
     found = store.entries_for_cell("nb.ipynb", "c1")
     assert [m["key"] for m in found] == [c["key"], a["key"]]
     assert store.entries_for_cell("nb.ipynb", "nope") == []
-
-
-def test_stale_tmp_files_are_cleaned_on_open(store):
-    tmp = Path(store.path, "tmp")
-    old, new = tmp / "old.tmp", tmp / "new.tmp"
-    old.write_bytes(b"x")
-    new.write_bytes(b"y")
-    os.utime(old, (1, 1))
-    Storage(store.path)
-    assert not old.exists() and new.exists()

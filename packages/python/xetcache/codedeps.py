@@ -123,6 +123,14 @@ def _class_functions(cls: type) -> Iterator[Any]:
         yield v
 
 
+def _is_user_class(cls: type) -> bool:
+    module = sys.modules.get(cls.__module__)
+    filename = getattr(module, "__file__", None)
+    if filename:
+        return is_user_file(filename)
+    return cls.__module__ == "__main__"  # notebooks and REPLs: __main__ without a file
+
+
 def _callees(f: types.FunctionType) -> Iterator[Any]:
     names = _names(f.__code__)
     g = f.__globals__
@@ -134,7 +142,7 @@ def _callees(f: types.FunctionType) -> Iterator[Any]:
             if is_user_file(getattr(v, "__file__", None) or "<frozen>"):
                 yield from (getattr(v, n, None) for n in names)
         elif isinstance(v, type):
-            if getattr(sys.modules.get(v.__module__), "__file__", None) and is_user_file(sys.modules[v.__module__].__file__):
+            if _is_user_class(v):
                 yield from _class_functions(v)
         else:
             yield v

@@ -16,7 +16,6 @@ import dataclasses
 import enum
 import hashlib
 import io
-import math
 import struct
 import sys
 import threading

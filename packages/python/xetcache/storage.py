@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional
 
 from . import atomic, codec, layout, lfs_hooks, objects
 from ._version import __version__
 from .config import get_byte_budget
-from .errors import (
-    CorruptObjectError, ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError, XetCacheError,
-)
+from .errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
 ENGINE = {"name": "xetcache-python", "version": __version__}
