@@ -10,6 +10,7 @@ import { errorMiddleware, notFoundRoute } from './http/error-status';
 import { StoreRegistry } from './http/registry';
 import { requireSameSite } from './http/same-site';
 import { entriesRoutes } from './routes/entries';
+import { gitRoutes } from './routes/git';
 import { hitsRoutes } from './routes/hits';
 import { maintenanceRoutes } from './routes/maintenance';
 import { objectsRoutes } from './routes/objects';
@@ -52,6 +53,7 @@ export function createApp(opts: AppOptions): XetCacheApp {
   api.use(statsRoutes(registry));
   api.use(maintenanceRoutes(registry));
   api.use(hitsRoutes(registry));
+  api.use(gitRoutes(registry));
   app.use('/api', api);
 
   app.use(notFoundRoute);

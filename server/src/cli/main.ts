@@ -9,6 +9,9 @@ import { SERVER_VERSION } from '../version';
 import { makeOutput, reportError, type Output } from './output';
 import { lsCommand, showCommand, statsCommand } from './read-commands';
 import { serveCommand } from './serve-command';
+import { registerFetchCommand } from './fetch';
+import { registerStatusCommand } from './status';
+import { warnIfLfsNotReady } from '../git/warn-once';
 import { evictCommand, gcCommand, trimCommand, verifyCommand } from './write-commands';
 
 interface GlobalOpts {
@@ -31,6 +34,7 @@ function withIndex<A extends unknown[]>(fn: (index: StoreIndex, out: Output, ...
     let index: StoreIndex | undefined;
     try {
       index = await StoreIndex.open(g.store);
+      await warnIfLfsNotReady(index.dir); // once per run, stderr: LFS missing / not set up where the store is committed
       await fn(index, out, ...(args.slice(0, -1) as A));
     } catch (e) {
       reportError(e, out.json);
@@ -123,6 +127,8 @@ export function buildProgram(): Command {
         reportError(e, (cmd.optsWithGlobals() as GlobalOpts).json === true);
       }
     });
+  registerFetchCommand(program);
+  registerStatusCommand(program);
   return program;
 }
 

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { addEntry, makeStore, tempDir } from '../support/fixtures';
+
+// The real entry point (built lib/): `npm test` runs `tsc -b` first.
+const BIN = path.join(__dirname, '..', '..', 'bin', 'xetcache.js');
+
+function xetcache(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store defaults to ./.xetcache)', async (t) => {
+  const root = await tempDir(t);
+  const store = await makeStore(root, '.xetcache');
+  const a = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-01T00:00:00Z', preview: 'slow_a()' });
+  const b = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-02T00:00:00Z' });
+  const c = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c2', bytes: 100, created: '2026-01-03T00:00:00Z' });
+
+  const ls = xetcache(root, 'ls', '--json', '--sort', 'created', '--order', 'asc');
+  assert.equal(ls.code, 0, ls.stderr);
+  assert.deepEqual(ls.json().entries.map((e: { key: string }) => e.key), [a.key, b.key, c.key]);
+  const table = xetcache(root, 'ls');
+  assert.equal(table.code, 0);
+  assert.match(table.stdout, /KEY\s+NOTEBOOK/);
+  assert.ok(table.stdout.includes(a.key.slice(0, 12)));
+
+  const show = xetcache(root, 'show', a.key.slice(0, 12), '--json');
+  assert.equal(show.code, 0, show.stderr);
+  assert.deepEqual(show.json().manifest, a);
+  assert.match(xetcache(root, 'show', a.key).stdout, /slow_a\(\)/);
+  const unknown = xetcache(root, 'show', 'ffff0000', '--json');
+  assert.equal(unknown.code, 1);
+  assert.equal(JSON.parse(unknown.stderr).code, 'ENOTFOUND');
+  const badKey = xetcache(root, 'show', 'not-a-key');
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /^xetcache: EBADREQUEST: /);
+
+  const stats = xetcache(root, 'stats', '--json');
+  assert.equal(stats.json().entries, 3);
+  assert.equal(stats.json().bytes, 300);
+
+  const evict = xetcache(root, 'evict', '--notebook', 'b.ipynb', '--cell', 'c2', '--json');
+  assert.deepEqual(evict.json(), { evicted: [c.key], bytes: 100 });
+  assert.equal(xetcache(root, 'evict', '--cell', 'c1').code, 2); // --cell needs --notebook
+  const trim = xetcache(root, 'trim', '--max-bytes', '150', '--json');
+  assert.deepEqual(trim.json(), { evicted: [a.key], bytes_before: 200, bytes_after: 100 });
+  assert.equal(xetcache(root, 'trim', '--max-bytes', 'lots').code, 2);
+  const gc = xetcache(root, 'gc', '--grace', '0', '--json');
+  assert.deepEqual(gc.json(), { removed: 2, freed_bytes: 200 });
+
+  const verify = xetcache(root, 'verify', '--json');
+  assert.equal(verify.code, 0);
+  assert.equal(verify.json().ok, true);
+  const obj = store.objectPath(b.variables.x.objects[0]);
+  fs.chmodSync(obj, 0o644);
+  fs.writeFileSync(obj, 'garbage');
+  const bad = xetcache(root, 'verify');
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /xetcache: EINTEGRITY: verify found 1 problem/);
+});
+
+test('failures name their code on stderr: no store, bad invocation', async (t) => {
+  const root = await tempDir(t);
+  const none = xetcache(root, 'ls');
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /^xetcache: ENOTSTORE: /);
+  const other = xetcache(root, '--store', path.join(root, 'x'), 'stats', '--json');
+  assert.equal(JSON.parse(other.stderr).code, 'ENOTSTORE');
+  assert.equal(xetcache(root, 'frobnicate').code, 2);
+  assert.equal(xetcache(root, '--version').stdout.trim(), '0.1.0');
+});
+
+test('serve on a Unix socket answers GET / and the API, and stops on SIGTERM', async (t) => {
+  const root = await tempDir(t);
+  await makeStore(root, 'nb/.xetcache');
+  const socket = path.join(root, 'xc.sock');
+  const child = spawn(process.execPath, [BIN, 'serve', '--root', root, '--socket', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill());
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => c.toString().includes('listening') && resolve());
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+  });
+  const request = (p: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http.get({ socketPath: socket, path: p }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
+  assert.equal((await request('/')).status, 200);
+  const list = await request('/api/entries?store=nb/.xetcache');
+  assert.deepEqual(JSON.parse(list.body), { total: 0, entries: [] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+});
+
+test('the workspace links the bin: node_modules/.bin/xetcache runs the CLI', () => {
+  const link = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'xetcache');
+  const r = spawnSync(link, ['--version'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '0.1.0');
+});
