@@ -11,14 +11,17 @@ import type { StoreRegistry } from '../http/registry';
 import { resolveStorePath } from '../http/store-path';
 import { parseQuery, STORE_FIELD } from '../http/validate';
 
-/** The store folder, or (before its first cached run created it) the folder it will live in. */
-async function storeOrParent(root: string, rel: string): Promise<string> {
-  try {
-    return await resolveStorePath(root, rel);
-  } catch (e) {
-    if (!isXetCacheError(e, 'ENOTSTORE')) throw e;
-    const parent = path.posix.dirname(rel.split(path.sep).join('/'));
-    return parent === '.' || parent === '' ? root : resolveStorePath(root, parent);
+/** The store folder, or (before its first cached run created it) its nearest existing ancestor inside the root. */
+async function storeOrAncestor(root: string, rel: string): Promise<string> {
+  let cur = rel.split(path.sep).join('/');
+  for (;;) {
+    try {
+      return await resolveStorePath(root, cur);
+    } catch (e) {
+      if (!isXetCacheError(e, 'ENOTSTORE')) throw e; // EOUTSIDEROOT / EBADREQUEST stand
+      cur = path.posix.dirname(cur);
+      if (cur === '.' || cur === '/' || cur === '') return root;
+    }
   }
 }
 
@@ -26,7 +29,7 @@ export function gitRoutes(registry: StoreRegistry): Router {
   const r = Router();
   r.get('/git', async (req, res) => {
     const { store } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
-    const dir = await storeOrParent(registry.root, store);
+    const dir = await storeOrAncestor(registry.root, store);
     const s = await gitStatus(dir);
     // The repository's absolute path is the server's business, not the browser's: left out on purpose.
     res.json({
