@@ -146,3 +146,14 @@ def test_two_kernels_storing_the_same_key_at_once_leave_one_valid_entry(tmp_path
     values = Storage(str(tmp_path / ".xetcache")).load_variables(m)
     assert values["big"] == list(range(20000))
     assert not list((tmp_path / ".xetcache" / "tmp").iterdir())
+
+
+def test_store_deleted_while_the_kernel_runs_is_created_again(tmp_path, kernel):
+    import shutil
+
+    kernel.load()
+    kernel.ok("%%xetmemo input= output=a always=True\na = 1\n")
+    shutil.rmtree(tmp_path / ".xetcache")
+    ev = one_event(kernel.ok("%%xetmemo input= output=a always=True\na = 1\n"))
+    assert ev["state"] == "stored"
+    assert len(manifests(tmp_path)) == 1

@@ -8,6 +8,7 @@ Returns the run event (events.py); an exception of the body propagates unchanged
 
 from __future__ import annotations
 
+import os
 import time
 import types
 from typing import Any, Dict, List, Optional
@@ -26,6 +27,8 @@ def _storage(create: bool) -> Optional[Storage]:
     None when the store does not exist yet and `create` is False."""
     path = config.get_memo_path()
     store = _stores.get(path)
+    if store is not None and create and not os.path.exists(os.path.join(path, "STORE")):
+        store = None  # the folder was deleted while the kernel ran: create it again before writing
     if store is None:
         try:
             store = Storage(path, create=create)
