@@ -213,3 +213,11 @@ def test_package_exports_the_original_api():
     for name in ("xetmemo", "xetmemo_always", "xeteval", "xeteval_always", "set_runtime_threshold",
                  "get_runtime_threshold", "set_memo_path", "get_memo_path", "load_ipython_extension"):
         assert callable(getattr(xetcache, name))
+
+
+def test_non_functions_and_bad_arguments_behave_like_plain_calls(memo, capsys):
+    assert xeteval_always(len, [1, 2, 3]) == 3
+    assert "only Python functions" in capsys.readouterr().err
+    with pytest.raises(TypeError):
+        xeteval_always(slow_square)  # missing argument: the function's own error, not ours
+    assert manifests(memo) == []

@@ -15,6 +15,7 @@ import inspect
 import os
 import sys
 import time
+import types
 from typing import Any, Callable, Dict, Optional, Tuple
 
 from . import codedeps
@@ -57,16 +58,20 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     while hasattr(fn, "__xetcache_wrapped__"):  # xeteval(memoized_f, ...): cache once, not twice
         fn = fn.__xetcache_wrapped__
     target = codedeps.unwrap(fn)
+    if not isinstance(target, types.FunctionType):
+        _warn(f"{_qualname(target)} runs uncached: only Python functions can be cached (their code is in the key)")
+        return fn(*args, **kwargs)
     try:
         bound = _signature(target).bind(*args, **kwargs)
+    except TypeError:  # arguments that do not fit: let the call raise the usual error
+        return fn(*args, **kwargs)
+    try:
         bound.apply_defaults()
         args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
         key = function_key(codedeps.function_digest(target), args_fp, namespace)
         store = storage_for()
-    except XetCacheError as e:  # unhashable argument / closure value, unusable store: run uncached
+    except (XetCacheError, OSError) as e:  # unhashable argument / closure value, unusable store: run uncached
         _warn(f"{_qualname(target)} runs uncached: {e}")
-        return fn(*args, **kwargs)
-    except TypeError:  # arguments that do not bind, or not a Python function: let the call raise/run as usual
         return fn(*args, **kwargs)
 
     manifest = store.lookup(key)

@@ -182,6 +182,3 @@ class Storage:
             os.write(fd, line.encode())
         finally:
             os.close(fd)
-
-
-
