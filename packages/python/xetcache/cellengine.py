@@ -134,7 +134,7 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
         store.record_hit(key, saved)
     except (OSError, XetCacheError):  # usage stats are best effort; the hit itself worked
         pass
-    event.update(state="hit", runtime_s=runtime, restore_s=round(restore, 6), saved_s=round(saved, 6),
+    event.update(state="hit", runtime_s=round(runtime, 6), restore_s=round(restore, 6), saved_s=round(saved, 6),
                  bytes=manifest.get("total_bytes"), created=manifest.get("created"))
     return event
 
@@ -167,7 +167,7 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
                               outputs_names=sorted(plan.outputs), namespace=namespace)
     except XetCacheError as e:
         what = getattr(e, "variable", None)
-        hint = {"EUNPICKLABLE": "it stays in the kernel; leave it out of output=... or make it picklable",
+        hint = {"EUNPICKLABLE": "nothing stored; the cell's variables stay in the kernel",
                 "ESTOREFULL": "evict entries or raise the byte budget"}.get(e.code, "see the message")
         return _fail(event, e.code, what, f"{e} — {hint}", runtime)
     except OSError as e:
