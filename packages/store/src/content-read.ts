@@ -17,13 +17,17 @@ const STREAM_CHUNK = 2 * 1024 * 1024;
 
 export type ObjectState = 'local' | 'pointer' | 'missing';
 
-async function openObject(dir: string, oid: string): Promise<{ fh: FileHandle; size: number; path: string }> {
+async function openObject(
+  dir: string,
+  oid: string
+): Promise<{ fh: FileHandle; size: number; path: string }> {
   const p = objectPath(dir, oid);
   let fh: FileHandle;
   try {
     fh = await fsp.open(p, 'r');
   } catch (e) {
-    if (sysCode(e) === 'ENOENT') throw new XetCacheError('ENOTFOUND', `object ${oid} is not in the store`, { oid });
+    if (sysCode(e) === 'ENOENT')
+      throw new XetCacheError('ENOTFOUND', `object ${oid} is not in the store`, { oid });
     throw e;
   }
   try {
@@ -49,13 +53,24 @@ export async function quarantineObject(dir: string, oid: string): Promise<string
 }
 
 /** Decide what a mismatching file is: a pointer (not local) or damage (quarantined). Always throws. */
-async function failMismatch(dir: string, oid: string, head: Buffer | null, actual: string): Promise<never> {
+async function failMismatch(
+  dir: string,
+  oid: string,
+  head: Buffer | null,
+  actual: string
+): Promise<never> {
   if (head && looksLikeLfsPointer(head)) {
-    throw new XetCacheError('ELFSPOINTER', `object ${oid} is a Git LFS pointer; run git lfs pull`, { oid });
+    throw new XetCacheError('ELFSPOINTER', `object ${oid} is a Git LFS pointer; run git lfs pull`, {
+      oid
+    });
   }
   // A read-only store cannot quarantine; the read must still fail as EINTEGRITY, never as a filesystem error.
   const moved = await quarantineObject(dir, oid).catch(() => null);
-  throw new XetCacheError('EINTEGRITY', `object ${oid} does not match its hash`, { oid, actual, quarantined: moved });
+  throw new XetCacheError('EINTEGRITY', `object ${oid} does not match its hash`, {
+    oid,
+    actual,
+    quarantined: moved
+  });
 }
 
 /** Read a whole object into memory; returned only after its sha256 matched. */
@@ -81,7 +96,8 @@ export async function readObject(dir: string, oid: string): Promise<Buffer> {
     await fh.close();
   }
   const actual = hash.digest('hex');
-  if (actual !== oid) await failMismatch(dir, oid, buf.length < LFS_POINTER_MAX_BYTES ? buf : null, actual);
+  if (actual !== oid)
+    await failMismatch(dir, oid, buf.length < LFS_POINTER_MAX_BYTES ? buf : null, actual);
   return buf;
 }
 
@@ -93,7 +109,9 @@ async function* verifiedChunks(dir: string, oid: string): AsyncGenerator<Buffer>
   // One read ahead: the next chunk is read on libuv's pool while this one is hashed and handed over.
   const readAt = (pos: number) => {
     const chunk = Buffer.allocUnsafe(STREAM_CHUNK); // fresh per chunk: consumers keep references
-    const p = fh.read(chunk, 0, STREAM_CHUNK, pos).then(({ bytesRead }) => chunk.subarray(0, bytesRead));
+    const p = fh
+      .read(chunk, 0, STREAM_CHUNK, pos)
+      .then(({ bytesRead }) => chunk.subarray(0, bytesRead));
     p.catch(() => undefined); // awaited below; this only stops a failure during a yield counting as unhandled
     return p;
   };
@@ -125,7 +143,9 @@ export function createObjectReadStream(dir: string, oid: string): Readable {
 }
 
 /** Hash a file without keeping it in memory (verify, objectState). */
-export async function hashFile(p: string): Promise<{ digest: string; size: number; head: Buffer | null }> {
+export async function hashFile(
+  p: string
+): Promise<{ digest: string; size: number; head: Buffer | null }> {
   const fh = await fsp.open(p, 'r');
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(READ_CHUNK);
@@ -135,7 +155,8 @@ export async function hashFile(p: string): Promise<{ digest: string; size: numbe
     for (;;) {
       const { bytesRead } = await fh.read(buf, 0, READ_CHUNK, size);
       if (bytesRead === 0) break;
-      if (size === 0 && bytesRead < LFS_POINTER_MAX_BYTES) head = Buffer.from(buf.subarray(0, bytesRead));
+      if (size === 0 && bytesRead < LFS_POINTER_MAX_BYTES)
+        head = Buffer.from(buf.subarray(0, bytesRead));
       hash.update(buf.subarray(0, bytesRead));
       size += bytesRead;
     }

@@ -23,13 +23,15 @@ export interface WrittenObject {
 function toBuffer(chunk: unknown): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof Uint8Array)
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   throw new TypeError('object streams must yield Buffer, Uint8Array or string chunks');
 }
 
 async function* slices(data: Buffer | NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   if (Buffer.isBuffer(data)) {
-    for (let off = 0; off < data.length; off += SLICE) yield data.subarray(off, Math.min(off + SLICE, data.length));
+    for (let off = 0; off < data.length; off += SLICE)
+      yield data.subarray(off, Math.min(off + SLICE, data.length));
     return;
   }
   for await (const chunk of data as AsyncIterable<unknown>) yield toBuffer(chunk);
@@ -42,7 +44,10 @@ async function isPointerFile(p: string): Promise<boolean> {
   return looksLikeLfsPointer(await fsp.readFile(p));
 }
 
-export async function writeObject(dir: string, data: Buffer | NodeJS.ReadableStream): Promise<WrittenObject> {
+export async function writeObject(
+  dir: string,
+  data: Buffer | NodeJS.ReadableStream
+): Promise<WrittenObject> {
   const tmp = await createTmp(dir);
   let open = true;
   try {
@@ -51,6 +56,7 @@ export async function writeObject(dir: string, data: Buffer | NodeJS.ReadableStr
     // Positioned writes run on libuv's pool while this thread hashes the next chunk; a small window of writes in
     // flight keeps the disk busy without buffering the whole object. Hashing order is the byte order.
     const inFlight: Promise<void>[] = [];
+    let sourceFailed: { error: unknown } | null = null;
     try {
       for await (const chunk of slices(data)) {
         const write = writeAll(tmp.fh, chunk, bytes);
@@ -60,12 +66,14 @@ export async function writeObject(dir: string, data: Buffer | NodeJS.ReadableStr
         bytes += chunk.length;
         if (inFlight.length >= WRITE_WINDOW) await inFlight.shift();
       }
-    } finally {
-      // Settle every write before the fd is closed, even when the source failed.
-      const settled = await Promise.allSettled(inFlight);
-      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
+    } catch (error) {
+      sourceFailed = { error };
     }
+    // Settle every write before the fd is closed, even when the source failed.
+    const settled = await Promise.allSettled(inFlight);
+    if (sourceFailed) throw sourceFailed.error;
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     await tmp.fh.sync();
     await tmp.fh.close();
     open = false;

@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   'EBADREQUEST', // malformed input (bad oid/key, bad argument)
   'ECROSSSITE', // a state-changing request from another site
   'ESTOREFULL', // the byte budget would be exceeded
-  'EINTERNAL', // a bug or an unexpected system error
+  'EINTERNAL' // a bug or an unexpected system error
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -25,7 +25,12 @@ export class XetCacheError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+    options?: { cause?: unknown }
+  ) {
     super(message, options);
     this.name = 'XetCacheError';
     this.code = code;
@@ -37,7 +42,10 @@ export class XetCacheError extends Error {
 export function isXetCacheError(e: unknown, code?: ErrorCode): e is XetCacheError {
   if (!(e instanceof XetCacheError)) {
     // Two copies of this package (e.g. lib/ and src/ under tsx) give two classes; fall back to the shape.
-    const shaped = e instanceof Error && e.name === 'XetCacheError' && typeof (e as { code?: unknown }).code === 'string';
+    const shaped =
+      e instanceof Error &&
+      e.name === 'XetCacheError' &&
+      typeof (e as { code?: unknown }).code === 'string';
     if (!shaped) return false;
   }
   return code === undefined || (e as XetCacheError).code === code;
@@ -45,7 +53,12 @@ export function isXetCacheError(e: unknown, code?: ErrorCode): e is XetCacheErro
 
 /** Node system errors carry a string `code` such as 'ENOENT'; this narrows to them without `any`. */
 export function sysCode(e: unknown): string | undefined {
-  if (e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+  if (
+    e &&
+    typeof e === 'object' &&
+    'code' in e &&
+    typeof (e as { code: unknown }).code === 'string'
+  ) {
     return (e as { code: string }).code;
   }
   return undefined;

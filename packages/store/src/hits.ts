@@ -24,10 +24,16 @@ export interface HitsRead {
 /** POSIX only guarantees atomic appends below PIPE_BUF-ish sizes in practice; the contract caps lines at 4 KiB. */
 const MAX_LINE = 4096;
 
-export async function appendHit(dir: string, h: { key: string; at?: string; saved_s: number }): Promise<Hit> {
-  if (!isHex64(h.key)) throw new XetCacheError('EBADREQUEST', 'hit key must be 64 lowercase hex', { key: h.key });
+export async function appendHit(
+  dir: string,
+  h: { key: string; at?: string; saved_s: number }
+): Promise<Hit> {
+  if (!isHex64(h.key))
+    throw new XetCacheError('EBADREQUEST', 'hit key must be 64 lowercase hex', { key: h.key });
   if (typeof h.saved_s !== 'number' || !Number.isFinite(h.saved_s) || h.saved_s < 0) {
-    throw new XetCacheError('EBADREQUEST', 'saved_s must be a finite number >= 0', { saved_s: h.saved_s });
+    throw new XetCacheError('EBADREQUEST', 'saved_s must be a finite number >= 0', {
+      saved_s: h.saved_s
+    });
   }
   const at = h.at ?? new Date().toISOString();
   if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
@@ -35,7 +41,8 @@ export async function appendHit(dir: string, h: { key: string; at?: string; save
   }
   const hit: Hit = { key: h.key, at, saved_s: h.saved_s };
   const line = Buffer.from(`${JSON.stringify(hit)}\n`, 'utf8');
-  if (line.length > MAX_LINE) throw new XetCacheError('EBADREQUEST', 'hit line too long', { bytes: line.length });
+  if (line.length > MAX_LINE)
+    throw new XetCacheError('EBADREQUEST', 'hit line too long', { bytes: line.length });
   const fh = await fsp.open(hitsPath(dir), 'a');
   try {
     await fh.write(line); // one write() call: O_APPEND makes it land whole at the end
@@ -62,7 +69,9 @@ function parseHit(line: string): Hit | null {
  */
 export async function readHits(dir: string, fromOffset: number): Promise<HitsRead> {
   if (!Number.isSafeInteger(fromOffset) || fromOffset < 0) {
-    throw new XetCacheError('EBADREQUEST', 'offset must be a non-negative integer', { offset: fromOffset });
+    throw new XetCacheError('EBADREQUEST', 'offset must be a non-negative integer', {
+      offset: fromOffset
+    });
   }
   let fh;
   try {

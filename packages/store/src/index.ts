@@ -15,5 +15,5 @@ export {
   GITATTRIBUTES_CONTENT,
   GITIGNORE_CONTENT,
   DEFAULT_GC_GRACE_MS,
-  isHex64,
+  isHex64
 } from './layout';

@@ -32,11 +32,17 @@ export function isHex64(s: unknown): s is string {
 }
 
 export function assertOid(oid: unknown): asserts oid is string {
-  if (!isHex64(oid)) throw new XetCacheError('EBADREQUEST', 'object id must be 64 lowercase hex characters', { oid });
+  if (!isHex64(oid))
+    throw new XetCacheError('EBADREQUEST', 'object id must be 64 lowercase hex characters', {
+      oid
+    });
 }
 
 export function assertKey(key: unknown): asserts key is string {
-  if (!isHex64(key)) throw new XetCacheError('EBADREQUEST', 'entry key must be 64 lowercase hex characters', { key });
+  if (!isHex64(key))
+    throw new XetCacheError('EBADREQUEST', 'entry key must be 64 lowercase hex characters', {
+      key
+    });
 }
 
 export function objectsRoot(dir: string): string {

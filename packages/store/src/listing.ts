@@ -22,14 +22,18 @@ export async function readdirOrEmpty(p: string): Promise<string[]> {
   }
 }
 
-async function walkFanOut(root: string, nameOf: (file: string) => string): Promise<{ items: Listed[]; stray: string[] }> {
+async function walkFanOut(
+  root: string,
+  nameOf: (file: string) => string
+): Promise<{ items: Listed[]; stray: string[] }> {
   const items: Listed[] = [];
   const stray: string[] = [];
   for (const fan of (await readdirOrEmpty(root)).sort()) {
     const fanDir = path.join(root, fan);
     for (const file of (await readdirOrEmpty(fanDir)).sort()) {
       const name = nameOf(file);
-      if (isHex64(name) && name.startsWith(fan)) items.push({ name, path: path.join(fanDir, file) });
+      if (isHex64(name) && name.startsWith(fan))
+        items.push({ name, path: path.join(fanDir, file) });
       else stray.push(path.join(fanDir, file));
     }
   }
@@ -37,9 +41,9 @@ async function walkFanOut(root: string, nameOf: (file: string) => string): Promi
 }
 
 export function listObjectFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
-  return walkFanOut(objectsRoot(dir), (f) => f);
+  return walkFanOut(objectsRoot(dir), f => f);
 }
 
 export function listManifestFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
-  return walkFanOut(entriesRoot(dir), (f) => (f.endsWith('.json') ? f.slice(0, -5) : ''));
+  return walkFanOut(entriesRoot(dir), f => (f.endsWith('.json') ? f.slice(0, -5) : ''));
 }

@@ -45,7 +45,8 @@ export interface Manifest {
 /** Every object id a manifest names, each once, in a stable order (variables by name, then outputs). */
 export function manifestObjectIds(m: Manifest): string[] {
   const seen = new Set<string>();
-  for (const name of Object.keys(m.variables).sort()) for (const oid of m.variables[name].objects) seen.add(oid);
+  for (const name of Object.keys(m.variables).sort())
+    for (const oid of m.variables[name].objects) seen.add(oid);
   if (m.outputs) seen.add(m.outputs.object);
   return [...seen];
 }

@@ -15,7 +15,8 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    for (const k of Object.keys(value).sort())
+      out[k] = sortKeys((value as Record<string, unknown>)[k]);
     return out;
   }
   return value;
@@ -32,14 +33,19 @@ export function parseManifest(text: string, expectedKey?: string, where?: string
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new XetCacheError('EBADMANIFEST', `manifest is not JSON (${where ?? 'input'})`, { path: where }, { cause: e });
+    throw new XetCacheError(
+      'EBADMANIFEST',
+      `manifest is not JSON (${where ?? 'input'})`,
+      { path: where },
+      { cause: e }
+    );
   }
   const m = validateManifest(value);
   if (expectedKey !== undefined && m.key !== expectedKey) {
     throw new XetCacheError('EBADMANIFEST', `manifest key ${m.key} does not match its file name`, {
       path: where,
       key: m.key,
-      expected: expectedKey,
+      expected: expectedKey
     });
   }
   return m;
@@ -60,7 +66,8 @@ export async function readManifest(dir: string, key: string): Promise<Manifest> 
 /** Objects that are neither local content nor an LFS pointer (a pointer's content exists upstream). */
 export async function missingObjects(dir: string, m: Manifest): Promise<string[]> {
   const missing: string[] = [];
-  for (const oid of manifestObjectIds(m)) if ((await objectState(dir, oid)) === 'missing') missing.push(oid);
+  for (const oid of manifestObjectIds(m))
+    if ((await objectState(dir, oid)) === 'missing') missing.push(oid);
   return missing;
 }
 
@@ -69,10 +76,14 @@ export async function writeManifest(dir: string, m: Manifest): Promise<void> {
   const valid = validateManifest(m);
   const missing = await missingObjects(dir, valid);
   if (missing.length > 0) {
-    throw new XetCacheError('ENOTFOUND', `manifest ${valid.key} names ${missing.length} missing object(s)`, {
-      key: valid.key,
-      missing,
-    });
+    throw new XetCacheError(
+      'ENOTFOUND',
+      `manifest ${valid.key} names ${missing.length} missing object(s)`,
+      {
+        key: valid.key,
+        missing
+      }
+    );
   }
   await writeFileAtomic(dir, manifestPath(dir, valid.key), serializeManifest(valid), 'replace');
 }
@@ -89,5 +100,5 @@ export async function deleteManifest(dir: string, key: string): Promise<boolean>
 }
 
 export async function listManifestKeys(dir: string): Promise<string[]> {
-  return (await listManifestFiles(dir)).items.map((k) => k.name);
+  return (await listManifestFiles(dir)).items.map(k => k.name);
 }

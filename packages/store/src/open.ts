@@ -15,7 +15,7 @@ import {
   STORE_FILE,
   STORE_FILE_CONTENT,
   STORE_FORMAT_MAJOR,
-  TMP_DIR,
+  TMP_DIR
 } from './layout';
 import { cleanStaleTmp, writeFileAtomic } from './tmp';
 
@@ -54,19 +54,29 @@ async function ensureDirs(dir: string): Promise<void> {
 
 /** Whoever creates a store writes the fixed files if missing; never replaces a file a user may have edited. */
 async function writeFixedFiles(dir: string): Promise<void> {
-  await writeFileAtomic(dir, path.join(dir, GITATTRIBUTES_FILE), GITATTRIBUTES_CONTENT, 'no-clobber');
+  await writeFileAtomic(
+    dir,
+    path.join(dir, GITATTRIBUTES_FILE),
+    GITATTRIBUTES_CONTENT,
+    'no-clobber'
+  );
   await writeFileAtomic(dir, path.join(dir, GITIGNORE_FILE), GITIGNORE_CONTENT, 'no-clobber');
   await writeFileAtomic(dir, path.join(dir, STORE_FILE), STORE_FILE_CONTENT, 'no-clobber');
 }
 
 function checkVersion(dir: string, text: string): void {
   const v = parseStoreFile(text);
-  if (!v) throw new XetCacheError('ENOTSTORE', `${dir} has a STORE file this library does not recognise`, { dir });
+  if (!v)
+    throw new XetCacheError(
+      'ENOTSTORE',
+      `${dir} has a STORE file this library does not recognise`,
+      { dir }
+    );
   if (v.major > STORE_FORMAT_MAJOR) {
     throw new XetCacheError(
       'ESTOREVERSION',
       `store format ${v.major} is newer than this library supports (${STORE_FORMAT_MAJOR}); upgrade xetcache`,
-      { dir, found: v.major, supported: STORE_FORMAT_MAJOR },
+      { dir, found: v.major, supported: STORE_FORMAT_MAJOR }
     );
   }
 }
@@ -80,7 +90,10 @@ export async function openStoreDir(dir: string, opts: OpenOptions = {}): Promise
   const create = opts.create ?? true;
   let text = await readStoreFile(abs);
   if (text === null) {
-    if (!create) throw new XetCacheError('ENOTSTORE', `${abs} is not a xetcache store (no STORE file)`, { dir: abs });
+    if (!create)
+      throw new XetCacheError('ENOTSTORE', `${abs} is not a xetcache store (no STORE file)`, {
+        dir: abs
+      });
     await fsp.mkdir(abs, { recursive: true }).catch((e: unknown) => {
       if (sysCode(e) === 'EEXIST' || sysCode(e) === 'ENOTDIR') {
         throw new XetCacheError('ENOTSTORE', `${abs} exists and is not a folder`, { dir: abs });

@@ -71,7 +71,10 @@ export async function removeQuietly(p: string): Promise<void> {
  * replacing, which makes "never overwrite an object" atomic even against a concurrent writer of the same oid.
  * The caller still removes the tmp name afterwards (in its finally).
  */
-export async function placeNoClobber(tmpPath: string, finalPath: string): Promise<'placed' | 'existed'> {
+export async function placeNoClobber(
+  tmpPath: string,
+  finalPath: string
+): Promise<'placed' | 'existed'> {
   await fsp.mkdir(path.dirname(finalPath), { recursive: true });
   try {
     await fsp.link(tmpPath, finalPath);
@@ -104,7 +107,7 @@ export async function writeFileAtomic(
   dir: string,
   finalPath: string,
   data: Buffer | string,
-  mode: 'replace' | 'no-clobber',
+  mode: 'replace' | 'no-clobber'
 ): Promise<'placed' | 'existed'> {
   const tmp = await createTmp(dir);
   let open = true;
@@ -128,7 +131,11 @@ export async function writeFileAtomic(
  * Remove tmp/*.tmp older than maxAgeMs: a writer killed mid-object leaves one behind. Younger files may belong
  * to a live writer in another process, so they are left alone. Returns how many were removed.
  */
-export async function cleanStaleTmp(dir: string, maxAgeMs = TMP_STALE_MS, now = Date.now()): Promise<number> {
+export async function cleanStaleTmp(
+  dir: string,
+  maxAgeMs = TMP_STALE_MS,
+  now = Date.now()
+): Promise<number> {
   const root = tmpRoot(dir);
   let names: string[];
   try {

@@ -30,10 +30,15 @@ function validator(): ValidateFunction {
 export function validateManifest(value: unknown): Manifest {
   const validate = validator();
   if (validate(value)) return value as Manifest;
-  const errors = (validate.errors ?? []).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+  const errors = (validate.errors ?? []).map(e => ({
+    path: e.instancePath || '/',
+    message: e.message ?? 'invalid'
+  }));
   const summary = errors
     .slice(0, 3)
-    .map((e) => `${e.path} ${e.message}`)
+    .map(e => `${e.path} ${e.message}`)
     .join('; ');
-  throw new XetCacheError('EBADMANIFEST', `manifest does not match the schema: ${summary}`, { errors });
+  throw new XetCacheError('EBADMANIFEST', `manifest does not match the schema: ${summary}`, {
+    errors
+  });
 }

@@ -46,14 +46,16 @@ async function gone<T>(work: Promise<T>): Promise<T | undefined> {
 export async function verifyStore(dir: string): Promise<VerifyReport> {
   const rel = (p: string) => path.relative(dir, p).split(path.sep).join('/');
   const problems: VerifyProblem[] = [];
-  const add = (code: ErrorCode, p: string, message: string) => problems.push({ code, path: rel(p), message });
+  const add = (code: ErrorCode, p: string, message: string) =>
+    problems.push({ code, path: rel(p), message });
   const checked = new Set<string>(); // oids already judged (good, pointer or corrupt): not re-reported per manifest
   let objects = 0;
   let pointers = 0;
   let manifests = 0;
 
   const objs = await listObjectFiles(dir);
-  for (const p of objs.stray) add('EINTEGRITY', p, 'not a valid object name (expected objects/sha256/<o0o1>/<oid>)');
+  for (const p of objs.stray)
+    add('EINTEGRITY', p, 'not a valid object name (expected objects/sha256/<o0o1>/<oid>)');
   for (const { name: oid, path: p } of objs.items) {
     const h = await gone(hashFile(p));
     if (!h) continue;
@@ -61,12 +63,17 @@ export async function verifyStore(dir: string): Promise<VerifyReport> {
     if (h.digest === oid) objects++;
     else if (h.head && looksLikeLfsPointer(h.head)) {
       pointers++;
-      add('ELFSPOINTER', p, `object ${oid} is a Git LFS pointer (not local; git lfs pull fetches it)`);
+      add(
+        'ELFSPOINTER',
+        p,
+        `object ${oid} is a Git LFS pointer (not local; git lfs pull fetches it)`
+      );
     } else add('EINTEGRITY', p, `object ${oid} hashes to ${h.digest}`);
   }
 
   const mans = await listManifestFiles(dir);
-  for (const p of mans.stray) add('EBADMANIFEST', p, 'unexpected file under entries/ (expected <k0k1>/<key>.json)');
+  for (const p of mans.stray)
+    add('EBADMANIFEST', p, 'unexpected file under entries/ (expected <k0k1>/<key>.json)');
   for (const { name: key, path: p } of mans.items) {
     const text = await gone(fsp.readFile(p, 'utf8'));
     if (text === undefined) continue;
@@ -82,9 +89,16 @@ export async function verifyStore(dir: string): Promise<VerifyReport> {
     for (const oid of ids) {
       // Objects written after the listing above are checked live, so a concurrent writer is not a false alarm.
       if (checked.has(oid)) continue;
-      if ((await objectState(dir, oid)) === 'missing') add('ENOTFOUND', p, `entry ${key} names missing object ${oid}`);
+      if ((await objectState(dir, oid)) === 'missing')
+        add('ENOTFOUND', p, `entry ${key} names missing object ${oid}`);
     }
   }
 
-  return { ok: problems.every((q) => q.code === 'ELFSPOINTER'), problems, objects, manifests, pointers };
+  return {
+    ok: problems.every(q => q.code === 'ELFSPOINTER'),
+    problems,
+    objects,
+    manifests,
+    pointers
+  };
 }

@@ -31,7 +31,7 @@ async function bigObject(store: Store): Promise<{ oid: string; data: Buffer }> {
   return { oid: (await store.writeObject(data)).oid, data };
 }
 
-test('a stream read returns the verified bytes', async (t) => {
+test('a stream read returns the verified bytes', async t => {
   const store = await openStore(await tempStoreDir(t));
   const { oid, data } = await bigObject(store);
   const r = await collect(store.createObjectReadStream(oid));
@@ -39,7 +39,7 @@ test('a stream read returns the verified bytes', async (t) => {
   assert.ok(r.data.equals(data));
 });
 
-test('one flipped byte: readObject throws EINTEGRITY and quarantines the file', async (t) => {
+test('one flipped byte: readObject throws EINTEGRITY and quarantines the file', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   const { oid } = await bigObject(store);
@@ -50,7 +50,7 @@ test('one flipped byte: readObject throws EINTEGRITY and quarantines the file', 
   await rejectsWithCode(store.readObject(oid), 'ENOTFOUND'); // never loaded again
 });
 
-test('one flipped byte: the stream errors EINTEGRITY before handing over the whole object', async (t) => {
+test('one flipped byte: the stream errors EINTEGRITY before handing over the whole object', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   const { oid, data } = await bigObject(store);
@@ -61,7 +61,7 @@ test('one flipped byte: the stream errors EINTEGRITY before handing over the who
   assert.ok((await fsp.stat(path.join(dir, 'quarantine', oid))).isFile());
 });
 
-test('an LFS pointer is ELFSPOINTER (not local), never quarantined', async (t) => {
+test('an LFS pointer is ELFSPOINTER (not local), never quarantined', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   const oid = sha256('the real content');
@@ -75,7 +75,7 @@ test('an LFS pointer is ELFSPOINTER (not local), never quarantined', async (t) =
   await assert.rejects(fsp.stat(path.join(dir, 'quarantine', oid)));
 });
 
-test('content that merely starts like a pointer is content (it hashes to its name)', async (t) => {
+test('content that merely starts like a pointer is content (it hashes to its name)', async t => {
   const store = await openStore(await tempStoreDir(t));
   const data = Buffer.from(lfsPointerText('00'.repeat(32), 1));
   const { oid } = await store.writeObject(data);
@@ -83,7 +83,7 @@ test('content that merely starts like a pointer is content (it hashes to its nam
   assert.ok((await store.readObject(oid)).equals(data));
 });
 
-test('missing objects are ENOTFOUND; bad ids EBADREQUEST', async (t) => {
+test('missing objects are ENOTFOUND; bad ids EBADREQUEST', async t => {
   const store = await openStore(await tempStoreDir(t));
   const oid = sha256('never written');
   assert.equal(await store.objectState(oid), 'missing');
@@ -91,5 +91,8 @@ test('missing objects are ENOTFOUND; bad ids EBADREQUEST', async (t) => {
   const r = await collect(store.createObjectReadStream(oid));
   assert.ok(isXetCacheError(r.error, 'ENOTFOUND'));
   await rejectsWithCode(store.readObject('../STORE'), 'EBADREQUEST');
-  assert.throws(() => store.createObjectReadStream('../STORE'), (e: unknown) => isXetCacheError(e, 'EBADREQUEST'));
+  assert.throws(
+    () => store.createObjectReadStream('../STORE'),
+    (e: unknown) => isXetCacheError(e, 'EBADREQUEST')
+  );
 });

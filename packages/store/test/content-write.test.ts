@@ -7,7 +7,7 @@ import { openStore } from '../src/store';
 import { lfsPointerText } from '../src/lfs';
 import { listFiles, sha256, tempStoreDir } from './helpers';
 
-test('a buffer is stored under its sha256 and reads back', async (t) => {
+test('a buffer is stored under its sha256 and reads back', async t => {
   const store = await openStore(await tempStoreDir(t));
   const data = Buffer.from('hello object');
   const w = await store.writeObject(data);
@@ -17,7 +17,7 @@ test('a buffer is stored under its sha256 and reads back', async (t) => {
   assert.equal(await store.objectState(w.oid), 'local');
 });
 
-test('a stream of many chunks (and an empty object) is stored whole', async (t) => {
+test('a stream of many chunks (and an empty object) is stored whole', async t => {
   const store = await openStore(await tempStoreDir(t));
   const chunks = Array.from({ length: 20 }, (_, i) => Buffer.alloc(300_000, i));
   const whole = Buffer.concat(chunks);
@@ -30,7 +30,7 @@ test('a stream of many chunks (and an empty object) is stored whole', async (t) 
   assert.equal((await store.readObject(empty.oid)).length, 0);
 });
 
-test('the same bytes twice give one object, never rewritten', async (t) => {
+test('the same bytes twice give one object, never rewritten', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   const a = await store.writeObject(Buffer.from('same'));
@@ -38,12 +38,12 @@ test('the same bytes twice give one object, never rewritten', async (t) => {
   const b = await store.writeObject(Readable.from([Buffer.from('sa'), Buffer.from('me')]));
   assert.equal(b.oid, a.oid);
   assert.equal((await fsp.stat(store.objectPath(a.oid))).ino, ino);
-  const files = (await listFiles(dir)).filter((f) => f.startsWith('objects'));
+  const files = (await listFiles(dir)).filter(f => f.startsWith('objects'));
   assert.equal(files.length, 1);
   assert.deepEqual(await fsp.readdir(path.join(dir, 'tmp')), []);
 });
 
-test('re-writing refreshes an existing object mtime so gc sees it as young', async (t) => {
+test('re-writing refreshes an existing object mtime so gc sees it as young', async t => {
   const store = await openStore(await tempStoreDir(t));
   const a = await store.writeObject(Buffer.from('old'));
   const past = new Date(Date.now() - 5 * 3600 * 1000);
@@ -52,7 +52,7 @@ test('re-writing refreshes an existing object mtime so gc sees it as young', asy
   assert.ok((await fsp.stat(store.objectPath(a.oid))).mtimeMs > past.getTime() + 3600 * 1000);
 });
 
-test('real content replaces an LFS pointer at its name', async (t) => {
+test('real content replaces an LFS pointer at its name', async t => {
   const store = await openStore(await tempStoreDir(t));
   const data = Buffer.from('content that was only a pointer');
   const oid = sha256(data);
@@ -64,7 +64,7 @@ test('real content replaces an LFS pointer at its name', async (t) => {
   assert.ok((await store.readObject(oid)).equals(data));
 });
 
-test('a failing source stream leaves no object and no tmp file', async (t) => {
+test('a failing source stream leaves no object and no tmp file', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   async function* failing() {

@@ -4,8 +4,17 @@ import { ERROR_CODES, XetCacheError, isXetCacheError } from '../src/errors';
 
 test('every agreed code exists and errors carry code and details', () => {
   for (const code of [
-    'ENOTSTORE', 'ESTOREVERSION', 'EINTEGRITY', 'ENOTFOUND', 'EBADMANIFEST', 'ELFSPOINTER',
-    'EOUTSIDEROOT', 'EBADREQUEST', 'ECROSSSITE', 'ESTOREFULL', 'EINTERNAL',
+    'ENOTSTORE',
+    'ESTOREVERSION',
+    'EINTEGRITY',
+    'ENOTFOUND',
+    'EBADMANIFEST',
+    'ELFSPOINTER',
+    'EOUTSIDEROOT',
+    'EBADREQUEST',
+    'ECROSSSITE',
+    'ESTOREFULL',
+    'EINTERNAL'
   ] as const) {
     assert.ok(ERROR_CODES.includes(code));
     const e = new XetCacheError(code, 'm', { x: 1 });

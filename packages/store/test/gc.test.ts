@@ -12,7 +12,7 @@ async function age(p: string, ms: number): Promise<void> {
   await fsp.utimes(p, t, t);
 }
 
-test('gc keeps referenced and young objects and removes old unreferenced ones', async (t) => {
+test('gc keeps referenced and young objects and removes old unreferenced ones', async t => {
   const store = await openStore(await tempStoreDir(t));
   const referenced = await store.writeObject(Buffer.from('referenced'));
   const young = await store.writeObject(Buffer.from('young orphan'));
@@ -34,7 +34,7 @@ test('gc keeps referenced and young objects and removes old unreferenced ones', 
   assert.equal((await store.verify()).ok, true);
 });
 
-test('graceMs and now control what counts as young', async (t) => {
+test('graceMs and now control what counts as young', async t => {
   const store = await openStore(await tempStoreDir(t));
   const o = await store.writeObject(Buffer.from('orphan'));
   assert.equal((await store.gc({ graceMs: HOUR })).removed, 0);
@@ -42,7 +42,7 @@ test('graceMs and now control what counts as young', async (t) => {
   assert.equal(await store.objectState(o.oid), 'missing');
 });
 
-test('objects named by an unparseable manifest (e.g. a merge conflict) are kept', async (t) => {
+test('objects named by an unparseable manifest (e.g. a merge conflict) are kept', async t => {
   const store = await openStore(await tempStoreDir(t));
   const o = await store.writeObject(Buffer.from('precious'));
   const key = sha256('conflicted');

@@ -20,7 +20,11 @@ export function sha256(data: Buffer | string): string {
 }
 
 /** A schema-valid manifest naming the given objects (first as a variable, last as outputs when >1). */
-export function makeManifest(key: string, oids: string[], overrides: Partial<Manifest> = {}): Manifest {
+export function makeManifest(
+  key: string,
+  oids: string[],
+  overrides: Partial<Manifest> = {}
+): Manifest {
   const vars = oids.length > 1 ? oids.slice(0, -1) : oids;
   return {
     format: 1,
@@ -29,7 +33,13 @@ export function makeManifest(key: string, oids: string[], overrides: Partial<Man
     created: '2026-11-25T10:00:00.000Z',
     runtime_s: 12.5,
     language: { name: 'python', version: '3.12.1' },
-    source: { notebook: 'a.ipynb', cell_id: 'c1', code_sha256: sha256('x = 1'), preview: 'x = 1', qualname: null },
+    source: {
+      notebook: 'a.ipynb',
+      cell_id: 'c1',
+      code_sha256: sha256('x = 1'),
+      preview: 'x = 1',
+      qualname: null
+    },
     inputs: { a: sha256('a') },
     outputs_names: ['x'],
     variables: { x: { objects: vars, bytes: 10, codec: 'pickle5', type: 'builtins.int' } },
@@ -37,7 +47,7 @@ export function makeManifest(key: string, oids: string[], overrides: Partial<Man
     namespace: null,
     total_bytes: 15,
     engine: { name: 'xetcache-test', version: '0.0.0' },
-    ...overrides,
+    ...overrides
   };
 }
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { GITATTRIBUTES_CONTENT, GITIGNORE_CONTENT, STORE_FILE_CONTENT, manifestPath, objectPath } from '../src/layout';
+import {
+  GITATTRIBUTES_CONTENT,
+  GITIGNORE_CONTENT,
+  STORE_FILE_CONTENT,
+  manifestPath,
+  objectPath
+} from '../src/layout';
 import { XetCacheError } from '../src/errors';
 
 const OID = 'ab'.repeat(32);
@@ -19,7 +25,13 @@ test('paths fan out by the first two hex digits', () => {
 
 test('ids that could escape the store are refused with EBADREQUEST', () => {
   for (const bad of ['../../etc/passwd', 'AB'.repeat(32), 'ab', `${OID}/..`]) {
-    assert.throws(() => objectPath('/s', bad), (e: unknown) => e instanceof XetCacheError && e.code === 'EBADREQUEST');
-    assert.throws(() => manifestPath('/s', bad), (e: unknown) => e instanceof XetCacheError && e.code === 'EBADREQUEST');
+    assert.throws(
+      () => objectPath('/s', bad),
+      (e: unknown) => e instanceof XetCacheError && e.code === 'EBADREQUEST'
+    );
+    assert.throws(
+      () => manifestPath('/s', bad),
+      (e: unknown) => e instanceof XetCacheError && e.code === 'EBADREQUEST'
+    );
   }
 });

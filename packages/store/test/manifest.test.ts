@@ -8,7 +8,7 @@ import type { Manifest } from '../src/manifest-type';
 import { lfsPointerText } from '../src/lfs';
 import { makeManifest, rejectsWithCode, sha256, tempStoreDir } from './helpers';
 
-test('write → read → list → delete round trip, pretty JSON with sorted keys and a final newline', async (t) => {
+test('write → read → list → delete round trip, pretty JSON with sorted keys and a final newline', async t => {
   const store = await openStore(await tempStoreDir(t));
   const a = await store.writeObject(Buffer.from('var'));
   const b = await store.writeObject(Buffer.from('outputs'));
@@ -19,7 +19,7 @@ test('write → read → list → delete round trip, pretty JSON with sorted key
   const text = await fsp.readFile(store.manifestPath(key), 'utf8');
   assert.ok(text.endsWith('}\n'));
   assert.equal(text, serializeManifest(m));
-  const topKeys = [...text.matchAll(/^ {2}"([a-z_]+)":/gm)].map((x) => x[1]);
+  const topKeys = [...text.matchAll(/^ {2}"([a-z_]+)":/gm)].map(x => x[1]);
   assert.deepEqual(topKeys, [...topKeys].sort());
   assert.ok(topKeys.includes('engine') && topKeys.includes('total_bytes'));
   assert.deepEqual(await store.listManifestKeys(), [key]);
@@ -29,15 +29,18 @@ test('write → read → list → delete round trip, pretty JSON with sorted key
   await rejectsWithCode(store.readManifest(key), 'ENOTFOUND');
 });
 
-test('a manifest naming a missing object is refused (ENOTFOUND) and nothing is written', async (t) => {
+test('a manifest naming a missing object is refused (ENOTFOUND) and nothing is written', async t => {
   const store = await openStore(await tempStoreDir(t));
   const a = await store.writeObject(Buffer.from('present'));
   const key = sha256('k2');
-  await rejectsWithCode(store.writeManifest(makeManifest(key, [a.oid, sha256('absent')])), 'ENOTFOUND');
+  await rejectsWithCode(
+    store.writeManifest(makeManifest(key, [a.oid, sha256('absent')])),
+    'ENOTFOUND'
+  );
   assert.deepEqual(await store.listManifestKeys(), []);
 });
 
-test('an object that is only an LFS pointer counts as present', async (t) => {
+test('an object that is only an LFS pointer counts as present', async t => {
   const store = await openStore(await tempStoreDir(t));
   const oid = sha256('upstream only');
   await fsp.mkdir(path.dirname(store.objectPath(oid)), { recursive: true });
@@ -45,20 +48,24 @@ test('an object that is only an LFS pointer counts as present', async (t) => {
   await store.writeManifest(makeManifest(sha256('k3'), [oid]));
 });
 
-test('invalid manifests are refused on write and on read (EBADMANIFEST)', async (t) => {
+test('invalid manifests are refused on write and on read (EBADMANIFEST)', async t => {
   const store = await openStore(await tempStoreDir(t));
   const a = await store.writeObject(Buffer.from('v'));
   const key = sha256('k4');
   const bad = { ...makeManifest(key, [a.oid]), runtime_s: 'slow' } as unknown as Manifest;
   await rejectsWithCode(store.writeManifest(bad), 'EBADMANIFEST');
   await fsp.mkdir(path.dirname(store.manifestPath(key)), { recursive: true });
-  for (const text of ['{ not json', '{}', serializeManifest(makeManifest(sha256('other'), [a.oid]))]) {
+  for (const text of [
+    '{ not json',
+    '{}',
+    serializeManifest(makeManifest(sha256('other'), [a.oid]))
+  ]) {
     await fsp.writeFile(store.manifestPath(key), text);
     await rejectsWithCode(store.readManifest(key), 'EBADMANIFEST');
   }
 });
 
-test('re-storing the same key replaces the manifest', async (t) => {
+test('re-storing the same key replaces the manifest', async t => {
   const store = await openStore(await tempStoreDir(t));
   const a = await store.writeObject(Buffer.from('v1'));
   const key = sha256('k5');

@@ -7,24 +7,25 @@ import { parseStoreFile } from '../src/open';
 import { GITATTRIBUTES_CONTENT, GITIGNORE_CONTENT, STORE_FILE_CONTENT } from '../src/layout';
 import { rejectsWithCode, tempStoreDir } from './helpers';
 
-test('create writes the fixed files and folders byte-exact', async (t) => {
+test('create writes the fixed files and folders byte-exact', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
   assert.equal(store.dir, dir);
   assert.equal(await fsp.readFile(path.join(dir, 'STORE'), 'utf8'), STORE_FILE_CONTENT);
   assert.equal(await fsp.readFile(path.join(dir, '.gitattributes'), 'utf8'), GITATTRIBUTES_CONTENT);
   assert.equal(await fsp.readFile(path.join(dir, '.gitignore'), 'utf8'), GITIGNORE_CONTENT);
-  for (const sub of ['entries', 'objects/sha256', 'tmp']) assert.ok((await fsp.stat(path.join(dir, sub))).isDirectory());
+  for (const sub of ['entries', 'objects/sha256', 'tmp'])
+    assert.ok((await fsp.stat(path.join(dir, sub))).isDirectory());
   assert.deepEqual(await fsp.readdir(path.join(dir, 'tmp')), []); // staging files of the create were removed
 });
 
-test('create: false refuses a folder without STORE (ENOTSTORE) and creates nothing', async (t) => {
+test('create: false refuses a folder without STORE (ENOTSTORE) and creates nothing', async t => {
   const dir = await tempStoreDir(t);
   await rejectsWithCode(openStore(dir, { create: false }), 'ENOTSTORE');
   await assert.rejects(fsp.stat(dir));
 });
 
-test('a newer major is refused with ESTOREVERSION, a minor of ours is accepted', async (t) => {
+test('a newer major is refused with ESTOREVERSION, a minor of ours is accepted', async t => {
   const dir = await tempStoreDir(t);
   await openStore(dir);
   await fsp.writeFile(path.join(dir, 'STORE'), 'xetcache-store 2\n');
@@ -35,7 +36,7 @@ test('a newer major is refused with ESTOREVERSION, a minor of ours is accepted',
   await openStore(dir, { create: false });
 });
 
-test('a path that is a file is ENOTSTORE', async (t) => {
+test('a path that is a file is ENOTSTORE', async t => {
   const dir = await tempStoreDir(t);
   await fsp.writeFile(dir, 'not a folder');
   await rejectsWithCode(openStore(dir), 'ENOTSTORE');
@@ -49,14 +50,14 @@ test('STORE version parsing accepts minors and rejects other text', () => {
   assert.equal(parseStoreFile('other-store 1\n'), null);
 });
 
-test('a garbled STORE file is ENOTSTORE', async (t) => {
+test('a garbled STORE file is ENOTSTORE', async t => {
   const dir = await tempStoreDir(t);
   await fsp.mkdir(dir, { recursive: true });
   await fsp.writeFile(path.join(dir, 'STORE'), 'something else\n');
   await rejectsWithCode(openStore(dir), 'ENOTSTORE');
 });
 
-test('existing user files are not replaced; a cloned store gets its missing folders back', async (t) => {
+test('existing user files are not replaced; a cloned store gets its missing folders back', async t => {
   const dir = await tempStoreDir(t);
   await fsp.mkdir(dir, { recursive: true });
   await fsp.writeFile(path.join(dir, '.gitignore'), 'custom\n');
@@ -69,7 +70,7 @@ test('existing user files are not replaced; a cloned store gets its missing fold
   assert.ok((await fsp.stat(path.join(dir, 'objects', 'sha256'))).isDirectory());
 });
 
-test('open removes tmp files older than an hour and keeps younger ones', async (t) => {
+test('open removes tmp files older than an hour and keeps younger ones', async t => {
   const dir = await tempStoreDir(t);
   await openStore(dir);
   const old = path.join(dir, 'tmp', 'old.tmp');

@@ -13,22 +13,30 @@ import { listFiles, tempStoreDir } from './helpers';
 const PKG = path.join(__dirname, '..');
 
 function runTs(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures', script), ...args], {
-    cwd: PKG,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, 'fixtures', script), ...args],
+    {
+      cwd: PKG,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
 }
 
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function exited(
+  child: ChildProcess
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  return new Promise(resolve =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr }))
+  );
 }
 
-test('several processes writing, evicting and gc-ing at once leave a store that verifies clean', async (t) => {
+test('several processes writing, evicting and gc-ing at once leave a store that verifies clean', async t => {
   const dir = await tempStoreDir(t);
   const store = await openStore(dir);
-  const children = [0, 1, 2, 3].map((w) => runTs('churn.ts', [dir, String(w), '12']));
+  const children = [0, 1, 2, 3].map(w => runTs('churn.ts', [dir, String(w), '12']));
   const results = children.map(exited);
   // Meanwhile the parent runs gc (default grace) and verify, as the server would.
   let done = false;
@@ -62,7 +70,7 @@ test('several processes writing, evicting and gc-ing at once leave a store that 
   assert.deepEqual(await fsp.readdir(path.join(dir, 'tmp')), []);
 });
 
-test('a writer killed with SIGKILL mid-object leaves no visible object; its tmp file goes once stale', async (t) => {
+test('a writer killed with SIGKILL mid-object leaves no visible object; its tmp file goes once stale', async t => {
   const dir = await tempStoreDir(t);
   await openStore(dir);
   const child = runTs('slow-writer.ts', [dir]);
@@ -80,11 +88,14 @@ test('a writer killed with SIGKILL mid-object leaves no visible object; its tmp 
   assert.equal(r.signal, 'SIGKILL');
 
   const files = await listFiles(dir);
-  const tmps = files.filter((f) => f.startsWith(`tmp${path.sep}`));
+  const tmps = files.filter(f => f.startsWith(`tmp${path.sep}`));
   assert.equal(tmps.length, 1);
   assert.ok(tmps[0].endsWith('.tmp'));
   assert.ok((await fsp.stat(path.join(dir, tmps[0]))).size > 0);
-  assert.deepEqual(files.filter((f) => f.startsWith('objects') || f.startsWith('entries')), []);
+  assert.deepEqual(
+    files.filter(f => f.startsWith('objects') || f.startsWith('entries')),
+    []
+  );
 
   const store = await openStore(dir); // young: might be a live writer, so it stays
   assert.equal((await fsp.readdir(path.join(dir, 'tmp'))).length, 1);
@@ -92,5 +103,11 @@ test('a writer killed with SIGKILL mid-object leaves no visible object; its tmp 
   await fsp.utimes(path.join(dir, tmps[0]), twoHoursAgo, twoHoursAgo);
   await openStore(dir);
   assert.deepEqual(await fsp.readdir(path.join(dir, 'tmp')), []);
-  assert.deepEqual(await store.verify(), { ok: true, problems: [], objects: 0, manifests: 0, pointers: 0 });
+  assert.deepEqual(await store.verify(), {
+    ok: true,
+    problems: [],
+    objects: 0,
+    manifests: 0,
+    pointers: 0
+  });
 });

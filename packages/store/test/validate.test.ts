@@ -19,7 +19,10 @@ function badCode(value: unknown): string | undefined {
 test('a complete manifest validates and comes back typed', () => {
   const m = makeManifest(KEY, [OID, sha256('out')]);
   assert.equal(validateManifest(m).key, KEY);
-  assert.equal(validateManifest(makeManifest(KEY, [OID], { kind: 'function', outputs: null })).kind, 'function');
+  assert.equal(
+    validateManifest(makeManifest(KEY, [OID], { kind: 'function', outputs: null })).kind,
+    'function'
+  );
 });
 
 test('schema violations are EBADMANIFEST with a list of errors', () => {
@@ -32,8 +35,11 @@ test('schema violations are EBADMANIFEST with a list of errors', () => {
     { ...makeManifest(KEY, [OID]), created: 'yesterday' },
     { ...makeManifest(KEY, [OID]), runtime_s: -1 },
     { ...makeManifest(KEY, [OID]), extra: true },
-    { ...makeManifest(KEY, [OID]), variables: { x: { objects: [], bytes: 1, codec: 'pickle5', type: 't' } } },
-    { ...makeManifest(KEY, [OID]), outputs: { object: 'zz', bytes: 1, count: 1 } },
+    {
+      ...makeManifest(KEY, [OID]),
+      variables: { x: { objects: [], bytes: 1, codec: 'pickle5', type: 't' } }
+    },
+    { ...makeManifest(KEY, [OID]), outputs: { object: 'zz', bytes: 1, count: 1 } }
   ];
   for (const c of cases) assert.equal(badCode(c), 'EBADMANIFEST', JSON.stringify(c));
   try {
