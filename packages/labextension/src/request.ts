@@ -96,8 +96,9 @@ export async function requestAPI<T>(
       : null;
 
   if (!response.ok) {
-    // A 404/502/503 without our JSON error body comes from Jupyter or the proxy, not our server.
-    if (!errCode && [404, 502, 503].includes(response.status)) {
+    // An error without our JSON body comes from Jupyter or the proxy, not our server: 404 (no
+    // proxy route), 500 ("could not start xetcache in time"), 502/503/504 (server died/slow).
+    if (!errCode && [404, 500, 502, 503, 504].includes(response.status)) {
       throw missing(response.status, `HTTP ${response.status} from ${endpoint}`);
     }
     const message =

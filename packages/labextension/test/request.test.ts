@@ -64,12 +64,14 @@ test('server errors keep their code and status', async () => {
   assert.equal(e.status, 403);
   reply = () => ({ status: 404, body: '{"code":"ENOTFOUND","message":"no such entry"}' });
   assert.equal((await failure(requestAPI('entries/x', {}, settings))).code, 'ENOTFOUND');
-  reply = () => ({ status: 500, body: 'boom' });
+  reply = () => ({ status: 500, body: '{"code":"EINTERNAL","message":"boom"}' });
+  assert.equal((await failure(requestAPI('entries', {}, settings))).code, 'EINTERNAL');
+  reply = () => ({ status: 409, body: 'conflict' });
   assert.equal((await failure(requestAPI('entries', {}, settings))).code, 'EHTTP');
 });
 
-test('proxy 404/502/503 without our body and network errors mean "server missing" with the fix', async () => {
-  for (const status of [404, 502, 503]) {
+test('proxy 404/500/502/503/504 without our body and network errors mean "server missing" with the fix', async () => {
+  for (const status of [404, 500, 502, 503, 504]) {
     reply = () => ({ status, body: '<html>not found</html>' });
     const e = await failure(requestAPI('status', {}, settings));
     assert.equal(e.code, 'ESERVERMISSING');

@@ -22,6 +22,7 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
   optional: [ILayoutRestorer],
   activate: (app: JupyterFrontEnd, xc: IXetCache, tracker: INotebookTracker, restorer: ILayoutRestorer | null) => {
     let busy = false;
+    let shown = '';
     const where = (): INotebookStore | null => {
       const path = tracker.currentWidget?.context.path;
       return path && xc.settings ? notebookStore(path, xc.settings.cache_dir) : null;
@@ -36,12 +37,18 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       busy = true;
+      if (shown !== w.store + w.notebook) {
+        // The proxy may take many seconds to start (or give up on) the server: say so meanwhile.
+        widget.display(null, null, `Loading the cache of ${w.notebook}…`);
+      }
       try {
         const entries = await fetchNotebookEntries(w);
         widget.defaultBudget = xc.settings?.max_bytes ?? null;
+        shown = w.store + w.notebook;
         widget.display({ notebookPath: tracker.currentWidget?.context.path ?? '', store: w.store, entries, total: entries.length }, null);
       } catch (e) {
         xc.server.report(e);
+        shown = '';
         widget.display(null, (e as Error).message);
       } finally {
         busy = false;
