@@ -11,7 +11,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, magics_class
+from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
 
 from . import cellengine, cellinfo, jupyter
 
@@ -98,6 +98,8 @@ class XetCacheMagics(Magics):
         spec.update(cell_id=cell_id, code_sha256=code_sha, notebook=None)
         self._run(cell, spec)
 
+    # The spec is JSON written by the extension: IPython must not expand `{...}` or `$name` inside it.
+    @no_var_expand
     @cell_magic
     def xetcache_cell(self, line: str, cell: str) -> None:
         """%%xetcache_cell <spec JSON> — a cell toggled in JupyterLab (the spec is written by the extension)."""
