@@ -47,7 +47,8 @@ type Statements = ReturnType<typeof statements>;
 function statements(db: Database.Database) {
   return {
     knownShards: db.prepare('SELECT name, mtime_ns FROM shards'),
-    shardRows: db.prepare('SELECT key, file_mtime_ms, file_size FROM entries WHERE shard = ?'),
+    // A shard's rows are a range of the primary key, so no separate index on shard is needed.
+    shardRows: db.prepare('SELECT key, file_mtime_ms, file_size FROM entries WHERE key >= ? AND key < ?'),
     shardBad: db.prepare('SELECT name, mtime_ms, size FROM bad_files WHERE shard = ?'),
     upsert: db.prepare(`
       INSERT OR REPLACE INTO entries (key, shard, kind, notebook, cell_id, code_sha256, preview, qualname, namespace,
@@ -62,7 +63,7 @@ function statements(db: Database.Database) {
       VALUES (?, ?, ?, ?, ?, ?)`),
     deleteBad: db.prepare('DELETE FROM bad_files WHERE shard = ? AND name = ?'),
     deleteBadShard: db.prepare('DELETE FROM bad_files WHERE shard = ?'),
-    deleteEntriesShard: db.prepare('DELETE FROM entries WHERE shard = ?'),
+    deleteEntriesShard: db.prepare('DELETE FROM entries WHERE key >= ? AND key < ?'),
     putShard: db.prepare('INSERT OR REPLACE INTO shards (name, mtime_ns) VALUES (?, ?)'),
     deleteShard: db.prepare('DELETE FROM shards WHERE name = ?'),
   };
@@ -77,7 +78,7 @@ function diffShard(st: Statements, storeDir: string, shard: string): Omit<Change
   const files = listShardFiles(storeDir, shard);
   const change: Omit<Change, 'shardSig'> = { shard, upserts: [], bad: [], removedKeys: [], removedBad: [] };
   const known = new Map<string, { mtimeMs: number; size: number; bad: boolean }>();
-  for (const r of st.shardRows.all(shard) as { key: string; file_mtime_ms: number; file_size: number }[]) {
+  for (const r of st.shardRows.all(shard, `${shard}~`) as { key: string; file_mtime_ms: number; file_size: number }[]) {
     known.set(`${r.key}.json`, { mtimeMs: r.file_mtime_ms, size: r.file_size, bad: false });
   }
   for (const r of st.shardBad.all(shard) as { name: string; mtime_ms: number; size: number }[]) {
@@ -129,7 +130,7 @@ export async function reconcile(db: Database.Database, storeDir: string, opts: R
   if (gone.length > 0) {
     db.transaction(() => {
       for (const name of gone) {
-        result.removed += st.deleteEntriesShard.run(name).changes;
+        result.removed += st.deleteEntriesShard.run(name, `${name}~`).changes;
         st.deleteBadShard.run(name);
         st.deleteShard.run(name);
       }

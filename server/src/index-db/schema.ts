@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bump on any change below: an index with another version is dropped and rebuilt from the files. */
-export const INDEX_SCHEMA_VERSION = 1;
+export const INDEX_SCHEMA_VERSION = 2;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -41,9 +41,8 @@ CREATE INDEX IF NOT EXISTS entries_last_hit ON entries(last_hit_ms, key);
 CREATE INDEX IF NOT EXISTS entries_hits     ON entries(hits, key);
 CREATE INDEX IF NOT EXISTS entries_runtime  ON entries(runtime_s, key);
 CREATE INDEX IF NOT EXISTS entries_cell     ON entries(notebook, cell_id);
-CREATE INDEX IF NOT EXISTS entries_shard    ON entries(shard);
--- Trim evicts by "last used": the last hit, or creation for never-hit entries.
-CREATE INDEX IF NOT EXISTS entries_lru      ON entries(coalesce(last_hit_ms, created_ms), key);
+-- No index on shard (rows of a shard are a key range: key >= 'ab' AND key < 'ab~') and none for trim's LRU
+-- order (trim is rare and sorts 100k rows in tens of ms): every index costs on each of 100k rebuild inserts.
 
 -- Manifest files that exist but are not valid: remembered with their stat so they are not re-read every request.
 CREATE TABLE IF NOT EXISTS bad_files (
