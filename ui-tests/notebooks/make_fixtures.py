@@ -1,0 +1,68 @@
+"""Writes the fixture notebooks of the UI tests (run: python3 notebooks/make_fixtures.py notebooks).
+
+Kept as code so the cells' sources, ids and `xetcache` metadata are readable and reviewable in one place.
+The first line of every cell stays short: JupyterLab hides the cell toolbar (and with it the caching toggle)
+when the first line of code would run under it.
+"""
+
+import json
+import os
+import sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+
+
+def nb(cells):
+    return {"cells": [{"cell_type": "code", "execution_count": None, "id": cid, "metadata": md,
+                       "outputs": [], "source": src} for cid, src, md in cells],
+            "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+                         "language_info": {"name": "python"}},
+            "nbformat": 4, "nbformat_minor": 5}
+ON = {"xetcache": {"enabled": True}}
+ALWAYS = {"xetcache": {"enabled": True, "always": True}}
+SLOW = ("# slow cell\n"
+        "# (every real run logs a line)\n"
+        "import pathlib\n"
+        "import time\n"
+        "from IPython.display import HTML, display\n"
+        "time.sleep(3.5)\n"
+        "pathlib.Path('side_effect.log').open('a').write('ran\\n')\n"
+        "total = sum(range(n_items))\n"
+        "print(f'total is {total}')\n"
+        "display(HTML(f'<b>HTML total {total}</b>'))")
+files = {
+  # Caching is turned on for the slow cell by the test, through the toolbar (no metadata here).
+  "cache_cycle.ipynb": nb([
+    ("inputs", "n_items = 10", {}),
+    ("slow", SLOW, {}),
+    ("after", "print('after', total * 2)", {}),
+  ]),
+  # Pre-armed through metadata, as a notebook saved with caching on would be.
+  "browser.ipynb": nb([
+    ("inputs", "n_items = 7", {}),
+    ("slow", SLOW, ON),
+  ]),
+  "states.ipynb": nb([
+    ("inputs", "base = 5", {}),
+    ("fast", "# fast cell\nquick = base + 1\nprint('quick', quick)", ON),
+    ("unpicklable", "# unpicklable cell\ngen = (i * base for i in range(3))\nprint('made a generator')", ALWAYS),
+    ("memo", "%%xetmemo input=base output=memo_out always=True\nmemo_out = base * 100\nprint('memo computed', memo_out)", {}),
+    ("memo_use", "print('memo_out is', memo_out)", {}),
+  ]),
+  "run_all.ipynb": nb([
+    ("start", "order = []", {}),
+    ("a", "order.append('a')", {}),
+    ("b", "order.append('b')  # cached", ALWAYS),
+    ("c", "order.append('c')", {}),
+    ("d", "order.append('d')  # cached", ALWAYS),
+    ("report", "print('order:', order)", {}),
+    ("boom", "raise ValueError('stop here')", {}),
+    ("never", "order.append('never')\nprint('never ran')", ALWAYS),
+  ]),
+  "toolbar.ipynb": nb([
+    ("only", "x = 1", {}),
+  ]),
+}
+for name, d in files.items():
+    with open(os.path.join(out, name), "w") as f:
+        json.dump(d, f, indent=1); f.write("\n")
