@@ -10,42 +10,60 @@ import { storeObjects, type EntryObjects } from '../git/object-states';
 import type { CliIO } from './fetch';
 import { reportError } from './output';
 
-const stdio: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const stdio: CliIO = { out: s => process.stdout.write(s), err: s => process.stderr.write(s) };
 
 function where(e: EntryObjects): string {
   if (e.kind === 'function') return e.qualname ?? '(function)';
   return `${e.notebook ?? '(no notebook)'}${e.cell_id ? `#${e.cell_id}` : ''}`;
 }
 
-export async function runStatus(opts: { store: string; json?: boolean }, io: CliIO = stdio): Promise<number> {
+export async function runStatus(
+  opts: { store: string; json?: boolean },
+  io: CliIO = stdio
+): Promise<number> {
   const store = await openStore(opts.store, { create: false });
   const git = await warnIfLfsNotReady(store.dir, io.err);
   const { entries, unreadable } = await storeObjects(store);
-  const count = (s: EntryObjects['state']) => entries.filter((e) => e.state === s).length;
+  const count = (s: EntryObjects['state']) => entries.filter(e => e.state === s).length;
   const summary = {
     entries: entries.length,
     local: count('local'),
     pointer: count('pointer'),
     missing: count('missing'),
-    pointer_bytes: entries.reduce((n, e) => n + e.pointer_bytes, 0),
+    pointer_bytes: entries.reduce((n, e) => n + e.pointer_bytes, 0)
   };
   if (opts.json) {
-    const rows = entries.map((e) => ({
-      key: e.key, state: e.state, kind: e.kind, notebook: e.notebook, cell_id: e.cell_id, qualname: e.qualname,
-      total_bytes: e.total_bytes, objects: e.objects, pointers: e.pointers, missing: e.missing, pointer_bytes: e.pointer_bytes,
+    const rows = entries.map(e => ({
+      key: e.key,
+      state: e.state,
+      kind: e.kind,
+      notebook: e.notebook,
+      cell_id: e.cell_id,
+      qualname: e.qualname,
+      total_bytes: e.total_bytes,
+      objects: e.objects,
+      pointers: e.pointers,
+      missing: e.missing,
+      pointer_bytes: e.pointer_bytes
     }));
     io.out(JSON.stringify({ store: store.dir, git, summary, entries: rows, unreadable }) + '\n');
     return 0;
   }
   for (const e of entries) {
-    const todo = e.state === 'pointer' ? `  (${plural(e.pointers.length, 'object')}, ${humanBytes(e.pointer_bytes)} to fetch)` : '';
-    io.out(`${e.key.slice(0, 12)}  ${e.state.padEnd(7)}  ${humanBytes(e.total_bytes).padStart(8)}  ${where(e)}${todo}\n`);
+    const todo =
+      e.state === 'pointer'
+        ? `  (${plural(e.pointers.length, 'object')}, ${humanBytes(e.pointer_bytes)} to fetch)`
+        : '';
+    io.out(
+      `${e.key.slice(0, 12)}  ${e.state.padEnd(7)}  ${humanBytes(e.total_bytes).padStart(8)}  ${where(e)}${todo}\n`
+    );
   }
   io.out(
     `${plural(summary.entries, 'entry', 'entries')}: ${summary.local} local, ${summary.pointer} with LFS pointers` +
-      ` (${humanBytes(summary.pointer_bytes)} to fetch), ${summary.missing} missing objects\n`,
+      ` (${humanBytes(summary.pointer_bytes)} to fetch), ${summary.missing} missing objects\n`
   );
-  for (const u of unreadable) io.err(`xetcache status: manifest ${u.key.slice(0, 12)} is unreadable (${u.code})\n`);
+  for (const u of unreadable)
+    io.err(`xetcache status: manifest ${u.key.slice(0, 12)} is unreadable (${u.code})\n`);
   return 0;
 }
 

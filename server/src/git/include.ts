@@ -9,7 +9,7 @@ const SPECIAL = new Set([',', '*', '?', '[', ']', '\\']);
 export const MAX_INCLUDE_ARG = 100_000;
 
 export function includePattern(relPath: string): string {
-  const chars = [...relPath].map((c) => (SPECIAL.has(c) ? '?' : c));
+  const chars = [...relPath].map(c => (SPECIAL.has(c) ? '?' : c));
   if (chars.length > 0 && (chars[0] === '!' || chars[0] === '#')) chars[0] = '?';
   return chars.join('');
 }

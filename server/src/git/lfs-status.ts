@@ -41,7 +41,9 @@ function existingDir(p: string): string {
 
 /** Work-tree top level and absolute git dir of the repository holding `p`, or null. */
 export async function gitDirs(p: string): Promise<{ top: string; gitDir: string } | null> {
-  const r = await runGit(['rev-parse', '--show-toplevel', '--absolute-git-dir'], { cwd: existingDir(p) });
+  const r = await runGit(['rev-parse', '--show-toplevel', '--absolute-git-dir'], {
+    cwd: existingDir(p)
+  });
   const [top, gitDir] = r.stdout.split('\n');
   if (r.code !== 0 || !top || !gitDir) return null;
   return { top, gitDir };
@@ -68,12 +70,13 @@ export async function gitStatus(storeDir: string): Promise<GitStatus> {
     lfs_available: available,
     lfs_configured: false,
     message: null,
-    fix: null,
+    fix: null
   };
   // Not in a repository: nothing to commit or fetch, nothing to say.
   if (!dirs) return out;
   if (!available) {
-    out.message = 'Git LFS is not installed: objects of this store cannot be committed or fetched as LFS.';
+    out.message =
+      'Git LFS is not installed: objects of this store cannot be committed or fetched as LFS.';
     out.fix = FIX_INSTALL_LFS;
     return out;
   }

@@ -49,7 +49,7 @@ export async function entryObjects(store: Store, m: Manifest): Promise<EntryObje
     local: [],
     pointers: [],
     missing: [],
-    pointer_bytes: 0,
+    pointer_bytes: 0
   };
   for (const oid of manifestObjectIds(m)) {
     out.objects += 1;

@@ -19,7 +19,7 @@ export interface RunGitOptions {
 
 /** Runs `git <args>`; resolves with the exit code (127 when git itself cannot be started), never rejects. */
 export function runGit(args: string[], opts: RunGitOptions): Promise<GitResult> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', ...opts.env };
     const child = spawn('git', args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -29,7 +29,7 @@ export function runGit(args: string[], opts: RunGitOptions): Promise<GitResult> 
       stderr += c;
       opts.onStderr?.(c);
     });
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: stderr + String(e) }));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('error', e => resolve({ code: 127, stdout, stderr: stderr + String(e) }));
+    child.on('close', code => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }

@@ -11,7 +11,10 @@ export function formatLfsWarning(s: GitStatus): string {
 }
 
 /** Checks the store's repository and warns once per process. Returns the status (also when not warning). */
-export async function warnIfLfsNotReady(storeDir: string, write: (s: string) => void = (s) => process.stderr.write(s)): Promise<GitStatus> {
+export async function warnIfLfsNotReady(
+  storeDir: string,
+  write: (s: string) => void = s => process.stderr.write(s)
+): Promise<GitStatus> {
   const s = await gitStatus(storeDir);
   if (needsAction(s) && !warned) {
     warned = true;

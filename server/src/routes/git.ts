@@ -37,7 +37,7 @@ export function gitRoutes(registry: StoreRegistry): Router {
       lfs_available: s.lfs_available,
       lfs_configured: s.lfs_configured,
       message: s.message,
-      fix: s.fix,
+      fix: s.fix
     });
   });
   return r;

@@ -27,7 +27,10 @@ export function hasGitLfs(): boolean {
 }
 
 /** A fresh temp dir (removed after the test) with a private git HOME set in process.env for this test. */
-export async function gitSandbox(t: TestContext, opts: { lfsInstall?: boolean } = {}): Promise<string> {
+export async function gitSandbox(
+  t: TestContext,
+  opts: { lfsInstall?: boolean } = {}
+): Promise<string> {
   const root = await fsp.realpath(await fsp.mkdtemp(path.join(os.tmpdir(), 'xetcache-git-test-')));
   const home = path.join(root, 'home');
   await fsp.mkdir(home);
@@ -37,7 +40,7 @@ export async function gitSandbox(t: TestContext, opts: { lfsInstall?: boolean } 
     GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_TERMINAL_PROMPT: '0',
-    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CONFIG_HOME: path.join(home, '.config')
   });
   delete process.env.GIT_LFS_SKIP_SMUDGE;
   t.after(async () => {
@@ -45,7 +48,12 @@ export async function gitSandbox(t: TestContext, opts: { lfsInstall?: boolean } 
     Object.assign(process.env, saved);
     await fsp.rm(root, { recursive: true, force: true });
   });
-  for (const [k, v] of [['user.name', 'XetCache Test'], ['user.email', 'test@xetcache.invalid'], ['init.defaultBranch', 'main'], ['pull.rebase', 'false']]) {
+  for (const [k, v] of [
+    ['user.name', 'XetCache Test'],
+    ['user.email', 'test@xetcache.invalid'],
+    ['init.defaultBranch', 'main'],
+    ['pull.rebase', 'false']
+  ]) {
     git(root, 'config', '--global', k, v);
   }
   if (opts.lfsInstall !== false) git(root, 'lfs', 'install');
@@ -57,7 +65,12 @@ export function git(cwd: string, ...args: string[]): string {
 }
 
 export function gitEnv(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
 }
 
 export function initBare(dir: string): string {
@@ -74,7 +87,14 @@ export async function initRepo(dir: string, remote: string | null): Promise<stri
 
 /** lazy = GIT_LFS_SKIP_SMUDGE=1: every LFS object of the clone stays a pointer. */
 export function clone(url: string, dest: string, lazy: boolean): string {
-  gitEnv(path.dirname(dest), lazy ? { GIT_LFS_SKIP_SMUDGE: '1' } : {}, 'clone', '-q', url, path.basename(dest));
+  gitEnv(
+    path.dirname(dest),
+    lazy ? { GIT_LFS_SKIP_SMUDGE: '1' } : {},
+    'clone',
+    '-q',
+    url,
+    path.basename(dest)
+  );
   return dest;
 }
 
@@ -106,7 +126,12 @@ export async function localLfsOids(repo: string): Promise<string[]> {
 }
 
 /** A schema-valid manifest for a cell entry naming `oids` (first one a variable, the rest its buffers). */
-export function cellManifest(oids: string[], sizes: number[], cellId: string, notebook = 'analysis.ipynb'): Manifest {
+export function cellManifest(
+  oids: string[],
+  sizes: number[],
+  cellId: string,
+  notebook = 'analysis.ipynb'
+): Manifest {
   const key = sha256(`${notebook}#${cellId}#${oids.join(',')}`);
   const total = sizes.reduce((a, b) => a + b, 0);
   return {
@@ -116,28 +141,47 @@ export function cellManifest(oids: string[], sizes: number[], cellId: string, no
     created: '2026-11-25T10:00:00.000Z',
     runtime_s: 12.5,
     language: { name: 'python', version: '3.12.1' },
-    source: { notebook, cell_id: cellId, code_sha256: sha256(cellId), preview: `# ${cellId}`, qualname: null },
+    source: {
+      notebook,
+      cell_id: cellId,
+      code_sha256: sha256(cellId),
+      preview: `# ${cellId}`,
+      qualname: null
+    },
     inputs: {},
     outputs_names: ['x'],
     variables: { x: { objects: oids, bytes: total, codec: 'pickle5', type: 'builtins.bytes' } },
     outputs: null,
     namespace: null,
     total_bytes: total,
-    engine: { name: 'xetcache-test', version: '0.0.0' },
+    engine: { name: 'xetcache-test', version: '0.0.0' }
   };
 }
 
 /** Writes an entry of `n` random objects of `size` bytes through the store library; returns its manifest. */
-export async function addEntry(store: Store, cellId: string, n = 2, size = 4000): Promise<Manifest> {
+export async function addEntry(
+  store: Store,
+  cellId: string,
+  n = 2,
+  size = 4000
+): Promise<Manifest> {
   const oids: string[] = [];
   for (let i = 0; i < n; i++) oids.push((await store.writeObject(randomBytes(size))).oid);
-  const m = cellManifest(oids, oids.map(() => size), cellId);
+  const m = cellManifest(
+    oids,
+    oids.map(() => size),
+    cellId
+  );
   await store.writeManifest(m);
   return m;
 }
 
 /** Repo A (with remote) holding a store at <sub>/.xetcache with the given entries, committed and pushed. */
-export async function publishedStore(root: string, cells: string[], sub = 'nb'): Promise<{ url: string; a: string; rel: string; manifests: Manifest[] }> {
+export async function publishedStore(
+  root: string,
+  cells: string[],
+  sub = 'nb'
+): Promise<{ url: string; a: string; rel: string; manifests: Manifest[] }> {
   const url = initBare(path.join(root, 'remote.git'));
   const a = await initRepo(path.join(root, 'a'), url);
   const rel = path.join(sub, '.xetcache');

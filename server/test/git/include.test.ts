@@ -11,6 +11,9 @@ test('glob and separator characters become single-character wildcards', () => {
 
 test('patterns are joined with commas and split only when an argument would be too long', () => {
   assert.deepEqual(includeArgs(['a', 'b']), ['a,b']);
-  assert.deepEqual(includeArgs(['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20)], 50), ['a'.repeat(20) + ',' + 'b'.repeat(20), 'c'.repeat(20)]);
+  assert.deepEqual(includeArgs(['a'.repeat(20), 'b'.repeat(20), 'c'.repeat(20)], 50), [
+    'a'.repeat(20) + ',' + 'b'.repeat(20),
+    'c'.repeat(20)
+  ]);
   assert.deepEqual(includeArgs([]), []);
 });

@@ -10,38 +10,59 @@ import { git, gitSandbox, hasGitLfs, initRepo } from './git-fixture';
 
 const skip = !hasGitLfs() && 'git-lfs is not installed';
 
-test('a new store in a repository with LFS set up is ready, and commits objects as LFS pointers', { skip }, async (t) => {
-  const root = await gitSandbox(t);
-  const repo = await initRepo(path.join(root, 'r'), null);
-  const store = await openStore(path.join(repo, 'nb', '.xetcache'), { create: true });
-  const { oid } = await store.writeObject(Buffer.from('some object bytes'));
-  const s = await gitStatus(store.dir);
-  assert.deepEqual({ ...s, repo: null }, { in_repo: true, repo: null, lfs_available: true, lfs_configured: true, message: null, fix: null });
-  assert.equal(s.repo, repo);
-  git(repo, 'add', '.');
-  git(repo, 'commit', '-q', '-m', 's');
-  const lfsFiles = git(repo, 'lfs', 'ls-files', '--name-only').trim().split('\n');
-  assert.deepEqual(lfsFiles, [`nb/.xetcache/objects/sha256/${oid.slice(0, 2)}/${oid}`]);
-  assert.match(git(repo, 'show', `HEAD:nb/.xetcache/objects/sha256/${oid.slice(0, 2)}/${oid}`), /^version https:\/\/git-lfs/);
-  assert.equal(git(repo, 'show', 'HEAD:nb/.xetcache/STORE'), 'xetcache-store 1\n');
-  assert.equal(git(repo, 'ls-files', 'nb/.xetcache/tmp', 'nb/.xetcache/index.sqlite'), '');
-});
+test(
+  'a new store in a repository with LFS set up is ready, and commits objects as LFS pointers',
+  { skip },
+  async t => {
+    const root = await gitSandbox(t);
+    const repo = await initRepo(path.join(root, 'r'), null);
+    const store = await openStore(path.join(repo, 'nb', '.xetcache'), { create: true });
+    const { oid } = await store.writeObject(Buffer.from('some object bytes'));
+    const s = await gitStatus(store.dir);
+    assert.deepEqual(
+      { ...s, repo: null },
+      {
+        in_repo: true,
+        repo: null,
+        lfs_available: true,
+        lfs_configured: true,
+        message: null,
+        fix: null
+      }
+    );
+    assert.equal(s.repo, repo);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 's');
+    const lfsFiles = git(repo, 'lfs', 'ls-files', '--name-only').trim().split('\n');
+    assert.deepEqual(lfsFiles, [`nb/.xetcache/objects/sha256/${oid.slice(0, 2)}/${oid}`]);
+    assert.match(
+      git(repo, 'show', `HEAD:nb/.xetcache/objects/sha256/${oid.slice(0, 2)}/${oid}`),
+      /^version https:\/\/git-lfs/
+    );
+    assert.equal(git(repo, 'show', 'HEAD:nb/.xetcache/STORE'), 'xetcache-store 1\n');
+    assert.equal(git(repo, 'ls-files', 'nb/.xetcache/tmp', 'nb/.xetcache/index.sqlite'), '');
+  }
+);
 
-test('LFS installed but `git lfs install` never run: says so with the fix, changes nothing', { skip }, async (t) => {
-  const root = await gitSandbox(t, { lfsInstall: false });
-  const repo = await initRepo(path.join(root, 'r'), null);
-  const before = await fsp.readFile(process.env.GIT_CONFIG_GLOBAL!, 'utf8');
-  const s = await gitStatus(path.join(repo, 'nb', '.xetcache')); // not created yet: the repo still counts
-  assert.equal(s.in_repo, true);
-  assert.equal(s.lfs_available, true);
-  assert.equal(s.lfs_configured, false);
-  assert.equal(s.fix, 'git lfs install');
-  assert.ok(needsAction(s));
-  assert.equal(await fsp.readFile(process.env.GIT_CONFIG_GLOBAL!, 'utf8'), before);
-  assert.equal(git(repo, 'config', '--list', '--local').includes('filter.lfs'), false);
-});
+test(
+  'LFS installed but `git lfs install` never run: says so with the fix, changes nothing',
+  { skip },
+  async t => {
+    const root = await gitSandbox(t, { lfsInstall: false });
+    const repo = await initRepo(path.join(root, 'r'), null);
+    const before = await fsp.readFile(process.env.GIT_CONFIG_GLOBAL!, 'utf8');
+    const s = await gitStatus(path.join(repo, 'nb', '.xetcache')); // not created yet: the repo still counts
+    assert.equal(s.in_repo, true);
+    assert.equal(s.lfs_available, true);
+    assert.equal(s.lfs_configured, false);
+    assert.equal(s.fix, 'git lfs install');
+    assert.ok(needsAction(s));
+    assert.equal(await fsp.readFile(process.env.GIT_CONFIG_GLOBAL!, 'utf8'), before);
+    assert.equal(git(repo, 'config', '--list', '--local').includes('filter.lfs'), false);
+  }
+);
 
-test('git-lfs not installed at all', { skip }, async (t) => {
+test('git-lfs not installed at all', { skip }, async t => {
   const root = await gitSandbox(t);
   const repo = await initRepo(path.join(root, 'r'), null);
   const bin = path.join(root, 'bin');
@@ -61,7 +82,7 @@ test('git-lfs not installed at all', { skip }, async (t) => {
   assert.match(s.fix ?? '', /git lfs install/);
 });
 
-test('outside any repository there is nothing to say', { skip }, async (t) => {
+test('outside any repository there is nothing to say', { skip }, async t => {
   const root = await gitSandbox(t);
   const s = await gitStatus(path.join(root, 'plain', '.xetcache'));
   assert.equal(s.in_repo, false);
@@ -69,14 +90,18 @@ test('outside any repository there is nothing to say', { skip }, async (t) => {
   assert.equal(needsAction(s), false);
 });
 
-test('the CLI warning is printed once per run, on the given stream, with the fix', { skip }, async (t) => {
-  const root = await gitSandbox(t, { lfsInstall: false });
-  const repo = await initRepo(path.join(root, 'r'), null);
-  resetLfsWarning();
-  const lines: string[] = [];
-  await warnIfLfsNotReady(repo, (s) => lines.push(s));
-  await warnIfLfsNotReady(repo, (s) => lines.push(s));
-  assert.equal(lines.length, 1);
-  assert.ok(lines[0].endsWith('Fix: git lfs install\n'));
-  assert.equal(formatLfsWarning(await gitStatus(repo)), lines[0]);
-});
+test(
+  'the CLI warning is printed once per run, on the given stream, with the fix',
+  { skip },
+  async t => {
+    const root = await gitSandbox(t, { lfsInstall: false });
+    const repo = await initRepo(path.join(root, 'r'), null);
+    resetLfsWarning();
+    const lines: string[] = [];
+    await warnIfLfsNotReady(repo, s => lines.push(s));
+    await warnIfLfsNotReady(repo, s => lines.push(s));
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0].endsWith('Fix: git lfs install\n'));
+    assert.equal(formatLfsWarning(await gitStatus(repo)), lines[0]);
+  }
+);
