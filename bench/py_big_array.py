@@ -122,6 +122,7 @@ def run(nbytes, tmp):
     del x
 
     print(f"array float64 {gib:.3f} GiB ({nbytes} bytes); page cache warm for reads")
+    print("machine load average (1/5/15 min): %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count()))
     print(f"{'operation':46} {'seconds':>9} {'GiB/s':>7}   vs xetcache")
     rows = [
         ("fingerprint: xetcache (sha256 over buffer)", t_fp, t_fp),

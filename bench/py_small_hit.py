@@ -100,6 +100,7 @@ def main():
     ]
     base = rows[0][1][0]
     print(f"small hit, value ~{len(pickle.dumps(value)) / 1024:.1f} KiB, {n} calls each; target p50 <= 2 ms, p99 <= 10 ms")
+    print("machine load average (1/5/15 min): %.1f %.1f %.1f on %d cores" % (*os.getloadavg(), os.cpu_count()))
     print(f"{'path':66} {'p50 ms':>8} {'p99 ms':>8} {'p50 / engine':>13}")
     for name, (p50, p99) in rows:
         print(f"{name:66} {p50:8.3f} {p99:8.3f} {p50 / base:12.2f}x")
