@@ -104,20 +104,32 @@ export function findKeys(db: Database.Database, prefix: string, max = 2): string
   return rows.map((r) => r.key);
 }
 
+/** One walk of the covering (notebook, cell_id, ...) index; the other groupings are summed from it here. */
 export function stats(db: Database.Database, notebook?: string): Stats {
   const w = notebook === undefined ? { sql: '', params: {} } : { sql: 'WHERE notebook = @notebook', params: { notebook } };
-  const total = db
-    .prepare(`SELECT count(*) AS entries, coalesce(sum(total_bytes), 0) AS bytes, coalesce(sum(hits), 0) AS hits,
-      coalesce(sum(time_saved_s), 0) AS time_saved_s FROM entries ${w.sql}`)
-    .get(w.params) as Omit<Stats, 'by_notebook' | 'by_cell'>;
-  const by_notebook = db
-    .prepare(`SELECT notebook, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s
-      FROM entries ${w.sql} GROUP BY notebook ORDER BY bytes DESC, notebook`)
-    .all(w.params) as Stats['by_notebook'];
-  const by_cell = db
-    .prepare(`SELECT notebook, cell_id, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s
-      FROM entries ${w.sql} GROUP BY notebook, cell_id ORDER BY bytes DESC, notebook, cell_id`)
-    .all(w.params) as Stats['by_cell'];
+  const cells = db
+    .prepare(`SELECT notebook, cell_id, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s,
+      sum(hits) AS hits FROM entries ${w.sql} GROUP BY notebook, cell_id`)
+    .all(w.params) as (Stats['by_cell'][number] & { hits: number })[];
+  const total = { entries: 0, bytes: 0, hits: 0, time_saved_s: 0 };
+  const byNotebook = new Map<string | null, Stats['by_notebook'][number]>();
+  for (const c of cells) {
+    total.entries += c.entries;
+    total.bytes += c.bytes;
+    total.hits += c.hits;
+    total.time_saved_s += c.time_saved_s;
+    const n = byNotebook.get(c.notebook) ?? { notebook: c.notebook, entries: 0, bytes: 0, time_saved_s: 0 };
+    n.entries += c.entries;
+    n.bytes += c.bytes;
+    n.time_saved_s += c.time_saved_s;
+    byNotebook.set(c.notebook, n);
+  }
+  // Largest first; ties by name (null last) so the order is stable across rebuilds.
+  const cmpName = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+  const by_notebook = [...byNotebook.values()].sort((a, b) => b.bytes - a.bytes || cmpName(a.notebook, b.notebook));
+  const by_cell = cells
+    .map(({ hits: _hits, ...c }) => c)
+    .sort((a, b) => b.bytes - a.bytes || cmpName(a.notebook, b.notebook) || cmpName(a.cell_id, b.cell_id));
   return { ...total, by_notebook, by_cell };
 }
 

@@ -12,6 +12,7 @@ import { hitTotals, ingestHits } from './hits';
 import { indexPath, openIndexDb } from './open-db';
 import { findKeys, getEntry, keysForCell, listEntries, stats, type ListQuery, type ListResult, type Stats } from './query';
 import { reconcile } from './reconcile';
+import { ensureIndexes } from './schema';
 import type { EntrySummary } from './rows';
 import { EntriesWatcher } from './watcher';
 
@@ -101,6 +102,7 @@ export class StoreIndex {
       yieldFn: full ? yieldToLoop : undefined,
     });
     this.needsFull = false;
+    ensureIndexes(this.db);
     await ingestHits(this.db, this.store);
   }
 
