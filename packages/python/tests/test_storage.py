@@ -130,3 +130,14 @@ def test_entries_for_cell_newest_first(store):
     found = store.entries_for_cell("nb.ipynb", "c1")
     assert [m["key"] for m in found] == [c["key"], a["key"]]
     assert store.entries_for_cell("nb.ipynb", "nope") == []
+
+def test_storing_the_same_result_again_keeps_the_manifest_byte_for_byte(store):
+    """An entry stored again after a failed load (LFS pointer, corrupt object) with the same objects: the manifest
+    on disk (committed in git) does not change, so clones do not get a diff or a merge conflict for nothing."""
+    m = save(store, {"x": np.arange(100_000)})
+    path = Path(store.manifest_path(m["key"]))
+    before = path.read_bytes()
+    again = save(store, {"x": np.arange(100_000)}, runtime_s=9.0)
+    assert path.read_bytes() == before and again == m
+    changed = save(store, {"x": np.arange(100_001)})  # different bytes under the same key: replaced
+    assert changed["variables"] != m["variables"] and store.lookup(m["key"]) == changed

@@ -1,7 +1,8 @@
 """Atomic file publication inside a store: tmp/<random>.tmp (O_EXCL) -> write -> fsync -> rename/link.
 
-Objects are published with a hard link so an existing object is never replaced (same name = same bytes; the
-first writer wins and later writers just drop their tmp file). Manifests are published with os.replace.
+Objects are published with a hard link so an existing object is never replaced by accident (same name = same bytes;
+the first writer wins and later writers just drop their tmp file); objects.py replaces one only when it is an LFS
+pointer or holds the wrong bytes. Manifests are published with os.replace.
 """
 
 from __future__ import annotations
@@ -37,26 +38,31 @@ def write_all(fd: int, chunks: Iterable[memoryview]) -> int:
     return total
 
 
-def publish_no_overwrite(tmp: str, final: str) -> bool:
-    """Move ``tmp`` to ``final`` unless ``final`` exists. Returns True if this call created it. tmp is removed."""
+def link_new(tmp: str, final: str) -> bool:
+    """Give ``tmp``'s file the name ``final`` unless that name exists. True if this call created it.
+
+    A hard link, because rename would silently replace an existing object. ``tmp`` is left for the caller to
+    remove (it may still want to publish it over a bad file)."""
     try:
         try:
             os.link(tmp, final)
-            return True
         except FileNotFoundError:
             os.makedirs(os.path.dirname(final), exist_ok=True)
-            try:
-                os.link(tmp, final)
-                return True
-            except FileExistsError:
-                return False
-        except FileExistsError:
+            os.link(tmp, final)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:  # file systems without hard links: rename, accepting a tiny race between equal bytes
+        if os.path.lexists(final):
             return False
-        except OSError:  # file systems without hard links: rename, accepting a tiny race between equal bytes
-            if os.path.exists(final):
-                return False
-            os.replace(tmp, final)
-            return True
+        os.replace(tmp, final)
+        return True
+
+
+def publish_no_overwrite(tmp: str, final: str) -> bool:
+    """Move ``tmp`` to ``final`` unless ``final`` exists. Returns True if this call created it. tmp is removed."""
+    try:
+        return link_new(tmp, final)
     finally:
         try:
             os.unlink(tmp)

@@ -244,3 +244,28 @@ def _fetch(store_dir: str, oids: Sequence[str], stream: TextIO, timeout: Optiona
     if total >= LARGE_FETCH_BYTES:
         print(f"xetcache: fetched {_human(total)} in {time.monotonic() - started:.1f} s", file=stream, flush=True)
     return True
+
+
+def refresh_index(store_dir: str, oids: Sequence[str]) -> bool:
+    """Refresh git's index for the objects ``oids`` whose (tracked) pointer files were replaced by their content.
+
+    The index still holds the pointer file's size, and git treats a size change as a modification without
+    looking at the content, so `git status` would list every such object although the clean filter turns it
+    back into the same pointer. `git update-index <paths>` re-reads just those files through the clean filter:
+    same pointer blob, fresh stat data, nothing else staged (`git lfs pull` does the same after writing objects).
+    Best effort: False when not in a repository or git is busy (the files then merely look modified)."""
+    store_dir = os.path.realpath(store_dir)
+    dirs = git_dirs(store_dir)
+    if dirs is None or not oids:
+        return False
+    top, git_dir = os.path.realpath(dirs[0]), dirs[1]
+    paths = "".join(os.path.relpath(os.path.join(store_dir, "objects", "sha256", o[:2], o), top) + "\n"
+                    for o in dict.fromkeys(oids))
+    env = dict(os.environ, GIT_TERMINAL_PROMPT="0")
+    try:
+        with _lock(git_dir):
+            r = subprocess.run(["git", "update-index", "-q", "--stdin"], cwd=top, env=env,
+                               input=paths, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return r.returncode == 0

@@ -20,3 +20,13 @@ def fetch_objects(store_dir: str, oids: Sequence[str]) -> bool:
     except ImportError:  # engine copied without the git part: pointers stay misses
         return False
     return bool(lfs.fetch_objects(store_dir, list(oids)))
+
+
+def objects_replaced(store_dir: str, oids: Sequence[str]) -> None:
+    """Pointer files of the store were replaced by their content (an entry stored again after a failed fetch).
+    Best effort: lets git know the files are unchanged (as `git lfs pull` does), so `git status` stays clean."""
+    try:
+        from . import lfs
+    except ImportError:
+        return
+    lfs.refresh_index(store_dir, list(oids))

@@ -12,7 +12,7 @@ import hashlib
 import mmap
 import os
 import threading
-from typing import List, Sequence, Tuple, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from . import atomic, layout
 from .errors import CorruptObjectError
@@ -21,6 +21,7 @@ POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX = 1024
 MMAP_MIN = 16 << 20  # below this, readinto a bytearray is cheaper than setting up a mapping
 PARALLEL_HASH_MIN = 8 << 20
+COMPARE_BLOCK = 8 << 20
 
 Buffer = Union[bytes, bytearray, memoryview, mmap.mmap]
 
@@ -41,8 +42,13 @@ def _hash_chunks(chunks: Sequence[memoryview]) -> "hashlib._Hash":
     return h
 
 
-def write_object(store_dir: str, chunks: Sequence[memoryview]) -> Tuple[str, int]:
-    """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return."""
+def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None) -> Tuple[str, int]:
+    """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
+
+    An object already at the final path is kept when it holds these bytes (objects are immutable; the duplicate is
+    then not even fsynced). A Git LFS pointer or wrong bytes there are replaced atomically by the verified bytes:
+    otherwise an entry stored again after a failed lazy fetch would keep pointing at pointers and miss forever.
+    The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there)."""
     chunks = [memoryview(c).cast("B") for c in chunks]
     size = sum(len(c) for c in chunks)
     fd, tmp = atomic.open_tmp(store_dir)
@@ -61,15 +67,57 @@ def write_object(store_dir: str, chunks: Sequence[memoryview]) -> Tuple[str, int
             else:
                 h = _hash_chunks(chunks)
                 atomic.write_all(fd, chunks)
+            oid = h.hexdigest()
+            final = layout.object_path(store_dir, oid)
+            if holds(final, chunks, size):  # a duplicate: skip the fsync, which is most of the cost of a store
+                return oid, size
             os.fsync(fd)
         finally:
             os.close(fd)
-        oid = h.hexdigest()
-        atomic.publish_no_overwrite(tmp, layout.object_path(store_dir, oid))
+        if not atomic.link_new(tmp, final) and not holds(final, chunks, size):
+            was_pointer = is_pointer(final)
+            atomic.publish_replace(tmp, final)  # pointer / wrong bytes: rename is atomic, readers never see a gap
+            if was_pointer and replaced is not None:
+                replaced.append(oid)
         return oid, size
     finally:
-        if os.path.exists(tmp):
+        try:
             os.unlink(tmp)
+        except FileNotFoundError:  # published by rename
+            pass
+
+
+def holds(path: str, chunks: Sequence[memoryview], size: int) -> bool:
+    """True if the file at ``path`` holds exactly the bytes of ``chunks`` (so it hashes to their oid).
+
+    Compares instead of hashing: memcmp is several times faster than sha256, and it is only paid when the object
+    already exists. A pointer file differs in size, so it costs one stat."""
+    try:
+        st = os.stat(path)
+        if st.st_size != size:
+            return False
+        with open(path, "rb", buffering=0) as f:
+            block = bytearray(min(size, COMPARE_BLOCK))
+            for chunk in chunks:
+                for pos in range(0, len(chunk), COMPARE_BLOCK):
+                    piece = chunk[pos:pos + COMPARE_BLOCK]
+                    if len(block) != len(piece):
+                        block = bytearray(len(piece))
+                    if f.readinto(block) != len(piece) or block != piece:  # bytearray == buffer is a memcmp
+                        return False
+            return f.read(1) == b""
+    except OSError:  # missing, unreadable: not holding our bytes
+        return False
+
+
+def is_pointer(path: str) -> bool:
+    """A Git LFS pointer file (CONTRACT.md: starts with the spec line and is < 1024 bytes)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(POINTER_MAX)
+    except OSError:
+        return False
+    return len(head) < POINTER_MAX and head.startswith(POINTER_PREFIX)
 
 
 def quarantine(store_dir: str, oid: str) -> None:

@@ -27,6 +27,14 @@ def dump_manifest(manifest: Dict[str, Any]) -> bytes:
     return (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+_RUN_FIELDS = ("created", "runtime_s")  # differ between two runs of the same entry
+
+
+def _same_entry(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
+    """Two manifests that describe the same stored result (only the run that produced them differs)."""
+    return {k: v for k, v in a.items() if k not in _RUN_FIELDS} == {k: v for k, v in b.items() if k not in _RUN_FIELDS}
+
+
 class Storage:
     def __init__(self, path: str, create: bool = True) -> None:
         self.path = os.path.abspath(path)
@@ -133,20 +141,23 @@ class Storage:
         # 2. objects (each durable on return), then their directories, then the manifest
         var_docs: Dict[str, Any] = {}
         sizes: Dict[str, int] = {}
+        replaced: List[str] = []  # LFS pointers that now hold their content
         for name, ((stream, buffers), tname) in encoded.items():
             oids = []
             for part in [memoryview(stream)] + buffers:
-                oid, n = objects.write_object(self.path, [part])
+                oid, n = objects.write_object(self.path, [part], replaced)
                 oids.append(oid)
                 sizes[oid] = n
             var_docs[name] = {"objects": oids, "bytes": sum(sizes[o] for o in oids), "codec": codec.CODEC, "type": tname}
         out_doc = None
         if outputs_blob is not None:
-            oid, n = objects.write_object(self.path, [memoryview(outputs_blob)])
+            oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
             sizes[oid] = n
             out_doc = {"object": oid, "bytes": n, "count": len(outputs)}
         for d in {os.path.dirname(self.object_path(o)) for o in sizes}:
             atomic.fsync_dir(d)
+        if replaced:
+            lfs_hooks.objects_replaced(self.path, replaced)
         src = {"notebook": None, "cell_id": None, "qualname": None, **source}
         if "code_sha256" not in src:
             raise ValueError("source.code_sha256 is required")
@@ -157,6 +168,9 @@ class Storage:
             "variables": var_docs, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
             "engine": dict(ENGINE),
         }
+        old = self.lookup(key)
+        if old is not None and _same_entry(old, manifest):
+            return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
         path = self.manifest_path(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
