@@ -48,6 +48,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 say "installing Python requirements and the xetcache package into .venv"
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-.venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps ./packages/python
-.venv/bin/pip install -q --disable-pip-version-check ./packages/python
+# Editable: tests and kernels always run the source tree; the wheel's shared-data (the prebuilt lab extension)
+# is copied at install time, so this step re-runs after every build.
+.venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps -e ./packages/python
+.venv/bin/pip install -q --disable-pip-version-check -e ./packages/python
 say "ready"
