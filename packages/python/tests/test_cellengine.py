@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import pickle
 
 from conftest import manifests, one_event
@@ -87,6 +88,29 @@ def test_corrupt_object_recomputes_and_is_never_unpickled(tmp_path, kernel_facto
     assert (tmp_path / "runs.txt").read_text() == "ran\nran\n"
     assert k2.value("val") == [0, 1, 2, 3, 4]
     assert (tmp_path / ".xetcache" / "quarantine").is_dir()
+
+
+def test_pointer_objects_are_fetched_once_per_hit_and_the_event_says_why_it_failed(tmp_path, kernel_factory):
+    cell = "%%xetmemo input= output=val always=True\nprint('shown ' * 300)\nval = bytes(200_000)\n"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok(cell)
+    (m,) = manifests(tmp_path)
+    st = Storage(str(tmp_path / ".xetcache"))
+    oids = sorted({o for v in m["variables"].values() for o in v["objects"]} | {m["outputs"]["object"]})
+    for oid in oids:  # what a clone without `git lfs pull` has: pointers for the variables AND the outputs
+        size = os.path.getsize(st.object_path(oid))
+        with open(st.object_path(oid), "w") as f:
+            f.write(f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {size}\n")
+
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    k2.ok("from xetcache import lfs_hooks\nfetches = []\n_real = lfs_hooks.fetch_objects\n"
+          "lfs_hooks.fetch_objects = lambda d, o: fetches.append(sorted(o)) or _real(d, o)\n")
+    ev = one_event(k2.ok(cell))
+    assert k2.value("fetches") == [oids]  # one fetch for variables and outputs together
+    assert ev["state"] == "stored"  # tmp_path is no git repository: the real fetch fails, the cell runs
+    assert "ENOTLOCAL" in ev["reason"]
 
 
 def test_unpicklable_output_is_an_error_event_and_the_cell_succeeds(tmp_path, kernel):

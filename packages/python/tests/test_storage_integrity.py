@@ -118,6 +118,30 @@ def test_lfs_pointer_calls_the_hook_then_misses_without_quarantine(store, monkey
     np.testing.assert_array_equal(store.load_variables(m)["arr"], np.arange(1 << 16, dtype=np.float64))
 
 
+def test_load_entry_fetches_the_pointers_of_variables_and_outputs_in_one_call(store, monkeypatch):
+    outputs = [{"output_type": "stream", "name": "stdout", "text": "x" * 2000}]
+    m = store.save(key=KEY, kind="cell", variables={"a": np.arange(1 << 16), "b": "small"}, outputs=outputs,
+                   runtime_s=1.0, source={"code_sha256": SHA, "preview": ""}, inputs={}, outputs_names=["a", "b"],
+                   namespace=None)
+    oids = [o for v in m["variables"].values() for o in v["objects"]] + [m["outputs"]["object"]]
+    content = {o: Path(store.object_path(o)).read_bytes() for o in oids}
+    for o in oids:
+        Path(store.object_path(o)).write_text(pointer_text(o, len(content[o])))
+    calls = []
+
+    def fetch(d, wanted):
+        calls.append(sorted(wanted))
+        for o in wanted:
+            Path(store.object_path(o)).write_bytes(content[o])
+        return True
+
+    monkeypatch.setattr(lfs_hooks, "fetch_objects", fetch)
+    variables, got_outputs = store.load_entry(m)
+    assert calls == [sorted(set(oids))]  # one fetch for the whole entry, not one per part
+    np.testing.assert_array_equal(variables["a"], np.arange(1 << 16))
+    assert variables["b"] == "small" and got_outputs == outputs
+
+
 def test_pointer_outside_a_git_repo_is_a_miss_with_the_real_hook(store):
     m = save(store, {"arr": np.arange(1 << 16, dtype=np.float64)})
     oid = m["variables"]["arr"]["objects"][1]

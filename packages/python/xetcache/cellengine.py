@@ -116,8 +116,7 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
     if manifest is None:
         return None
     try:
-        variables = store.load_variables(manifest)
-        outputs = store.load_outputs(manifest)
+        variables, outputs = store.load_entry(manifest)  # one LFS fetch for everything the hit needs
     except CorruptObjectError as e:  # never unpickled; the cell simply runs (and may store a good copy)
         event["reason"] = f"cached entry unusable ({e.code}), recomputed"
         return None

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import atomic, codec, layout, lfs_hooks, objects
 from ._version import __version__
@@ -33,6 +33,34 @@ _RUN_FIELDS = ("created", "runtime_s")  # differ between two runs of the same en
 def _same_entry(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
     """Two manifests that describe the same stored result (only the run that produced them differs)."""
     return {k: v for k, v in a.items() if k not in _RUN_FIELDS} == {k: v for k, v in b.items() if k not in _RUN_FIELDS}
+
+
+def _variable_oids(manifest: Dict[str, Any]) -> List[str]:
+    return [oid for v in (manifest.get("variables") or {}).values() for oid in v["objects"]]
+
+
+def _output_oids(manifest: Dict[str, Any]) -> List[str]:
+    out = manifest.get("outputs")
+    return [out["object"]] if out else []
+
+
+def _unpickle(manifest: Dict[str, Any], got: Dict[str, Any]) -> Dict[str, Any]:
+    """Variables from verified object bytes (the only place anything of a store is unpickled)."""
+    values = {}
+    for name, v in (manifest.get("variables") or {}).items():
+        first, *rest = v["objects"]
+        try:
+            values[name] = codec.loads(got[first], [got[o] for o in rest])
+        except Exception as e:  # a module or class that no longer exists, an incompatible library version
+            raise UnloadableError(f"cannot unpickle stored '{name}': {type(e).__name__}: {e}", variable=name) from e
+    return values
+
+
+def _outputs(manifest: Dict[str, Any], got: Dict[str, Any]) -> List[Dict[str, Any]]:
+    out = manifest.get("outputs")
+    if not out:
+        return []
+    return json.loads(bytes(got[out["object"]]).decode("utf-8"))
 
 
 class Storage:
@@ -83,26 +111,19 @@ class Storage:
                                       oids=pointers + missing)
         return got
 
+    def load_entry(self, manifest: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
+        """(variables, outputs) of an entry. Every object of both is verified first, and the ones that are only
+        LFS pointers are fetched together: a hit runs at most one `git lfs pull`. Failures as load_variables."""
+        got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
+        return _unpickle(manifest, got), _outputs(manifest, got)
+
     def load_variables(self, manifest: Dict[str, Any]) -> Dict[str, Any]:
         """All stored variables of an entry. Every object is verified before the first unpickle; any failure is a
         CorruptObjectError (or subclass) that callers treat as a miss."""
-        variables = manifest.get("variables") or {}
-        got = self._read_all([oid for v in variables.values() for oid in v["objects"]])
-        values = {}
-        for name, v in variables.items():
-            first, *rest = v["objects"]
-            try:
-                values[name] = codec.loads(got[first], [got[o] for o in rest])
-            except Exception as e:  # a module or class that no longer exists, an incompatible library version
-                raise UnloadableError(f"cannot unpickle stored '{name}': {type(e).__name__}: {e}", variable=name) from e
-        return values
+        return _unpickle(manifest, self._read_all(_variable_oids(manifest)))
 
     def load_outputs(self, manifest: Dict[str, Any]) -> List[Dict[str, Any]]:
-        out = manifest.get("outputs")
-        if not out:
-            return []
-        data = self._read_all([out["object"]])[out["object"]]
-        return json.loads(bytes(data).decode("utf-8"))
+        return _outputs(manifest, self._read_all(_output_oids(manifest)))
 
     def iter_manifests(self) -> Iterator[Dict[str, Any]]:
         root = os.path.join(self.path, "entries")
