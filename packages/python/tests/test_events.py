@@ -1,6 +1,8 @@
 """Run events: the `changed` comparison and the one-line text form."""
 
-from xetcache.events import changes, describe, new_event
+from xetcache import lfs
+from xetcache.errors import CorruptObjectError
+from xetcache.events import REASON_MAX, changes, describe, new_event, unusable_reason
 
 
 def manifest(key, code, inputs, created):
@@ -23,3 +25,20 @@ def test_describe_each_state():
     assert describe(ev) == "xetcache: not stored, ran 0.21 s < threshold 3 s (key 1a2b3c4d)"
     ev.update(state="error", error_code="EUNPICKLABLE", reason="f is an open file")
     assert describe(ev).startswith("xetcache: error EUNPICKLABLE")
+
+
+def test_unusable_reason_says_why_and_the_fix_once():
+    err = lfs._fail("git lfs pull failed: batch response: Repository not found", ["a" * 64], "EFETCH",
+                    lfs.FIX_CONFIGURE_LFS)
+    assert unusable_reason(err) == ("cached entry unusable (ENOTLOCAL/EFETCH): git lfs pull failed: batch response: "
+                                    "Repository not found — fix: git lfs install; recomputed")
+    corrupt = CorruptObjectError("object 1234 is corrupt (its bytes hash to 99); moved to quarantine/", oid="1234")
+    assert unusable_reason(corrupt) == ("cached entry unusable (ECORRUPT): object 1234 is corrupt (its bytes hash "
+                                        "to 99); moved to quarantine/; recomputed")
+
+
+def test_unusable_reason_cuts_a_long_detail_but_keeps_the_fix():
+    err = lfs._fail("git lfs pull failed: " + "x" * 5000, ["a" * 64], "EFETCH", "git remote add origin <url>")
+    text = unusable_reason(err)
+    assert len(text) < REASON_MAX + 120
+    assert text.endswith("— fix: git remote add origin <url>; recomputed")

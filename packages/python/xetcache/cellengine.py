@@ -118,7 +118,7 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
     try:
         variables, outputs = store.load_entry(manifest)  # one LFS fetch for everything the hit needs
     except CorruptObjectError as e:  # never unpickled; the cell simply runs (and may store a good copy)
-        event["reason"] = f"cached entry unusable ({e.code}), recomputed"
+        event["reason"] = events.unusable_reason(e)  # the badge tooltip says why, and how to fix it
         return None
     if plan.replay:  # imports and defs of the cell: cheap, and later cells need them
         exec(compile(plan.replay, "<xetcache replay>", "exec"), shell.user_global_ns, shell.user_ns)

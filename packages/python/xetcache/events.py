@@ -33,6 +33,25 @@ def changes(previous: List[dict], key: str, code_sha256: str, inputs_fp: Dict[st
     }
 
 
+REASON_MAX = 600  # a tooltip line, not a log: git's stderr is already cut to 400 characters by lfs.py
+
+
+def unusable_reason(error: Exception) -> str:
+    """Why a stored entry could not be used, for the event's ``reason`` (the badge tooltip): the code (and the
+    fetch's reason code), what went wrong and, when known, the fix, e.g. "cached entry unusable (ENOTLOCAL/EFETCH):
+    git lfs pull failed: … — fix: git lfs install; recomputed"."""
+    code = getattr(error, "code", type(error).__name__)
+    details = getattr(error, "details", None) or {}
+    sub, fix = details.get("reason_code"), details.get("fix")
+    why = " ".join(str(error).split())
+    if fix and why.endswith(f"Fix: {fix}"):  # lfs.py appends the fix to its message; say it once
+        why = why[: -len(f"Fix: {fix}")].rstrip()
+    if len(why) > REASON_MAX:  # cut the detail, never the fix
+        why = why[: REASON_MAX - 1] + "…"
+    text = f"cached entry unusable ({code}{'/' + sub if sub else ''}): {why or 'no details'}"
+    return text + (f" — fix: {fix}" if fix else "") + "; recomputed"
+
+
 def _secs(s: Optional[float]) -> str:
     if s is None:
         return "?"
