@@ -42,3 +42,11 @@ def test_unusable_reason_cuts_a_long_detail_but_keeps_the_fix():
     text = unusable_reason(err)
     assert len(text) < REASON_MAX + 120
     assert text.endswith("— fix: git remote add origin <url>; recomputed")
+
+
+def test_secs_is_the_one_rounding_of_event_times():
+    from xetcache.events import secs
+
+    assert secs(None) is None
+    assert secs(0.1234567891) == 0.123457
+    assert secs(12.4) == 12.4

@@ -49,7 +49,7 @@ def test_events_go_on_the_comm_with_every_contract_field_and_no_stderr_line(tmp_
     kernel.ok("del w")
     hit = one_event(kernel.ok(code, cell_id="cell-7"))
     assert hit["state"] == "hit" and hit["key"] == ev["key"]
-    assert hit["restore_s"] >= 0 and hit["saved_s"] >= 0 and hit["runtime_s"] == pytest.approx(ev["runtime_s"])
+    assert hit["restore_s"] >= 0 and hit["saved_s"] >= 0 and hit["runtime_s"] == ev["runtime_s"]
     assert kernel.value("w") == 42
     hits = (tmp_path / ".xetcache" / "hits.jsonl").read_text().splitlines()
     assert json.loads(hits[-1])["key"] == ev["key"]

@@ -101,7 +101,7 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
         event["changed"] = events.changes(previous, key, event["code_sha256"], inputs_fp)
     recorder = capture.Recorder(shell)
     runtime = _run(source, shell, code, recorder)
-    event["runtime_s"] = round(runtime, 6)
+    event["runtime_s"] = events.secs(runtime)
     if not always and runtime < threshold:
         event["state"] = "skipped"
         note = event["reason"]  # e.g. why a cached entry could not be used
@@ -133,8 +133,8 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
         store.record_hit(key, saved)
     except (OSError, XetCacheError):  # usage stats are best effort; the hit itself worked
         pass
-    event.update(state="hit", runtime_s=round(runtime, 6), restore_s=round(restore, 6), saved_s=round(saved, 6),
-                 bytes=manifest.get("total_bytes"), created=manifest.get("created"))
+    event.update(state="hit", runtime_s=events.secs(runtime), restore_s=events.secs(restore),
+                 saved_s=events.secs(saved), bytes=manifest.get("total_bytes"), created=manifest.get("created"))
     return event
 
 
@@ -172,13 +172,13 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
     except OSError as e:
         return _fail(event, "ESTORE", None, f"could not write the cache: {e}", runtime)
     event.update(state="stored", bytes=manifest.get("total_bytes"), created=manifest.get("created"),
-                 runtime_s=round(runtime, 6))
+                 runtime_s=events.secs(runtime))
     return event
 
 
 def _fail(event: dict, code: str, variable: Optional[str], reason: str, runtime: Optional[float]) -> dict:
     event.update(state="error", error_code=code, variable=variable, reason=reason,
-                 runtime_s=None if runtime is None else round(runtime, 6))
+                 runtime_s=events.secs(runtime))
     return event
 
 

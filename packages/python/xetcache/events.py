@@ -5,6 +5,13 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 STATES = ("hit", "stored", "skipped", "error")
+DECIMALS = 6  # seconds in events: microseconds are plenty, and every time field is rounded the same way
+
+
+def secs(value: Optional[float]) -> Optional[float]:
+    """A duration for an event. The one place event times are rounded, so the runtime a hit reports (read back
+    from the manifest) equals the one the stored event reported for the same run."""
+    return None if value is None else round(float(value), DECIMALS)
 
 
 def new_event(*, cell_id: Optional[str], notebook: Optional[str], code_sha256: str, inputs: List[str],
