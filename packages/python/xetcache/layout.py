@@ -79,16 +79,3 @@ def clean_stale_tmp(store_dir: str, max_age_s: float = STALE_TMP_S) -> int:
             pass
     return removed
 
-
-def objects_bytes(store_dir: str) -> int:
-    """Total size of the object files (for the byte budget)."""
-    total = 0
-    root = os.path.join(store_dir, "objects", "sha256")
-    for d in os.scandir(root) if os.path.isdir(root) else ():
-        if d.is_dir():
-            for f in os.scandir(d.path):
-                try:
-                    total += f.stat().st_size
-                except FileNotFoundError:
-                    pass
-    return total

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import atomic, codec, layout, lfs_hooks, objects
+from .shardcache import ShardCache
 from ._version import __version__
 from .config import get_byte_budget
 from .errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
@@ -44,6 +45,11 @@ def _output_oids(manifest: Dict[str, Any]) -> List[str]:
     return [out["object"]] if out else []
 
 
+def _cell_of_manifest(m: Dict[str, Any]) -> tuple:
+    source = m.get("source") or {}
+    return (m.get("kind"), source.get("notebook"), source.get("cell_id"))
+
+
 def _unpickle(manifest: Dict[str, Any], got: Dict[str, Any]) -> Dict[str, Any]:
     """Variables from verified object bytes (the only place anything of a store is unpickled)."""
     values = {}
@@ -67,6 +73,10 @@ class Storage:
     def __init__(self, path: str, create: bool = True) -> None:
         self.path = os.path.abspath(path)
         layout.open_store(self.path, create)
+        # stat-validated per-process caches: which cell each manifest belongs to, and each object's size
+        self._cells = ShardCache(os.path.join(self.path, "entries"), self._cell_of_file,
+                                 accept=lambda name: name.endswith(".json"))
+        self._object_sizes = ShardCache(os.path.join(self.path, "objects", "sha256"), lambda _p, st: st.st_size)
 
     def manifest_path(self, key: str) -> str:
         return layout.manifest_path(self.path, key)
@@ -137,12 +147,17 @@ class Storage:
                         yield m
 
     def entries_for_cell(self, notebook: Optional[str], cell_id: str) -> List[Dict[str, Any]]:
-        """Manifests of one cell, newest first (a scan: fine until stores get large; the server has an index)."""
-        found = [m for m in self.iter_manifests()
-                 if m.get("kind") == "cell" and (m.get("source") or {}).get("cell_id") == cell_id
-                 and (m.get("source") or {}).get("notebook") == notebook]
+        """Manifests of one cell, newest first. Only manifests new or changed since the last call are parsed (see
+        shardcache.py); the cell's own manifests are then read afresh."""
+        want = ("cell", notebook, cell_id)
+        keys = [name[:-5] for name, cell in self._cells.items() if cell == want]
+        found = [m for m in map(self.lookup, keys) if m is not None and _cell_of_manifest(m) == want]
         found.sort(key=lambda m: m.get("created", ""), reverse=True)
         return found
+
+    def _cell_of_file(self, path: str, _st: os.stat_result) -> Optional[tuple]:
+        m = self.lookup(os.path.basename(path)[:-5])
+        return _cell_of_manifest(m) if m is not None else None
 
     # ---- writing -------------------------------------------------------------------------------------------
     def save(self, *, key: str, kind: str, variables: Dict[str, Any], outputs: Optional[List[Dict[str, Any]]],
@@ -201,7 +216,7 @@ class Storage:
         budget = get_byte_budget()
         if budget is None:
             return
-        used = layout.objects_bytes(self.path)
+        used = sum(size for _, size in self._object_sizes.items())  # re-stats only shards that changed
         if used + incoming > budget:
             raise StoreFullError(
                 f"storing {incoming} bytes would take the store at {self.path} to {used + incoming} bytes, over its "
