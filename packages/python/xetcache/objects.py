@@ -45,8 +45,8 @@ def _hash_chunks(chunks: Sequence[memoryview]) -> "hashlib._Hash":
 def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None) -> Tuple[str, int]:
     """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
 
-    An object already at the final path is kept when it holds these bytes (objects are immutable; the duplicate is
-    then not even fsynced). A Git LFS pointer or wrong bytes there are replaced atomically by the verified bytes:
+    An object already at the final path is kept when it holds these bytes (objects are immutable; a small duplicate
+    is not even fsynced). A Git LFS pointer or wrong bytes there are replaced atomically by the verified bytes:
     otherwise an entry stored again after a failed lazy fetch would keep pointing at pointers and miss forever.
     The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there)."""
     chunks = [memoryview(c).cast("B") for c in chunks]
@@ -55,23 +55,28 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
     try:
         try:
             if size >= PARALLEL_HASH_MIN:
-                # hash in a second thread while this one writes: both release the GIL, so it costs max(), not sum
+                # Hash in a second thread while this one writes and then fsyncs. All three release the GIL, so a
+                # big object costs max(hash, write + fsync); the fsync used to wait for the hash (their sum).
                 box: List = []
                 t = threading.Thread(target=lambda: box.append(_hash_chunks(chunks)), daemon=True)
                 t.start()
                 try:
                     atomic.write_all(fd, chunks)
+                    os.fsync(fd)
                 finally:
                     t.join()
-                h = box[0]
+                oid = box[0].hexdigest()
+                final = layout.object_path(store_dir, oid)
+                if holds(final, chunks, size):  # a duplicate (already durable): drop ours
+                    return oid, size
             else:
                 h = _hash_chunks(chunks)
                 atomic.write_all(fd, chunks)
-            oid = h.hexdigest()
-            final = layout.object_path(store_dir, oid)
-            if holds(final, chunks, size):  # a duplicate: skip the fsync, which is most of the cost of a store
-                return oid, size
-            os.fsync(fd)
+                oid = h.hexdigest()
+                final = layout.object_path(store_dir, oid)
+                if holds(final, chunks, size):  # a duplicate: skip the fsync, the main cost of a small write
+                    return oid, size
+                os.fsync(fd)
         finally:
             os.close(fd)
         if not atomic.link_new(tmp, final) and not holds(final, chunks, size):
