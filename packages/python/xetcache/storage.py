@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import atomic, codec, layout, lfs_hooks, objects
-from .shardcache import ShardCache
 from ._version import __version__
 from .config import get_byte_budget
 from .errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
+from .shardcache import ShardCache
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
 ENGINE = {"name": "xetcache-python", "version": __version__}
