@@ -26,13 +26,19 @@ const NOTEBOOK = {
     // "always": stored however fast, so the hit is as small as a hit gets.
     cellOf('cached', "y = x + 1\nprint('cached', y)", { xetcache: { enabled: true, always: true } })
   ],
-  metadata: { kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' } },
+  metadata: {
+    kernelspec: { display_name: 'Python 3 (ipykernel)', language: 'python', name: 'python3' }
+  },
   nbformat: 4,
   nbformat_minor: 5
 };
 
 /** In the page: clear the cell's outputs, run it, and return ms until the output with `marker` is in the DOM. */
-function timeRun(page: Parameters<typeof waitForKernelIdle>[0], index: number, marker: string): Promise<number> {
+function timeRun(
+  page: Parameters<typeof waitForKernelIdle>[0],
+  index: number,
+  marker: string
+): Promise<number> {
   return page.evaluate(
     async ({ index, marker }) => {
       const panel = window.jupyterapp.shell.currentWidget as unknown as {
@@ -104,12 +110,19 @@ test('browser latency: cached hit vs trivial uncached cell', async ({ page, tmpP
   const hitsLog = path.join(root ?? '', tmpPath, '.xetcache', 'hits.jsonl');
   const hits = fs.readFileSync(hitsLog, 'utf8').split('\n').filter(Boolean).length;
   if (hits !== RUNS + 1) {
-    throw new Error(`expected ${RUNS + 1} hits in ${hitsLog}, found ${hits}: some timed runs were not hits`);
+    throw new Error(
+      `expected ${RUNS + 1} hits in ${hitsLog}, found ${hits}: some timed runs were not hits`
+    );
   }
 
   const result = {
     runs: RUNS,
-    trivial_ms: { median: median(trivial), min: Math.min(...trivial), max: Math.max(...trivial), all: trivial },
+    trivial_ms: {
+      median: median(trivial),
+      min: Math.min(...trivial),
+      max: Math.max(...trivial),
+      all: trivial
+    },
     hit_ms: { median: median(hit), min: Math.min(...hit), max: Math.max(...hit), all: hit },
     ratio: median(hit) / median(trivial),
     target_ratio: 1.5
@@ -123,5 +136,8 @@ test('browser latency: cached hit vs trivial uncached cell', async ({ page, tmpP
   );
   const outDir = path.join(__dirname, 'out');
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'ui-hit-latency.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(outDir, 'ui-hit-latency.json'),
+    JSON.stringify(result, null, 2) + '\n'
+  );
 });

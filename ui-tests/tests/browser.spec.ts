@@ -52,11 +52,14 @@ test('the sidebar lists a stored entry, and evicting it makes the next run recom
   });
 });
 
-/** The entry's evict control: a button whose accessible name or title says "evict". */
+/**
+ * The entry's own evict control (not "Evict notebook" / "Evict cell", which would also pass the test but not
+ * exercise evicting one entry): a button named "Evict" (or "Evict entry").
+ */
 async function evictButton(browser: Locator): Promise<Locator> {
-  const byRole = browser.getByRole('button', { name: /evict/i });
-  const byTitle = browser.locator('[title*="vict" i]');
-  const candidates = byRole.or(byTitle);
-  await expect(candidates.first(), 'an "evict" button in the cache browser').toBeVisible({ timeout: 30_000 });
-  return candidates.first();
+  const button = browser.getByRole('button', { name: /^evict( entry)?$/i }).first();
+  await expect(button, 'an entry "Evict" button in the cache browser').toBeVisible({
+    timeout: 30_000
+  });
+  return button;
 }

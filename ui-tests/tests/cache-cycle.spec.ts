@@ -58,7 +58,9 @@ test('a slow cached cell is stored, then restored after a restart, and recompute
     expect(await realRuns(page, tmpPath)).toBe(1);
     const slow = await cell(page, SLOW);
     await expect(slow.locator('.jp-OutputArea')).toContainText('total is 45');
-    await expect(slow.locator('.jp-OutputArea-output[data-mime-type="text/html"]')).toContainText('HTML total 45');
+    await expect(slow.locator('.jp-OutputArea-output[data-mime-type="text/html"]')).toContainText(
+      'HTML total 45'
+    );
     await runCell(page, AFTER);
     expect(await outputText(page, AFTER)).toContain('after 90');
     await keepScreenshot(slow, testInfo, 'badge-hit');

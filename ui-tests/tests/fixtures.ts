@@ -27,7 +27,10 @@ export const test = galataTest.extend<{ consoleLog: void }>({
       });
       await use();
       if (testInfo.status !== testInfo.expectedStatus && lines.length) {
-        await testInfo.attach('browser-console', { body: lines.join('\n'), contentType: 'text/plain' });
+        await testInfo.attach('browser-console', {
+          body: lines.join('\n'),
+          contentType: 'text/plain'
+        });
       }
     },
     { auto: true }

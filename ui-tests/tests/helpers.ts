@@ -14,7 +14,11 @@ export type BadgeState = 'armed' | 'hit' | 'stored' | 'skipped' | 'stale' | 'err
 const NOTEBOOKS = path.resolve(__dirname, '..', 'notebooks');
 
 /** Copies a fixture notebook into the test's own server folder and opens it (its kernel starts with it). */
-export async function openFixture(page: IJupyterLabPageFixture, tmpPath: string, name: string): Promise<void> {
+export async function openFixture(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string
+): Promise<void> {
   await page.contents.uploadFile(path.join(NOTEBOOKS, name), `${tmpPath}/${name}`);
   expect(await page.notebook.openByPath(`${tmpPath}/${name}`), `open ${name}`).toBe(true);
   await page.notebook.activate(name);
@@ -22,7 +26,9 @@ export async function openFixture(page: IJupyterLabPageFixture, tmpPath: string,
 }
 
 export async function waitForKernelIdle(page: IJupyterLabPageFixture): Promise<void> {
-  await expect(page.locator('#jp-main-statusbar').getByText('Idle')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('#jp-main-statusbar').getByText('Idle')).toBeVisible({
+    timeout: 60_000
+  });
 }
 
 /** The cell's element; fails clearly when the index does not exist. */
@@ -37,9 +43,15 @@ export async function badge(page: IJupyterLabPageFixture, index: number): Promis
 }
 
 /** Waits until the cell's badge shows `state` (events arrive on the comm, a little after the reply). */
-export async function expectBadge(page: IJupyterLabPageFixture, index: number, state: BadgeState): Promise<Locator> {
+export async function expectBadge(
+  page: IJupyterLabPageFixture,
+  index: number,
+  state: BadgeState
+): Promise<Locator> {
   const b = await badge(page, index);
-  await expect(b, `badge of cell ${index}`).toHaveAttribute('data-xetcache-state', state, { timeout: 30_000 });
+  await expect(b, `badge of cell ${index}`).toHaveAttribute('data-xetcache-state', state, {
+    timeout: 30_000
+  });
   return b;
 }
 
@@ -49,7 +61,10 @@ export async function expectBadge(page: IJupyterLabPageFixture, index: number, s
  */
 export async function runCell(page: IJupyterLabPageFixture, index: number): Promise<void> {
   await page.evaluate(i => window.galata.resetExecutionCount(i), index);
-  expect(await page.notebook.runCell(index, { inplace: true, wait: false }), `run cell ${index}`).toBe(true);
+  expect(
+    await page.notebook.runCell(index, { inplace: true, wait: false }),
+    `run cell ${index}`
+  ).toBe(true);
   await expect
     .poll(() => page.evaluate(i => window.galata.haveBeenExecuted(i), index), {
       message: `cell ${index} finished running`,
@@ -64,7 +79,10 @@ export async function outputText(page: IJupyterLabPageFixture, index: number): P
   return (await cell(page, index)).locator('.jp-OutputArea').innerText();
 }
 
-export async function executionCount(page: IJupyterLabPageFixture, index: number): Promise<number | null> {
+export async function executionCount(
+  page: IJupyterLabPageFixture,
+  index: number
+): Promise<number | null> {
   return page.evaluate(i => {
     const nb = window.jupyterapp.shell.currentWidget as unknown as {
       content: { widgets: { model: { type: string; executionCount?: number | null } }[] };
@@ -75,7 +93,10 @@ export async function executionCount(page: IJupyterLabPageFixture, index: number
 }
 
 /** A text file of the test's server folder, read through the Jupyter contents API; null when it is missing. */
-export async function readServerFile(page: IJupyterLabPageFixture, filePath: string): Promise<string | null> {
+export async function readServerFile(
+  page: IJupyterLabPageFixture,
+  filePath: string
+): Promise<string | null> {
   const res = await page.request.get(`/api/contents/${filePath}?type=file&format=text&content=1`);
   if (res.status() === 404) {
     return null;
@@ -92,7 +113,10 @@ export async function realRuns(page: IJupyterLabPageFixture, tmpPath: string): P
 
 /** Runs a command the way a menu would, and accepts the confirmation dialog it may open (restart asks). */
 export async function execCommand(page: IJupyterLabPageFixture, id: string): Promise<void> {
-  expect(await page.evaluate(c => window.jupyterapp.commands.hasCommand(c), id), `command ${id} exists`).toBe(true);
+  expect(
+    await page.evaluate(c => window.jupyterapp.commands.hasCommand(c), id),
+    `command ${id} exists`
+  ).toBe(true);
   // Not awaited in the page: commands that open a dialog resolve only once it is closed.
   await page.evaluate(c => {
     void window.jupyterapp.commands.execute(c);
@@ -110,14 +134,22 @@ export async function restartAndClear(page: IJupyterLabPageFixture): Promise<voi
 }
 
 /** Saves a picture of `target` under the test's output folder and attaches it to the report (kept on success). */
-export async function keepScreenshot(target: Locator, testInfo: TestInfo, name: string): Promise<void> {
+export async function keepScreenshot(
+  target: Locator,
+  testInfo: TestInfo,
+  name: string
+): Promise<void> {
   const file = testInfo.outputPath(`${name}.png`);
   await target.screenshot({ path: file });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 /** Types at the end of a cell's source, as a user would (the extension sees ordinary edits). */
-export async function appendToCell(page: IJupyterLabPageFixture, index: number, text: string): Promise<void> {
+export async function appendToCell(
+  page: IJupyterLabPageFixture,
+  index: number,
+  text: string
+): Promise<void> {
   await page.notebook.enterCellEditingMode(index);
   const box = (await cell(page, index)).getByRole('textbox');
   await box.press('Control+End');

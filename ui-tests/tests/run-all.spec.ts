@@ -22,10 +22,11 @@ const NEVER = 7;
 
 async function runAllUntilError(page: Parameters<typeof waitForKernelIdle>[0]): Promise<void> {
   await execCommand(page, 'notebook:run-all-cells');
-  await expect((await cell(page, BOOM)).locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')).toContainText(
-    'stop here',
-    { timeout: 60_000 }
-  );
+  await expect(
+    (await cell(page, BOOM)).locator(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    )
+  ).toContainText('stop here', { timeout: 60_000 });
   await waitForKernelIdle(page);
 }
 

@@ -2,7 +2,15 @@
 // threshold), an unpicklable result is an error naming the variable, and `%%xetmemo` cells (the seed API, no
 // toggle) get badges too. Fixture: notebooks/states.ipynb (cells pre-armed through their `xetcache` metadata).
 import { expect, test } from './fixtures';
-import { cell, expectBadge, keepScreenshot, openFixture, outputText, restartAndClear, runCell } from './helpers';
+import {
+  cell,
+  expectBadge,
+  keepScreenshot,
+  openFixture,
+  outputText,
+  restartAndClear,
+  runCell
+} from './helpers';
 
 const INPUTS = 0;
 const FAST = 1;
@@ -10,7 +18,10 @@ const UNPICKLABLE = 2;
 const MEMO = 3;
 const MEMO_USE = 4;
 
-test('a notebook saved with caching on shows armed badges before anything runs', async ({ page, tmpPath }, testInfo) => {
+test('a notebook saved with caching on shows armed badges before anything runs', async ({
+  page,
+  tmpPath
+}, testInfo) => {
   await openFixture(page, tmpPath, 'states.ipynb');
   await expectBadge(page, FAST, 'armed');
   await expectBadge(page, UNPICKLABLE, 'armed');
@@ -19,7 +30,10 @@ test('a notebook saved with caching on shows armed badges before anything runs',
   await keepScreenshot(await cell(page, FAST), testInfo, 'badge-armed');
 });
 
-test('a fast cell is skipped and says it was under the threshold', async ({ page, tmpPath }, testInfo) => {
+test('a fast cell is skipped and says it was under the threshold', async ({
+  page,
+  tmpPath
+}, testInfo) => {
   await openFixture(page, tmpPath, 'states.ipynb');
   await runCell(page, INPUTS);
   await runCell(page, FAST);
@@ -42,7 +56,10 @@ test('a result that cannot be pickled is an error badge naming the variable, and
   await keepScreenshot(await cell(page, UNPICKLABLE), testInfo, 'badge-error');
 });
 
-test('%%xetmemo cells get badges: stored, then a hit after a restart', async ({ page, tmpPath }, testInfo) => {
+test('%%xetmemo cells get badges: stored, then a hit after a restart', async ({
+  page,
+  tmpPath
+}, testInfo) => {
   await openFixture(page, tmpPath, 'states.ipynb');
   await runCell(page, INPUTS);
   await runCell(page, MEMO);

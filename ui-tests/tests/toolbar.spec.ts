@@ -3,7 +3,10 @@
 import { expect, test } from './fixtures';
 import { TOGGLE, cell, expectBadge, keepScreenshot, openFixture } from './helpers';
 
-async function cellMetadata(page: Parameters<typeof openFixture>[0], index: number): Promise<unknown> {
+async function cellMetadata(
+  page: Parameters<typeof openFixture>[0],
+  index: number
+): Promise<unknown> {
   return page.evaluate(i => {
     const nb = window.jupyterapp.shell.currentWidget as unknown as {
       content: { widgets: { model: { getMetadata(k: string): unknown } }[] };
@@ -44,7 +47,9 @@ test('every command a toolbar button names exists', async ({ page, tmpPath }) =>
   await page.notebook.selectCells(0);
   await expect((await cell(page, 0)).locator(TOGGLE).first()).toBeVisible();
   const ids = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('.jp-NotebookPanel [data-command]')).map(e => e.getAttribute('data-command') ?? '')
+    Array.from(document.querySelectorAll('.jp-NotebookPanel [data-command]')).map(
+      e => e.getAttribute('data-command') ?? ''
+    )
   );
   expect(ids).toContain('xetcache:toggle-cell');
   const missing = await page.evaluate(
@@ -54,7 +59,9 @@ test('every command a toolbar button names exists', async ({ page, tmpPath }) =>
   expect(missing, `toolbar commands with no registration (of ${ids.length})`).toEqual([]);
 });
 
-test('every command the extension names in its settings schema (toolbars, menus) exists', async ({ page }) => {
+test('every command the extension names in its settings schema (toolbars, menus) exists', async ({
+  page
+}) => {
   const named = await page.evaluate(async () => {
     const { values } = await window.jupyterapp.serviceManager.settings.list();
     const ours = values.filter(p => p.id.startsWith('@xetcache/'));
