@@ -15,13 +15,30 @@ export function notebookStore(notebookPath: string, cacheDir: string): INotebook
   return { store, notebook: notebookInStore(notebookPath, store) };
 }
 
-/** Every cell entry of a notebook; a store that does not exist yet simply has none. */
-export async function fetchNotebookEntries(where: INotebookStore, limit = 5000): Promise<IEntrySummary[]> {
+/** The server's largest page (`limit` above it is refused with EBADREQUEST). */
+export const PAGE_LIMIT = 1000;
+
+/** Every cell entry of a notebook, page by page; a store that does not exist yet simply has none. */
+export async function fetchNotebookEntries(where: INotebookStore): Promise<IEntrySummary[]> {
+  const all: IEntrySummary[] = [];
   try {
-    const r = await requestAPI<{ total: number; entries: IEntrySummary[] }>('entries', {
-      query: { store: where.store, notebook: where.notebook, kind: 'cell', sort: 'created', order: 'desc', limit }
-    });
-    return r.entries;
+    for (;;) {
+      const r = await requestAPI<{ total: number; entries: IEntrySummary[] }>('entries', {
+        query: {
+          store: where.store,
+          notebook: where.notebook,
+          kind: 'cell',
+          sort: 'created',
+          order: 'desc',
+          limit: PAGE_LIMIT,
+          offset: all.length
+        }
+      });
+      all.push(...r.entries);
+      if (r.entries.length === 0 || all.length >= r.total) {
+        return all;
+      }
+    }
   } catch (e) {
     if (isRequestError(e, 'ENOTSTORE') || isRequestError(e, 'ENOTFOUND')) {
       return [];

@@ -48,9 +48,16 @@ function checkRequired(obj: Record<string, unknown>, spec: Spec, where: string):
 const INTEGER_TEXT = /^-?\d+$/;
 const NUMBER_TEXT = /^-?(\d+\.?\d*|\.\d+)$/;
 
+/**
+ * JupyterLab's ServerConnection.makeRequest appends a bare timestamp (`?1795572410446`) to every GET as a cache
+ * buster; it arrives as a digits-only key with an empty value and carries no meaning, so it is dropped.
+ */
+const CACHE_BUSTER = /^\d{10,}$/;
+
 /** Query strings: each value a single string (a repeated parameter arrives as an array and is refused). */
 export function parseQuery<T>(query: unknown, spec: Spec): T {
-  const obj = (query ?? {}) as Record<string, unknown>;
+  const obj = { ...((query ?? {}) as Record<string, unknown>) };
+  for (const name of Object.keys(obj)) if (CACHE_BUSTER.test(name) && obj[name] === '') delete obj[name];
   checkUnknown(obj, spec, 'query');
   checkRequired(obj, spec, 'query');
   const out: Record<string, unknown> = {};

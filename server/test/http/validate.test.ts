@@ -63,3 +63,14 @@ test('unknown routes answer JSON ENOTFOUND', async (t) => {
   assert.equal(r.status, 404);
   assert.equal(r.body.code, 'ENOTFOUND');
 });
+
+test("JupyterLab's cache-busting timestamp query is ignored, other bare keys are not", async (t) => {
+  const root = await tempDir(t);
+  const { base } = await serve(t, root);
+  const ok = await get(base, '/api/status?1795572410446');
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.api, 1);
+  const notABuster = await get(base, '/api/status?1795572410446=1');
+  assert.equal(notABuster.status, 400);
+  assert.equal(notABuster.body.code, 'EBADREQUEST');
+});
