@@ -16,7 +16,11 @@ function sha(s: string): string {
 }
 
 export function fmtMs(ms: number): string {
-  return ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : ms < 1000 ? `${ms.toFixed(2)} ms` : `${(ms / 1000).toFixed(2)} s`;
+  return ms < 1
+    ? `${(ms * 1000).toFixed(0)} µs`
+    : ms < 1000
+      ? `${ms.toFixed(2)} ms`
+      : `${(ms / 1000).toFixed(2)} s`;
 }
 
 export function median(xs: number[]): number {
@@ -57,15 +61,17 @@ export async function benchStore(name: string, n = N, fresh = false): Promise<st
         cell_id: `cell-${i % 40}`,
         code_sha256: sha(`code-${i}`),
         preview: `result_${i} = slow_step(data, ${i})`,
-        qualname: i % 10 === 0 ? `pkg.mod:fn${i % 7}` : null,
+        qualname: i % 10 === 0 ? `pkg.mod:fn${i % 7}` : null
       },
       inputs: { data: sha(`in-${i}`) },
       outputs_names: [`result_${i}`],
-      variables: { [`result_${i}`]: { objects: [oid], bytes: size, codec: 'pickle5', type: 'builtins.dict' } },
+      variables: {
+        [`result_${i}`]: { objects: [oid], bytes: size, codec: 'pickle5', type: 'builtins.dict' }
+      },
       outputs: { object: oid, bytes, count: 1 },
       namespace: null,
       total_bytes: size,
-      engine: { name: 'xetcache-bench', version: '0' },
+      engine: { name: 'xetcache-bench', version: '0' }
     };
     const shard = key.slice(0, 2);
     const shardDir = path.join(dir, 'entries', shard);
@@ -78,14 +84,23 @@ export async function benchStore(name: string, n = N, fresh = false): Promise<st
   const lines: string[] = [];
   for (let i = 0; i < n / 2; i++) {
     const k = keys[(i * 104729) % n];
-    lines.push(JSON.stringify({ key: k, at: new Date(base + 86_400_000 * 30 + i * 1000).toISOString(), saved_s: 2.5 }));
+    lines.push(
+      JSON.stringify({
+        key: k,
+        at: new Date(base + 86_400_000 * 30 + i * 1000).toISOString(),
+        saved_s: 2.5
+      })
+    );
   }
   fs.writeFileSync(path.join(dir, 'hits.jsonl'), `${lines.join('\n')}\n`);
   fs.writeFileSync(marker, '');
-  console.log(`generated ${n} manifests + ${n / 2} hits in ${fmtMs(performance.now() - t0)} at ${dir}`);
+  console.log(
+    `generated ${n} manifests + ${n / 2} hits in ${fmtMs(performance.now() - t0)} at ${dir}`
+  );
   return dir;
 }
 
 export function dropIndex(dir: string): void {
-  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm']) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm'])
+    fs.rmSync(path.join(dir, f), { force: true });
 }

@@ -27,12 +27,24 @@ async function main(): Promise<void> {
   const index = await StoreIndex.open(dir);
   await index.refresh();
   const rows = [
-    ['page 1, sort=last_hit desc', await time(() => index.list({ sort: 'last_hit', order: 'desc', limit: 100 }))],
-    ['page 1, sort=created asc', await time(() => index.list({ sort: 'created', order: 'asc', limit: 100 }))],
-    ['page 1, notebook filter, sort=size', await time(() => index.list({ notebook: 'notebooks/nb7.ipynb', sort: 'size', limit: 100 }))],
-    ['offset 50000, sort=last_hit', await time(() => index.list({ sort: 'last_hit', limit: 100, offset: 50_000 }))],
+    [
+      'page 1, sort=last_hit desc',
+      await time(() => index.list({ sort: 'last_hit', order: 'desc', limit: 100 }))
+    ],
+    [
+      'page 1, sort=created asc',
+      await time(() => index.list({ sort: 'created', order: 'asc', limit: 100 }))
+    ],
+    [
+      'page 1, notebook filter, sort=size',
+      await time(() => index.list({ notebook: 'notebooks/nb7.ipynb', sort: 'size', limit: 100 }))
+    ],
+    [
+      'offset 50000, sort=last_hit',
+      await time(() => index.list({ sort: 'last_hit', limit: 100, offset: 50_000 }))
+    ],
     ['q="step(data, 4242"', await time(() => index.list({ q: 'step(data, 4242', limit: 100 }))],
-    ['stats (all notebooks and cells)', await time(() => index.stats())],
+    ['stats (all notebooks and cells)', await time(() => index.stats())]
   ] as const;
   await index.close();
 
@@ -47,11 +59,17 @@ async function main(): Promise<void> {
   });
   await running.close();
 
-  console.log(`index page queries over ${N} entries (${REPEATS} repeats, ${os.cpus().length} cores)`);
+  console.log(
+    `index page queries over ${N} entries (${REPEATS} repeats, ${os.cpus().length} cores)`
+  );
   for (const [name, xs] of rows) {
-    console.log(`  ${name.padEnd(38)} median ${fmtMs(median(xs)).padStart(9)}  p95 ${fmtMs(pct(xs, 0.95)).padStart(9)}   target <= 20 ms  (ratio ${(median(xs) / 20).toFixed(2)})`);
+    console.log(
+      `  ${name.padEnd(38)} median ${fmtMs(median(xs)).padStart(9)}  p95 ${fmtMs(pct(xs, 0.95)).padStart(9)}   target <= 20 ms  (ratio ${(median(xs) / 20).toFixed(2)})`
+    );
   }
-  console.log(`  ${'HTTP GET page 1, sort=last_hit'.padEnd(38)} median ${fmtMs(median(http)).padStart(9)}  p95 ${fmtMs(pct(http, 0.95)).padStart(9)}   target <= 20 ms  (ratio ${(median(http) / 20).toFixed(2)})`);
+  console.log(
+    `  ${'HTTP GET page 1, sort=last_hit'.padEnd(38)} median ${fmtMs(median(http)).padStart(9)}  p95 ${fmtMs(pct(http, 0.95)).padStart(9)}   target <= 20 ms  (ratio ${(median(http) / 20).toFixed(2)})`
+  );
 }
 
 void main();

@@ -38,11 +38,17 @@ async function main(): Promise<void> {
   await index.close();
 
   console.log(`index rebuild, ${first.total} manifests (N=${N})`);
-  console.log(`  full rebuild (open + reconcile + ${N / 2} hits)  ${fmtMs(rebuild).padStart(10)}   target <= 10 s   (${perSec.toFixed(0)} manifests/s, ratio ${(rebuild / 10000).toFixed(2)} of budget)`);
-  console.log(`  reconcile, nothing changed (median of 50)   ${fmtMs(median(idle)).padStart(10)}   (part of every list/stats answer)`);
+  console.log(
+    `  full rebuild (open + reconcile + ${N / 2} hits)  ${fmtMs(rebuild).padStart(10)}   target <= 10 s   (${perSec.toFixed(0)} manifests/s, ratio ${(rebuild / 10000).toFixed(2)} of budget)`
+  );
+  console.log(
+    `  reconcile, nothing changed (median of 50)   ${fmtMs(median(idle)).padStart(10)}   (part of every list/stats answer)`
+  );
   console.log(`  reconcile after one manifest removed         ${fmtMs(removed).padStart(10)}`);
   console.log(`  reconcile after one manifest added           ${fmtMs(added).padStart(10)}`);
-  console.log(`  index.sqlite size                            ${(fs.statSync(`${dir}/index.sqlite`).size / 1048576).toFixed(1).padStart(7)} MiB`);
+  console.log(
+    `  index.sqlite size                            ${(fs.statSync(`${dir}/index.sqlite`).size / 1048576).toFixed(1).padStart(7)} MiB`
+  );
 }
 
 void main();

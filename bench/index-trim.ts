@@ -18,8 +18,12 @@ async function main(): Promise<void> {
   await index.close();
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
   console.log(`trim of ${before.entries} entries to half the budget`);
-  console.log(`  evicted ${r.evicted.length} entries, ${(r.bytes_before / 2 ** 30).toFixed(1)} GiB -> ${(r.bytes_after / 2 ** 30).toFixed(1)} GiB (${after.entries} left)`);
-  console.log(`  time ${fmtMs(elapsed)} (${((r.evicted.length / elapsed) * 1000).toFixed(0)} evictions/s; includes the reconcile check, manifest unlinks, row deletes)   no fixed target; rebuild budget for scale: 10 s`);
+  console.log(
+    `  evicted ${r.evicted.length} entries, ${(r.bytes_before / 2 ** 30).toFixed(1)} GiB -> ${(r.bytes_after / 2 ** 30).toFixed(1)} GiB (${after.entries} left)`
+  );
+  console.log(
+    `  time ${fmtMs(elapsed)} (${((r.evicted.length / elapsed) * 1000).toFixed(0)} evictions/s; includes the reconcile check, manifest unlinks, row deletes)   no fixed target; rebuild budget for scale: 10 s`
+  );
 }
 
 void main();

@@ -20,21 +20,23 @@ const outFile = path.join(outDir, 'xetcache-server.js');
 const inlineManifestSchema = {
   name: 'inline-manifest-schema',
   setup(build) {
-    build.onLoad({ filter: /[\\/]store[\\/]lib[\\/]validate\.js$/ }, (args) => {
+    build.onLoad({ filter: /[\\/]store[\\/]lib[\\/]validate\.js$/ }, args => {
       const code = fs.readFileSync(args.path, 'utf8');
       const read = "JSON.parse(fs.readFileSync(exports.MANIFEST_SCHEMA_PATH, 'utf8'))";
-      if (!code.includes(read)) throw new Error(`${args.path}: schema loading changed; update server/scripts/bundle.js`);
+      if (!code.includes(read))
+        throw new Error(`${args.path}: schema loading changed; update server/scripts/bundle.js`);
       const schemaFile = path.join(path.dirname(args.path), '..', 'schema', 'manifest.schema.json');
       const schema = JSON.stringify(JSON.parse(fs.readFileSync(schemaFile, 'utf8')));
       return { contents: code.replace(read, `(${schema})`), loader: 'js' };
     });
-  },
+  }
 };
 
 function findAddon() {
   const pkg = require.resolve('better-sqlite3/package.json', { paths: [serverDir] });
   const addon = path.join(path.dirname(pkg), 'build', 'Release', 'better_sqlite3.node');
-  if (!fs.existsSync(addon)) throw new Error(`better-sqlite3 addon not found at ${addon}; run npm install`);
+  if (!fs.existsSync(addon))
+    throw new Error(`better-sqlite3 addon not found at ${addon}; run npm install`);
   return addon;
 }
 
@@ -50,15 +52,17 @@ async function main() {
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
     plugins: [inlineManifestSchema],
-    logLevel: 'warning',
+    logLevel: 'warning'
   });
   fs.chmodSync(outFile, 0o755);
   fs.copyFileSync(findAddon(), path.join(outDir, 'better_sqlite3.node'));
-  const kib = (f) => `${(fs.statSync(f).size / 1024).toFixed(0)} KiB`;
-  console.log(`bundled ${path.relative(serverDir, outFile)} (${kib(outFile)}) + better_sqlite3.node (${kib(path.join(outDir, 'better_sqlite3.node'))})`);
+  const kib = f => `${(fs.statSync(f).size / 1024).toFixed(0)} KiB`;
+  console.log(
+    `bundled ${path.relative(serverDir, outFile)} (${kib(outFile)}) + better_sqlite3.node (${kib(path.join(outDir, 'better_sqlite3.node'))})`
+  );
 }
 
-main().catch((e) => {
+main().catch(e => {
   console.error(e);
   process.exit(1);
 });

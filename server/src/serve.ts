@@ -26,7 +26,7 @@ export interface RunningServer {
 /** A socket file left by a killed server blocks listen(); remove it only if nobody answers on it. */
 async function removeStaleSocket(socket: string): Promise<void> {
   if (!fs.existsSync(socket)) return;
-  const alive = await new Promise<boolean>((resolve) => {
+  const alive = await new Promise<boolean>(resolve => {
     const c = net.connect(socket);
     c.once('connect', () => {
       c.destroy();
@@ -34,11 +34,15 @@ async function removeStaleSocket(socket: string): Promise<void> {
     });
     c.once('error', () => resolve(false));
   });
-  if (alive) throw new XetCacheError('EBADREQUEST', `another server is already listening on ${socket}`);
+  if (alive)
+    throw new XetCacheError('EBADREQUEST', `another server is already listening on ${socket}`);
   fs.rmSync(socket, { force: true });
 }
 
-function listen(server: http.Server, target: { port: number; host: string } | { path: string }): Promise<void> {
+function listen(
+  server: http.Server,
+  target: { port: number; host: string } | { path: string }
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(target, () => {
@@ -63,7 +67,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   }
   const close = async () => {
-    await new Promise<void>((resolve) => {
+    await new Promise<void>(resolve => {
       server.close(() => resolve());
       server.closeAllConnections();
     });

@@ -23,7 +23,9 @@ page.on('pageerror', e => problems.push(`pageerror: ${e.message}`));
 try {
   await page.goto(`${base}/lab/tree/${nb}`);
   await page.waitForSelector('.jp-Notebook .jp-Cell', { timeout: 60000 });
-  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 60000 });
+  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', {
+    timeout: 60000
+  });
   await page.click('.jp-Notebook .jp-Cell >> nth=0');
   const toggle = page.locator('.jp-cell-toolbar [data-command="xetcache:toggle-cell"]').first();
   await toggle.waitFor({ timeout: 20000 });
@@ -41,7 +43,9 @@ try {
     const badges = await page.$$eval('.jp-xetcache-badge', els =>
       els.map(e => `${e.getAttribute('data-xetcache-state')} | ${e.textContent} | ${e.title}`)
     );
-    const outs = await page.$$eval('.jp-Notebook .jp-Cell .jp-OutputArea', els => els.map(e => e.textContent?.trim()));
+    const outs = await page.$$eval('.jp-Notebook .jp-Cell .jp-OutputArea', els =>
+      els.map(e => e.textContent?.trim())
+    );
     console.log(`run ${run} badges:`, badges);
     console.log(`run ${run} outputs:`, outs);
   }
@@ -49,7 +53,12 @@ try {
   await page.waitForTimeout(1000);
   const saved = await (await fetch(`${base}/api/contents/${nb}`)).json();
   const c0 = saved.content.cells[0];
-  console.log('saved cell 0 metadata:', JSON.stringify(c0.metadata), '| source:', JSON.stringify(c0.source));
+  console.log(
+    'saved cell 0 metadata:',
+    JSON.stringify(c0.metadata),
+    '| source:',
+    JSON.stringify(c0.source)
+  );
   await page.click('.jp-SideBar [data-id="xetcache-browser"]').catch(() => undefined);
   await page.waitForTimeout(1500);
   console.log('browser text:', (await page.textContent('#xetcache-browser'))?.slice(0, 300));

@@ -18,9 +18,11 @@ export interface IBadge {
 
 /** What to do about each engine error code, appended to the engine's own reason. */
 export const ERROR_ADVICE: Readonly<Record<string, string>> = {
-  EUNPICKLABLE: 'List the variables to keep in the cell options (outputs), or turn caching off for this cell.',
+  EUNPICKLABLE:
+    'List the variables to keep in the cell options (outputs), or turn caching off for this cell.',
   EUNHASHABLE: 'Name the inputs in the cell options, or give the cell a key.',
-  ESTOREFULL: 'The cache is over its byte budget: trim or evict entries in the XetCache browser, or raise max_bytes.',
+  ESTOREFULL:
+    'The cache is over its byte budget: trim or evict entries in the XetCache browser, or raise max_bytes.',
   ECORRUPT: 'A cached object did not match its hash; it was quarantined and the cell ran normally.',
   ESTORE: 'The cache folder could not be written: check its permissions and free disk space.'
 };
@@ -43,7 +45,11 @@ function missWhy(ev: IRunEvent): string {
 }
 
 export function armedBadge(): IBadge {
-  return { state: 'armed', label: 'cache', title: 'Caching is on: the next run is stored if it is slow enough (or "always")' };
+  return {
+    state: 'armed',
+    label: 'cache',
+    title: 'Caching is on: the next run is stored if it is slow enough (or "always")'
+  };
 }
 
 export function badgeFromEvent(ev: IRunEvent): IBadge {
@@ -55,10 +61,18 @@ export function badgeFromEvent(ev: IRunEvent): IBadge {
         `stored ${formatDate(ev.created)}`,
         formatBytes(ev.bytes)
       ];
-      return { state: 'hit', label: `hit · saved ${formatDuration(ev.saved_s)}`, title: parts.join(sep) };
+      return {
+        state: 'hit',
+        label: `hit · saved ${formatDuration(ev.saved_s)}`,
+        title: parts.join(sep)
+      };
     }
     case 'stored': {
-      const parts = [`Stored: ran ${formatDuration(ev.runtime_s)}`, formatBytes(ev.bytes), missWhy(ev)];
+      const parts = [
+        `Stored: ran ${formatDuration(ev.runtime_s)}`,
+        formatBytes(ev.bytes),
+        missWhy(ev)
+      ];
       return { state: 'stored', label: 'stored', title: parts.join(sep) };
     }
     case 'skipped': {
@@ -71,7 +85,9 @@ export function badgeFromEvent(ev: IRunEvent): IBadge {
     default: {
       const what = ev.reason ?? `cache error ${ev.error_code ?? ''}`.trim();
       const advice = (ev.error_code && ERROR_ADVICE[ev.error_code]) || '';
-      const title = [what, ev.variable ? `(variable ${ev.variable})` : '', advice].filter(Boolean).join(' ');
+      const title = [what, ev.variable ? `(variable ${ev.variable})` : '', advice]
+        .filter(Boolean)
+        .join(' ');
       return { state: 'error', label: 'cache error', title };
     }
   }

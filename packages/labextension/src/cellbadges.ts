@@ -50,7 +50,11 @@ export class CellBadges {
     const source = model.sharedModel.getSource();
     const enabled = isCachingEnabled(model.getMetadata(METADATA_KEY)) || isXetmemoSource(source);
     if (enabled && this._engineProblem) {
-      return { state: 'error', label: 'cache off', title: `${this._engineProblem} — the cell runs without the cache.` };
+      return {
+        state: 'error',
+        label: 'cache off',
+        title: `${this._engineProblem} — the cell runs without the cache.`
+      };
     }
     const id = model.sharedModel.getId();
     return (
@@ -77,7 +81,9 @@ export class CellBadges {
   }
 
   private _model(cellId: string): ICellModel | null {
-    return this._panel.content.widgets.find(c => c.model.sharedModel.getId() === cellId)?.model ?? null;
+    return (
+      this._panel.content.widgets.find(c => c.model.sharedModel.getId() === cellId)?.model ?? null
+    );
   }
 
   private _engineProblem: string | null = null;

@@ -56,7 +56,8 @@ export interface IEntrySummary {
 const STATES: RunState[] = ['hit', 'stored', 'skipped', 'error'];
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const names = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const names = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
 /** Returns null for anything that is not a well-formed run event. */
 export function parseRunEvent(data: unknown): IRunEvent | null {
@@ -64,7 +65,11 @@ export function parseRunEvent(data: unknown): IRunEvent | null {
     return null;
   }
   const d = data as Record<string, unknown>;
-  if (d.type !== 'run' || !STATES.includes(d.state as RunState) || typeof d.code_sha256 !== 'string') {
+  if (
+    d.type !== 'run' ||
+    !STATES.includes(d.state as RunState) ||
+    typeof d.code_sha256 !== 'string'
+  ) {
     return null;
   }
   let changed: IRunChange | null = null;

@@ -10,7 +10,11 @@
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { CodeCell } from '@jupyterlab/cells';
-import { type INotebookCellExecutor, KernelError, runCell as defaultRunCell } from '@jupyterlab/notebook';
+import {
+  type INotebookCellExecutor,
+  KernelError,
+  runCell as defaultRunCell
+} from '@jupyterlab/notebook';
 import { OutputArea } from '@jupyterlab/outputarea';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { METADATA_KEY, readCellConfig } from './metadata';
@@ -47,8 +51,12 @@ export function createCellExecutor(engine: IEngineForExecutor): INotebookCellExe
     }
     const cacheDir = engine.settings?.cache_dir;
     const path = sessionContext.path;
-    const notebook = cacheDir && path ? notebookInStore(path, storeForNotebook(path, cacheDir)) : null;
-    const code = buildCode(buildSpec(cell.model.sharedModel.getId(), notebook, source, config), source);
+    const notebook =
+      cacheDir && path ? notebookInStore(path, storeForNotebook(path, cacheDir)) : null;
+    const code = buildCode(
+      buildSpec(cell.model.sharedModel.getId(), notebook, source, config),
+      source
+    );
     return runCached(options, cell as CodeCell, sessionContext, code);
   };
   return Object.freeze({ runCell });
@@ -160,7 +168,10 @@ function execute(
       if (!cell.isDisposed && cell.outputArea.future === future) {
         model.executionState = 'idle';
         if (recordTiming && future.isDisposed) {
-          const timing = { ...(model.getMetadata('execution') as object) } as Record<string, string>;
+          const timing = { ...(model.getMetadata('execution') as object) } as Record<
+            string,
+            string
+          >;
           timing['execution_failed'] = new Date().toISOString();
           model.setMetadata('execution', timing);
         }

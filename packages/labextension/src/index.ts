@@ -8,5 +8,13 @@ import { settingsPlugin } from './plugins/settings';
 
 export { CommandIDs, IXetCache } from './tokens';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [settingsPlugin, executorPlugin, commandsPlugin, badgesPlugin, browserPlugin];
+// The plugins provide different tokens (or none), so their value types differ.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  settingsPlugin,
+  executorPlugin,
+  commandsPlugin,
+  badgesPlugin,
+  browserPlugin
+];
 export default plugins;

@@ -30,7 +30,8 @@ class OptionsBody extends Widget implements Dialog.IBodyWidget<ICellCacheConfig>
   }
 
   getValue(): ICellCacheConfig {
-    const get = (n: string): HTMLInputElement => this.node.querySelector(`input[name="${n}"]`) as HTMLInputElement;
+    const get = (n: string): HTMLInputElement =>
+      this.node.querySelector(`input[name="${n}"]`) as HTMLInputElement;
     const out: ICellCacheConfig = { enabled: this._initial.enabled };
     const inputs = parseNames(get('inputs').value);
     const outputs = parseNames(get('outputs').value);

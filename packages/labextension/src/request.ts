@@ -102,11 +102,16 @@ export async function requestAPI<T>(
       throw missing(response.status, `HTTP ${response.status} from ${endpoint}`);
     }
     const message =
-      (body as { message?: unknown } | undefined)?.message ?? `HTTP ${response.status} from ${endpoint}`;
+      (body as { message?: unknown } | undefined)?.message ??
+      `HTTP ${response.status} from ${endpoint}`;
     throw new XetCacheRequestError(errCode ?? 'EHTTP', String(message), response.status);
   }
   if (body === undefined) {
-    throw new XetCacheRequestError('EBADRESPONSE', `The XetCache server sent no JSON for ${endpoint}`, response.status);
+    throw new XetCacheRequestError(
+      'EBADRESPONSE',
+      `The XetCache server sent no JSON for ${endpoint}`,
+      response.status
+    );
   }
   return body as T;
 }

@@ -9,7 +9,10 @@ import { checkServer, isServerUnavailable, type IServerStatus } from './request'
 export type Notify = (message: string) => void;
 
 export class ServerMonitor {
-  constructor(private readonly _notify: Notify, private readonly _check: () => Promise<IServerStatus> = () => checkServer()) {}
+  constructor(
+    private readonly _notify: Notify,
+    private readonly _check: () => Promise<IServerStatus> = () => checkServer()
+  ) {}
 
   /** The last problem, or null when the server answered (or was not asked yet). */
   get problem(): string | null {

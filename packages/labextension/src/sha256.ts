@@ -22,7 +22,7 @@ export function sha256Hex(text: string): string {
   const data = new TextEncoder().encode(text);
   const bitLen = data.length * 8;
   // Message + 0x80 + zero padding + 64-bit big-endian length, to a multiple of 64 bytes.
-  const total = (((data.length + 9 + 63) >> 6) << 6);
+  const total = ((data.length + 9 + 63) >> 6) << 6;
   const buf = new Uint8Array(total);
   buf.set(data);
   buf[data.length] = 0x80;

@@ -22,4 +22,7 @@ export interface IXetCache {
   readonly server: ServerMonitor;
 }
 
-export const IXetCache = new Token<IXetCache>('@xetcache/labextension:IXetCache', 'XetCache engine, settings and server state');
+export const IXetCache = new Token<IXetCache>(
+  '@xetcache/labextension:IXetCache',
+  'XetCache engine, settings and server state'
+);

@@ -11,16 +11,41 @@ const ev = (o: Record<string, unknown>): IRunEvent => {
 };
 
 const entry = (o: Partial<IEntrySummary>): IEntrySummary => ({
-  key: 'k'.repeat(64), kind: 'cell', notebook: 'a.ipynb', cell_id: 'c1', code_sha256: 'c0de', preview: 'x = 1',
-  qualname: null, namespace: null, created: '2026-11-25T10:00:00Z', runtime_s: 12.4, total_bytes: 3_200_000,
-  hits: 0, last_hit: null, time_saved_s: 0, variables: ['x'], outputs_count: 1, ...o
+  key: 'k'.repeat(64),
+  kind: 'cell',
+  notebook: 'a.ipynb',
+  cell_id: 'c1',
+  code_sha256: 'c0de',
+  preview: 'x = 1',
+  qualname: null,
+  namespace: null,
+  created: '2026-11-25T10:00:00Z',
+  runtime_s: 12.4,
+  total_bytes: 3_200_000,
+  hits: 0,
+  last_hit: null,
+  time_saved_s: 0,
+  variables: ['x'],
+  outputs_count: 1,
+  ...o
 });
 
 test('hit tooltip: restore time, time saved, when stored, size', () => {
-  const b = badgeFromEvent(ev({ state: 'hit', restore_s: 0.004, saved_s: 12.4, created: '2026-11-25T10:00:00Z', bytes: 3_200_000 }));
+  const b = badgeFromEvent(
+    ev({
+      state: 'hit',
+      restore_s: 0.004,
+      saved_s: 12.4,
+      created: '2026-11-25T10:00:00Z',
+      bytes: 3_200_000
+    })
+  );
   assert.equal(b.state, 'hit');
   assert.equal(b.label, 'hit · saved 12.4 s');
-  assert.equal(b.title, `Restored in 4 ms · saved 12.4 s · stored ${formatDate('2026-11-25T10:00:00Z')} · 3.2 MB`);
+  assert.equal(
+    b.title,
+    `Restored in 4 ms · saved 12.4 s · stored ${formatDate('2026-11-25T10:00:00Z')} · 3.2 MB`
+  );
 });
 
 test('skipped says it was under the threshold', () => {
@@ -30,15 +55,26 @@ test('skipped says it was under the threshold', () => {
 });
 
 test('a miss names what changed', () => {
-  const code = badgeFromEvent(ev({ state: 'stored', runtime_s: 5, bytes: 10, changed: { code: true, inputs: [] } }));
+  const code = badgeFromEvent(
+    ev({ state: 'stored', runtime_s: 5, bytes: 10, changed: { code: true, inputs: [] } })
+  );
   assert.match(code.title, /the code changed/);
-  const inputs = badgeFromEvent(ev({ state: 'stored', runtime_s: 5, bytes: 10, changed: { code: false, inputs: ['a', 'b'] } }));
+  const inputs = badgeFromEvent(
+    ev({ state: 'stored', runtime_s: 5, bytes: 10, changed: { code: false, inputs: ['a', 'b'] } })
+  );
   assert.match(inputs.title, /input a, b changed/);
   assert.match(badgeFromEvent(ev({ state: 'stored' })).title, /first run/);
 });
 
 test('errors say what and what to do', () => {
-  const b = badgeFromEvent(ev({ state: 'error', error_code: 'EUNPICKLABLE', variable: 'conn', reason: 'conn could not be pickled' }));
+  const b = badgeFromEvent(
+    ev({
+      state: 'error',
+      error_code: 'EUNPICKLABLE',
+      variable: 'conn',
+      reason: 'conn could not be pickled'
+    })
+  );
   assert.equal(b.state, 'error');
   assert.match(b.title, /conn could not be pickled/);
   assert.match(b.title, /variable conn/);
@@ -48,17 +84,32 @@ test('errors say what and what to do', () => {
 
 test('entries: stored when one matches the code, stale when none does, armed when there are none', () => {
   assert.equal(badgeFromEntries([], 'c0de').state, 'armed');
-  const stored = badgeFromEntries([entry({}), entry({ code_sha256: 'old', created: '2026-11-26T00:00:00Z' })], 'c0de');
+  const stored = badgeFromEntries(
+    [entry({}), entry({ code_sha256: 'old', created: '2026-11-26T00:00:00Z' })],
+    'c0de'
+  );
   assert.equal(stored.state, 'stored');
   assert.match(stored.title, /^cached entry from /);
   assert.equal(badgeFromEntries([entry({ code_sha256: 'old' })], 'c0de').state, 'stale');
 });
 
 test('derive: no badge when off; last event wins only for the current code', () => {
-  assert.equal(deriveBadge({ enabled: false, codeSha256: 'c0de', lastEvent: null, entries: [] }), null);
+  assert.equal(
+    deriveBadge({ enabled: false, codeSha256: 'c0de', lastEvent: null, entries: [] }),
+    null
+  );
   const hit = ev({ state: 'hit' });
-  assert.equal(deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: hit, entries: [] })?.state, 'hit');
+  assert.equal(
+    deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: hit, entries: [] })?.state,
+    'hit'
+  );
   // edited after the hit: the entry for the old code makes it stale
-  assert.equal(deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [entry({})] })?.state, 'stale');
-  assert.equal(deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [] })?.state, 'armed');
+  assert.equal(
+    deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [entry({})] })?.state,
+    'stale'
+  );
+  assert.equal(
+    deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [] })?.state,
+    'armed'
+  );
 });

@@ -3,18 +3,43 @@ import assert from 'node:assert/strict';
 import { cellBars, firstLine } from '../src/browser/chart';
 import type { IEntrySummary } from '../src/events';
 
-const e = (cell: string | null, bytes: number, saved: number, preview = 'x = 1'): IEntrySummary => ({
-  key: `${cell}${bytes}`, kind: cell ? 'cell' : 'function', notebook: 'a.ipynb', cell_id: cell, code_sha256: 'c', preview,
-  qualname: null, namespace: null, created: '2026-11-25T10:00:00Z', runtime_s: 1, total_bytes: bytes, hits: 0,
-  last_hit: null, time_saved_s: saved, variables: [], outputs_count: 0
+const e = (
+  cell: string | null,
+  bytes: number,
+  saved: number,
+  preview = 'x = 1'
+): IEntrySummary => ({
+  key: `${cell}${bytes}`,
+  kind: cell ? 'cell' : 'function',
+  notebook: 'a.ipynb',
+  cell_id: cell,
+  code_sha256: 'c',
+  preview,
+  qualname: null,
+  namespace: null,
+  created: '2026-11-25T10:00:00Z',
+  runtime_s: 1,
+  total_bytes: bytes,
+  hits: 0,
+  last_hit: null,
+  time_saved_s: saved,
+  variables: [],
+  outputs_count: 0
 });
 
 test('groups by cell, biggest first, scaled to the largest', () => {
-  const bars = cellBars([e('a', 100, 0), e('b', 400, 10, '%%xetmemo\ndf = load()'), e('a', 100, 5)]);
-  assert.deepEqual(bars.map(b => [b.cellId, b.entries, b.bytes, b.bytesPct, b.savedPct, b.label]), [
-    ['b', 1, 400, 100, 100, 'df = load()'],
-    ['a', 2, 200, 50, 50, 'x = 1']
+  const bars = cellBars([
+    e('a', 100, 0),
+    e('b', 400, 10, '%%xetmemo\ndf = load()'),
+    e('a', 100, 5)
   ]);
+  assert.deepEqual(
+    bars.map(b => [b.cellId, b.entries, b.bytes, b.bytesPct, b.savedPct, b.label]),
+    [
+      ['b', 1, 400, 100, 100, 'df = load()'],
+      ['a', 2, 200, 50, 50, 'x = 1']
+    ]
+  );
 });
 
 test('caps the number of bars and sums the rest', () => {
@@ -22,7 +47,10 @@ test('caps the number of bars and sums the rest', () => {
   const bars = cellBars(many, 5);
   assert.equal(bars.length, 5);
   assert.equal(bars[4].label, '8 other cells');
-  assert.equal(bars[4].bytes, [10, 20, 30, 40, 50, 60, 70, 80].reduce((a, b) => a + b));
+  assert.equal(
+    bars[4].bytes,
+    [10, 20, 30, 40, 50, 60, 70, 80].reduce((a, b) => a + b)
+  );
   assert.equal(bars[0].savedPct, 0);
   assert.deepEqual(cellBars([]), []);
 });

@@ -21,7 +21,13 @@ test('well-formed event parses, unknown fields ignored', () => {
 });
 
 test('junk is rejected, not thrown', () => {
-  for (const junk of [null, 'run', { type: 'status' }, { type: 'run', state: 'weird', code_sha256: 'x' }, { type: 'run', state: 'hit' }]) {
+  for (const junk of [
+    null,
+    'run',
+    { type: 'status' },
+    { type: 'run', state: 'weird', code_sha256: 'x' },
+    { type: 'run', state: 'hit' }
+  ]) {
     assert.equal(parseRunEvent(junk), null);
   }
 });

@@ -5,26 +5,42 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_SOURCES } from '../src/engine/sources.generated';
-import { base64ToUtf8, buildLoadCode, buildSettingsCode, parseLoadResult, RESULT_EXPRESSION, utf8ToBase64 } from '../src/engine/inject';
+import {
+  base64ToUtf8,
+  buildLoadCode,
+  buildSettingsCode,
+  parseLoadResult,
+  RESULT_EXPRESSION,
+  utf8ToBase64
+} from '../src/engine/inject';
 
 // The load code runs in a real Python; the result is read back the way a kernel's
 // user_expressions would return it (repr of the expression's value).
 const PY = process.env.PYTHON ?? '/work/main/.venv/bin/python';
 // `-S` + the venv's site-packages on PYTHONPATH: IPython importable, but no .pth files run, so an
 // editable install of xetcache in the venv cannot shadow the bundled copy these tests load.
-const SITE = execFileSync(PY, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])']).toString().trim();
+const SITE = execFileSync(PY, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])
+  .toString()
+  .trim();
 const settings = { threshold_s: 3, always: false, cache_dir: '.xetcache', max_bytes: null };
 const fakeEngine = {
   '__init__.py': '',
-  'jupyter.py': 'import json\nSEEN = []\ndef activate(s):\n    SEEN.append(json.loads(s))\n    return {"version": "9.9-é"}\n'
+  'jupyter.py':
+    'import json\nSEEN = []\ndef activate(s):\n    SEEN.append(json.loads(s))\n    return {"version": "9.9-é"}\n'
 };
 
-function runPython(code: string, env: Record<string, string> = {}): { status: string; data: Record<string, string> } {
+function runPython(
+  code: string,
+  env: Record<string, string> = {}
+): { status: string; data: Record<string, string> } {
   const script = `${code}\nprint(repr(${RESULT_EXPRESSION}))\n`;
   const dir = mkdtempSync(join(tmpdir(), 'xc-inject-'));
   try {
     writeFileSync(join(dir, 'boot.py'), script);
-    const out = execFileSync(PY, ['-S', join(dir, 'boot.py')], { cwd: dir, env: { ...process.env, PYTHONPATH: SITE, ...env } }).toString();
+    const out = execFileSync(PY, ['-S', join(dir, 'boot.py')], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: SITE, ...env }
+    }).toString();
     return { status: 'ok', data: { 'text/plain': out.split('\n')[0] } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -38,7 +54,11 @@ test('base64 round trip of non-ASCII', () => {
 
 test('bundled sources load when xetcache is not installed, and get the kernel settings only', () => {
   const code = buildLoadCode(fakeEngine, { ...settings, max_bytes: 1000 });
-  const r = parseLoadResult(runPython(`${code}\nimport xetcache.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache"}, j.SEEN`));
+  const r = parseLoadResult(
+    runPython(
+      `${code}\nimport xetcache.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache"}, j.SEEN`
+    )
+  );
   assert.deepEqual(r, { ok: true, origin: 'bundled', version: '9.9-é', error: undefined });
 });
 
@@ -53,8 +73,13 @@ test('an installed xetcache wins over the bundled copy', () => {
   try {
     mkdirSync(join(site, 'xetcache'));
     writeFileSync(join(site, 'xetcache', '__init__.py'), '');
-    writeFileSync(join(site, 'xetcache', 'jupyter.py'), 'def activate(s):\n    return {"version": "installed-1"}\n');
-    const r = parseLoadResult(runPython(buildLoadCode(fakeEngine, settings), { PYTHONPATH: `${site}:${SITE}` }));
+    writeFileSync(
+      join(site, 'xetcache', 'jupyter.py'),
+      'def activate(s):\n    return {"version": "installed-1"}\n'
+    );
+    const r = parseLoadResult(
+      runPython(buildLoadCode(fakeEngine, settings), { PYTHONPATH: `${site}:${SITE}` })
+    );
     assert.equal(r.origin, 'installed');
     assert.equal(r.version, 'installed-1');
   } finally {
@@ -63,7 +88,10 @@ test('an installed xetcache wins over the bundled copy', () => {
 });
 
 test('a broken engine reports an error instead of raising', () => {
-  const broken = { '__init__.py': '', 'jupyter.py': 'def activate(s):\n    raise ValueError("bad settings")\n' };
+  const broken = {
+    '__init__.py': '',
+    'jupyter.py': 'def activate(s):\n    raise ValueError("bad settings")\n'
+  };
   const r = parseLoadResult(runPython(buildLoadCode(broken, settings)));
   assert.equal(r.ok, false);
   assert.match(r.error ?? '', /ValueError: bad settings/);
@@ -73,11 +101,18 @@ test('a broken engine reports an error instead of raising', () => {
 });
 
 test('settings code runs against a loaded engine', () => {
-  const code = buildLoadCode(fakeEngine, settings) + buildSettingsCode({ ...settings, threshold_s: 10 });
+  const code =
+    buildLoadCode(fakeEngine, settings) + buildSettingsCode({ ...settings, threshold_s: 10 });
   const dir = mkdtempSync(join(tmpdir(), 'xc-set-'));
   try {
-    writeFileSync(join(dir, 'b.py'), `${code}\nimport xetcache.jupyter as j\nprint(j.SEEN[-1]["threshold_s"])\n`);
-    const out = execFileSync(PY, ['-S', join(dir, 'b.py')], { cwd: dir, env: { ...process.env, PYTHONPATH: SITE } });
+    writeFileSync(
+      join(dir, 'b.py'),
+      `${code}\nimport xetcache.jupyter as j\nprint(j.SEEN[-1]["threshold_s"])\n`
+    );
+    const out = execFileSync(PY, ['-S', join(dir, 'b.py')], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: SITE }
+    });
     assert.equal(out.toString().trim(), '10');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -86,6 +121,9 @@ test('settings code runs against a loaded engine', () => {
 
 test('unexpected expression results are errors, not exceptions', () => {
   assert.equal(parseLoadResult(undefined).ok, false);
-  assert.match(parseLoadResult({ status: 'error', ename: 'NameError', evalue: 'x' }).error ?? '', /NameError/);
+  assert.match(
+    parseLoadResult({ status: 'error', ename: 'NameError', evalue: 'x' }).error ?? '',
+    /NameError/
+  );
   assert.equal(parseLoadResult({ status: 'ok', data: { 'text/plain': '42' } }).ok, false);
 });

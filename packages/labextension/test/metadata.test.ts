@@ -13,13 +13,16 @@ test('reads leniently', () => {
   assert.equal(readCellConfig('yes'), null);
   assert.equal(readCellConfig([1]), null);
   assert.deepEqual(readCellConfig({ enabled: 'true', inputs: [1], key: '' }), { enabled: false });
-  assert.deepEqual(readCellConfig({ enabled: true, inputs: ['a'], outputs: ['b'], always: false, key: 'k' }), {
-    enabled: true,
-    inputs: ['a'],
-    outputs: ['b'],
-    always: false,
-    key: 'k'
-  });
+  assert.deepEqual(
+    readCellConfig({ enabled: true, inputs: ['a'], outputs: ['b'], always: false, key: 'k' }),
+    {
+      enabled: true,
+      inputs: ['a'],
+      outputs: ['b'],
+      always: false,
+      key: 'k'
+    }
+  );
   assert.equal(isCachingEnabled({ enabled: true }), true);
   assert.equal(isCachingEnabled(null), false);
 });
@@ -27,8 +30,14 @@ test('reads leniently', () => {
 test('toggling keeps options and drops an empty record', () => {
   assert.deepEqual(toggledConfig(undefined, true), { enabled: true });
   assert.equal(toggledConfig({ enabled: true }, false), null);
-  assert.deepEqual(toggledConfig({ enabled: true, inputs: ['a'] }, false), { enabled: false, inputs: ['a'] });
-  assert.deepEqual(toggledConfig({ enabled: false, inputs: ['a'] }, true), { enabled: true, inputs: ['a'] });
+  assert.deepEqual(toggledConfig({ enabled: true, inputs: ['a'] }, false), {
+    enabled: false,
+    inputs: ['a']
+  });
+  assert.deepEqual(toggledConfig({ enabled: false, inputs: ['a'] }, true), {
+    enabled: true,
+    inputs: ['a']
+  });
 });
 
 test('names and magic detection', () => {

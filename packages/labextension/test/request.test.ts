@@ -41,11 +41,18 @@ const failure = async (p: Promise<unknown>): Promise<XetCacheRequestError> => {
 
 test('GET builds the URL under baseUrl/xetcache/api with the query, no guard header', async () => {
   reply = () => ({ status: 200, body: '{"total":0,"entries":[]}' });
-  const r = await requestAPI<{ total: number }>('entries', { query: { store: 'w/.xetcache', notebook: null, limit: 5 } }, settings);
+  const r = await requestAPI<{ total: number }>(
+    'entries',
+    { query: { store: 'w/.xetcache', notebook: null, limit: 5 } },
+    settings
+  );
   assert.equal(r.total, 0);
   assert.equal(last?.req.method, 'GET');
   // ServerConnection appends a cache-busting number to GET URLs
-  assert.match(String(last?.req.url), /^\/lab-base\/xetcache\/api\/entries\?store=w%2F\.xetcache&limit=5(&\d+)?$/);
+  assert.match(
+    String(last?.req.url),
+    /^\/lab-base\/xetcache\/api\/entries\?store=w%2F\.xetcache&limit=5(&\d+)?$/
+  );
   assert.equal(last?.req.headers['x-xetcache'], undefined);
 });
 

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { ServerMonitor } from '../src/servermonitor';
 import { XetCacheRequestError } from '../src/request';
 
-const missing = new XetCacheRequestError('ESERVERMISSING', 'pip install x and restart JupyterLab', 404);
+const missing = new XetCacheRequestError(
+  'ESERVERMISSING',
+  'pip install x and restart JupyterLab',
+  404
+);
 
 test('announces a missing server once, keeps the problem, ignores other errors', async () => {
   const said: string[] = [];

@@ -6,7 +6,10 @@ import { sha256Hex } from '../src/sha256';
 const ref = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 test('matches the published vector for "abc"', () => {
-  assert.equal(sha256Hex('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(
+    sha256Hex('abc'),
+    'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+  );
 });
 
 test('matches node crypto around the padding boundaries and for non-ASCII code', () => {

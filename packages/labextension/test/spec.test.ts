@@ -15,8 +15,17 @@ test('spec carries the source hash and nulls for "infer"', () => {
     always: null,
     key: null
   });
-  const full = buildSpec('c1', null, source, { enabled: true, inputs: ['a'], outputs: ['x'], always: true, key: 'v2' });
-  assert.deepEqual([full.inputs, full.outputs, full.always, full.key, full.notebook], [['a'], ['x'], true, 'v2', null]);
+  const full = buildSpec('c1', null, source, {
+    enabled: true,
+    inputs: ['a'],
+    outputs: ['x'],
+    always: true,
+    key: 'v2'
+  });
+  assert.deepEqual(
+    [full.inputs, full.outputs, full.always, full.key, full.notebook],
+    [['a'], ['x'], true, 'v2', null]
+  );
 });
 
 test('code = magic line with one-line JSON, then the source unchanged', () => {

@@ -25,13 +25,17 @@ export function formatTime(iso: string | null): string {
 
 /** First line of a preview, shortened for a table cell. */
 export function oneLine(text: string, max: number): string {
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const line = text.split('\n').find(l => l.trim() !== '') ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
 /** Left-aligned columns, right-aligned where `right` says (numbers). */
-export function table(headers: string[], rows: string[][], right: ReadonlySet<number> = new Set()): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+export function table(
+  headers: string[],
+  rows: string[][],
+  right: ReadonlySet<number> = new Set()
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
   const fmt = (cells: string[]) =>
     cells
       .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
@@ -44,7 +48,9 @@ export function table(headers: string[], rows: string[][], right: ReadonlySet<nu
 export function parseByteSize(text: string): number | null {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(text.trim());
   if (!m) return null;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[
+    m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
+  ];
   const n = Math.floor(Number(m[1]) * mult);
   return Number.isSafeInteger(n) ? n : null;
 }

@@ -21,12 +21,15 @@ interface GlobalOpts {
 
 function intOption(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new XetCacheError('EBADREQUEST', `${name} must be an integer >= ${min} (got "${text}")`);
+  if (!/^\d+$/.test(text) || Number(text) < min)
+    throw new XetCacheError('EBADREQUEST', `${name} must be an integer >= ${min} (got "${text}")`);
   return Number(text);
 }
 
 /** Open the store's index, run the command, always close (the CLI is one-shot: no watcher). */
-function withIndex<A extends unknown[]>(fn: (index: StoreIndex, out: Output, ...args: A) => Promise<void>) {
+function withIndex<A extends unknown[]>(
+  fn: (index: StoreIndex, out: Output, ...args: A) => Promise<void>
+) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const g = cmd.optsWithGlobals() as GlobalOpts;
@@ -46,7 +49,9 @@ function withIndex<A extends unknown[]>(fn: (index: StoreIndex, out: Output, ...
 
 export function buildProgram(): Command {
   const program = new Command('xetcache')
-    .description('Inspect and maintain a XetCache store (the .xetcache folder beside your notebooks)')
+    .description(
+      'Inspect and maintain a XetCache store (the .xetcache folder beside your notebooks)'
+    )
     .version(SERVER_VERSION)
     .option('--store <dir>', 'the store folder', '.xetcache')
     .option('--json', 'print JSON for scripts instead of tables')
@@ -59,16 +64,22 @@ export function buildProgram(): Command {
     .option('--notebook <path>', 'only entries of this notebook')
     .option('--cell <id>', 'only entries of this cell id')
     .option('--kind <kind>', 'cell or function')
-    .option('-q, --query <text>', 'substring of the code preview, notebook, function, or a key prefix')
+    .option(
+      '-q, --query <text>',
+      'substring of the code preview, notebook, function, or a key prefix'
+    )
     .option('--sort <key>', `one of ${SORT_KEYS.join(', ')}`, 'created')
     .option('--order <order>', 'asc or desc', 'desc')
     .option('--limit <n>', 'rows per page', '100')
     .option('--offset <n>', 'rows to skip', '0')
     .action(
       withIndex(async (index, out, o: Record<string, string | undefined>) => {
-        if (!(SORT_KEYS as readonly string[]).includes(o.sort as string)) throw new XetCacheError('EBADREQUEST', `--sort must be one of ${SORT_KEYS.join(', ')}`);
-        if (o.order !== 'asc' && o.order !== 'desc') throw new XetCacheError('EBADREQUEST', '--order must be asc or desc');
-        if (o.kind !== undefined && o.kind !== 'cell' && o.kind !== 'function') throw new XetCacheError('EBADREQUEST', '--kind must be cell or function');
+        if (!(SORT_KEYS as readonly string[]).includes(o.sort as string))
+          throw new XetCacheError('EBADREQUEST', `--sort must be one of ${SORT_KEYS.join(', ')}`);
+        if (o.order !== 'asc' && o.order !== 'desc')
+          throw new XetCacheError('EBADREQUEST', '--order must be asc or desc');
+        if (o.kind !== undefined && o.kind !== 'cell' && o.kind !== 'function')
+          throw new XetCacheError('EBADREQUEST', '--kind must be cell or function');
         const q: ListQuery = {
           notebook: o.notebook,
           cell: o.cell,
@@ -77,27 +88,37 @@ export function buildProgram(): Command {
           sort: o.sort as ListQuery['sort'],
           order: o.order,
           limit: intOption('--limit', o.limit, 1),
-          offset: intOption('--offset', o.offset, 0),
+          offset: intOption('--offset', o.offset, 0)
         };
         await lsCommand(index, q, out);
-      }),
+      })
     );
 
-  program.command('show <key>').description('one entry and its manifest (a unique key prefix is enough)')
+  program
+    .command('show <key>')
+    .description('one entry and its manifest (a unique key prefix is enough)')
     .action(withIndex((index, out, key: string) => showCommand(index, key, out)));
 
   program
     .command('evict [key]')
-    .description('delete an entry, or every entry of a notebook or of one cell (objects go at the next gc)')
+    .description(
+      'delete an entry, or every entry of a notebook or of one cell (objects go at the next gc)'
+    )
     .option('--notebook <path>', 'evict every entry of this notebook')
     .option('--cell <id>', 'with --notebook: only this cell')
-    .action(withIndex((index, out, key: string | undefined, o: { notebook?: string; cell?: string }) => evictCommand(index, key, o, out)));
+    .action(
+      withIndex((index, out, key: string | undefined, o: { notebook?: string; cell?: string }) =>
+        evictCommand(index, key, o, out)
+      )
+    );
 
   program
     .command('trim')
     .description('evict least recently used entries until the store fits the budget')
     .requiredOption('--max-bytes <n>', 'byte budget, e.g. 5000000000, 500M, 2GiB')
-    .action(withIndex((index, out, o: { maxBytes: string }) => trimCommand(index, o.maxBytes, out)));
+    .action(
+      withIndex((index, out, o: { maxBytes: string }) => trimCommand(index, o.maxBytes, out))
+    );
 
   program
     .command('gc')
@@ -105,14 +126,18 @@ export function buildProgram(): Command {
     .option('--grace <seconds>', 'leave younger objects alone (a writer may be mid-entry)', '3600')
     .action(withIndex((index, out, o: { grace?: string }) => gcCommand(index, o.grace, out)));
 
-  program.command('verify').description('check every object hash and manifest; exit 1 on problems')
+  program
+    .command('verify')
+    .description('check every object hash and manifest; exit 1 on problems')
     .action(withIndex((index, out) => verifyCommand(index, out)));
 
   program
     .command('stats')
     .description('totals, and space and saved time per notebook')
     .option('--notebook <path>', 'only this notebook')
-    .action(withIndex((index, out, o: { notebook?: string }) => statsCommand(index, o.notebook, out)));
+    .action(
+      withIndex((index, out, o: { notebook?: string }) => statsCommand(index, o.notebook, out))
+    );
 
   program
     .command('serve')

@@ -16,7 +16,7 @@ export function makeOutput(json: boolean): Output {
     json,
     result(data, text) {
       process.stdout.write(json ? `${JSON.stringify(data, null, 2)}\n` : `${text()}\n`);
-    },
+    }
   };
 }
 
@@ -28,7 +28,10 @@ export function exitCodeFor(code: string): number {
 export function reportError(e: unknown, json: boolean): void {
   const code = isXetCacheError(e) ? e.code : 'EINTERNAL';
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(json ? `${JSON.stringify({ code, message })}\n` : `xetcache: ${code}: ${message}\n`);
-  if (code === 'EINTERNAL' && e instanceof Error && e.stack && process.env.XETCACHE_DEBUG) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(
+    json ? `${JSON.stringify({ code, message })}\n` : `xetcache: ${code}: ${message}\n`
+  );
+  if (code === 'EINTERNAL' && e instanceof Error && e.stack && process.env.XETCACHE_DEBUG)
+    process.stderr.write(`${e.stack}\n`);
   process.exitCode = exitCodeFor(code);
 }

@@ -5,7 +5,7 @@ import { formatBytes, formatSeconds, formatTime, oneLine, table } from './format
 import type { Output } from './output';
 
 function entryRows(entries: EntrySummary[]): string[][] {
-  return entries.map((e) => [
+  return entries.map(e => [
     e.key.slice(0, 12),
     e.notebook ?? '-',
     e.cell_id ?? e.qualname ?? '-',
@@ -14,7 +14,7 @@ function entryRows(entries: EntrySummary[]): string[][] {
     formatTime(e.created),
     String(e.hits),
     formatTime(e.last_hit),
-    oneLine(e.preview, 40),
+    oneLine(e.preview, 40)
   ]);
 }
 
@@ -22,7 +22,17 @@ export async function lsCommand(index: StoreIndex, q: ListQuery, out: Output): P
   const page = await index.list(q);
   out.result(page, () => {
     if (page.total === 0) return `no entries in ${index.dir}`;
-    const headers = ['KEY', 'NOTEBOOK', 'CELL', 'SIZE', 'RUNTIME', 'CREATED', 'HITS', 'LAST HIT', 'PREVIEW'];
+    const headers = [
+      'KEY',
+      'NOTEBOOK',
+      'CELL',
+      'SIZE',
+      'RUNTIME',
+      'CREATED',
+      'HITS',
+      'LAST HIT',
+      'PREVIEW'
+    ];
     const shown = `${page.entries.length} of ${page.total} entries${q.offset ? ` from ${q.offset}` : ''}`;
     return `${table(headers, entryRows(page.entries), new Set([3, 4, 6]))}\n${shown}`;
   });
@@ -31,11 +41,18 @@ export async function lsCommand(index: StoreIndex, q: ListQuery, out: Output): P
 /** Accept the 12-character keys `ls` prints: any unique prefix of at least 4 hex characters. */
 export async function resolveKey(index: StoreIndex, text: string): Promise<string> {
   if (!/^[0-9a-f]{4,64}$/.test(text)) {
-    throw new XetCacheError('EBADREQUEST', `"${text}" is not a key: give 4 to 64 lowercase hex characters (see xetcache ls)`);
+    throw new XetCacheError(
+      'EBADREQUEST',
+      `"${text}" is not a key: give 4 to 64 lowercase hex characters (see xetcache ls)`
+    );
   }
   const keys = await index.resolveKey(text);
-  if (keys.length === 0) throw new XetCacheError('ENOTFOUND', `no entry with key ${text} in ${index.dir}`, { key: text });
-  if (keys.length > 1) throw new XetCacheError('EBADREQUEST', `key prefix ${text} is ambiguous: give more characters`);
+  if (keys.length === 0)
+    throw new XetCacheError('ENOTFOUND', `no entry with key ${text} in ${index.dir}`, {
+      key: text
+    });
+  if (keys.length > 1)
+    throw new XetCacheError('EBADREQUEST', `key prefix ${text} is ambiguous: give more characters`);
   return keys[0];
 }
 
@@ -43,7 +60,7 @@ export async function showCommand(index: StoreIndex, keyText: string, out: Outpu
   const { entry, manifest } = await index.get(await resolveKey(index, keyText));
   out.result({ entry, manifest }, () => {
     const vars = Object.entries(manifest.variables).map(
-      ([name, v]) => `  ${name}: ${v.type}, ${formatBytes(v.bytes)}, ${v.objects.length} object(s)`,
+      ([name, v]) => `  ${name}: ${v.type}, ${formatBytes(v.bytes)}, ${v.objects.length} object(s)`
     );
     const lines = [
       `key:        ${entry.key}`,
@@ -56,18 +73,27 @@ export async function showCommand(index: StoreIndex, keyText: string, out: Outpu
       `variables:`,
       ...(vars.length ? vars : ['  -']),
       `code:`,
-      ...manifest.source.preview.split('\n').map((l) => `  | ${l}`),
+      ...manifest.source.preview.split('\n').map(l => `  | ${l}`)
     ];
     return lines.join('\n');
   });
 }
 
-export async function statsCommand(index: StoreIndex, notebook: string | undefined, out: Output): Promise<void> {
+export async function statsCommand(
+  index: StoreIndex,
+  notebook: string | undefined,
+  out: Output
+): Promise<void> {
   const s = await index.stats(notebook);
   out.result(s, () => {
     const head = `${s.entries} entries, ${formatBytes(s.bytes)}, ${s.hits} hits, ${formatSeconds(s.time_saved_s)} saved`;
     if (s.entries === 0) return head;
-    const rows = s.by_notebook.map((n) => [n.notebook ?? '(none)', String(n.entries), formatBytes(n.bytes), formatSeconds(n.time_saved_s)]);
+    const rows = s.by_notebook.map(n => [
+      n.notebook ?? '(none)',
+      String(n.entries),
+      formatBytes(n.bytes),
+      formatSeconds(n.time_saved_s)
+    ]);
     return `${head}\n\n${table(['NOTEBOOK', 'ENTRIES', 'SIZE', 'SAVED'], rows, new Set([1, 2, 3]))}`;
   });
 }

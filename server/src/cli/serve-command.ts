@@ -2,14 +2,19 @@
 import { XetCacheError } from '@xetcache/store';
 import { startServer } from '../serve';
 
-export async function serveCommand(opts: { root: string; port?: string; socket?: string }): Promise<void> {
+export async function serveCommand(opts: {
+  root: string;
+  port?: string;
+  socket?: string;
+}): Promise<void> {
   if (opts.port !== undefined && opts.socket !== undefined) {
     throw new XetCacheError('EBADREQUEST', 'give --port or --socket, not both');
   }
   let port: number | undefined;
   if (opts.port !== undefined) {
     port = Number(opts.port);
-    if (!/^\d+$/.test(opts.port) || port > 65535) throw new XetCacheError('EBADREQUEST', `--port must be 0-65535 (got "${opts.port}")`);
+    if (!/^\d+$/.test(opts.port) || port > 65535)
+      throw new XetCacheError('EBADREQUEST', `--port must be 0-65535 (got "${opts.port}")`);
   }
   const running = await startServer({ root: opts.root, port, socket: opts.socket });
   // One line on stdout that launchers (and tests) can wait for.

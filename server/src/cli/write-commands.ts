@@ -9,34 +9,69 @@ export async function evictCommand(
   index: StoreIndex,
   key: string | undefined,
   opts: { notebook?: string; cell?: string },
-  out: Output,
+  out: Output
 ): Promise<void> {
-  if ((key === undefined) === (opts.notebook === undefined) || (opts.cell !== undefined && opts.notebook === undefined)) {
-    throw new XetCacheError('EBADREQUEST', 'give a KEY, or --notebook NB (optionally with --cell ID)');
+  if (
+    (key === undefined) === (opts.notebook === undefined) ||
+    (opts.cell !== undefined && opts.notebook === undefined)
+  ) {
+    throw new XetCacheError(
+      'EBADREQUEST',
+      'give a KEY, or --notebook NB (optionally with --cell ID)'
+    );
   }
-  const sel = key !== undefined ? { key: await resolveKey(index, key) } : { notebook: opts.notebook as string, cell_id: opts.cell };
+  const sel =
+    key !== undefined
+      ? { key: await resolveKey(index, key) }
+      : { notebook: opts.notebook as string, cell_id: opts.cell };
   const r = await index.evict(sel);
-  out.result(r, () => `evicted ${r.evicted.length} entr${r.evicted.length === 1 ? 'y' : 'ies'} (${formatBytes(r.bytes)}); run \`xetcache gc\` to delete unreferenced objects`);
+  out.result(
+    r,
+    () =>
+      `evicted ${r.evicted.length} entr${r.evicted.length === 1 ? 'y' : 'ies'} (${formatBytes(r.bytes)}); run \`xetcache gc\` to delete unreferenced objects`
+  );
 }
 
-export async function trimCommand(index: StoreIndex, maxBytesText: string, out: Output): Promise<void> {
+export async function trimCommand(
+  index: StoreIndex,
+  maxBytesText: string,
+  out: Output
+): Promise<void> {
   const maxBytes = parseByteSize(maxBytesText);
-  if (maxBytes === null) throw new XetCacheError('EBADREQUEST', `--max-bytes must be a size like 1000000, 500M or 2GiB (got "${maxBytesText}")`);
+  if (maxBytes === null)
+    throw new XetCacheError(
+      'EBADREQUEST',
+      `--max-bytes must be a size like 1000000, 500M or 2GiB (got "${maxBytesText}")`
+    );
   const r = await index.trim(maxBytes);
-  out.result(r, () => `evicted ${r.evicted.length} entries: ${formatBytes(r.bytes_before)} → ${formatBytes(r.bytes_after)} (budget ${formatBytes(maxBytes)})`);
+  out.result(
+    r,
+    () =>
+      `evicted ${r.evicted.length} entries: ${formatBytes(r.bytes_before)} → ${formatBytes(r.bytes_after)} (budget ${formatBytes(maxBytes)})`
+  );
 }
 
-export async function gcCommand(index: StoreIndex, graceText: string | undefined, out: Output): Promise<void> {
+export async function gcCommand(
+  index: StoreIndex,
+  graceText: string | undefined,
+  out: Output
+): Promise<void> {
   let grace: number | undefined;
   if (graceText !== undefined) {
     grace = Number(graceText);
     if (!/^\d+(\.\d+)?$/.test(graceText) || !Number.isFinite(grace)) {
-      throw new XetCacheError('EBADREQUEST', `--grace must be a number of seconds (got "${graceText}")`);
+      throw new XetCacheError(
+        'EBADREQUEST',
+        `--grace must be a number of seconds (got "${graceText}")`
+      );
     }
   }
   const r = await index.gc(grace);
   const data = { removed: r.removed, freed_bytes: r.freedBytes };
-  out.result(data, () => `removed ${r.removed} unreferenced object(s), freed ${formatBytes(r.freedBytes)}`);
+  out.result(
+    data,
+    () => `removed ${r.removed} unreferenced object(s), freed ${formatBytes(r.freedBytes)}`
+  );
 }
 
 /** A store with problems is a failure (exit 1) so scripts and CI can gate on it; the report still prints. */
@@ -44,12 +79,16 @@ export async function verifyCommand(index: StoreIndex, out: Output): Promise<voi
   const r = await index.verify();
   const data = { ok: r.ok, problems: r.problems };
   out.result(data, () => {
-    const head = r.ok ? `ok: ${r.manifests} manifests, ${r.objects} objects verified` : `${r.problems.length} problem(s):`;
-    return [head, ...r.problems.map((p) => `  ${p.code}  ${p.path}  ${p.message}`)].join('\n');
+    const head = r.ok
+      ? `ok: ${r.manifests} manifests, ${r.objects} objects verified`
+      : `${r.problems.length} problem(s):`;
+    return [head, ...r.problems.map(p => `  ${p.code}  ${p.path}  ${p.message}`)].join('\n');
   });
   if (!r.ok) {
-    const first = r.problems.find((p) => p.code !== 'ELFSPOINTER') ?? r.problems[0];
-    process.stderr.write(`xetcache: ${first?.code ?? 'EINTEGRITY'}: verify found ${r.problems.length} problem(s) in ${index.dir}\n`);
+    const first = r.problems.find(p => p.code !== 'ELFSPOINTER') ?? r.problems[0];
+    process.stderr.write(
+      `xetcache: ${first?.code ?? 'EINTEGRITY'}: verify found ${r.problems.length} problem(s) in ${index.dir}\n`
+    );
     process.exitCode = 1;
   }
 }

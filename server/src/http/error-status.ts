@@ -18,7 +18,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   EBADMANIFEST: 409,
   ELFSPOINTER: 409,
   ESTOREFULL: 507,
-  EINTERNAL: 500,
+  EINTERNAL: 500
 };
 
 export interface ErrorBody {
@@ -29,8 +29,13 @@ export interface ErrorBody {
 /** body-parser marks its errors with `type`; they are the client's fault and get EBADREQUEST. */
 function bodyParserError(err: unknown): { status: number; message: string } | null {
   const type = (err as { type?: unknown }).type;
-  if (type === 'entity.parse.failed') return { status: 400, message: `the request body is not valid JSON: ${(err as Error).message}` };
-  if (type === 'entity.too.large') return { status: 413, message: 'the request body is too large (limit 64 KiB)' };
+  if (type === 'entity.parse.failed')
+    return {
+      status: 400,
+      message: `the request body is not valid JSON: ${(err as Error).message}`
+    };
+  if (type === 'entity.too.large')
+    return { status: 413, message: 'the request body is too large (limit 64 KiB)' };
   if (typeof type === 'string' && (type.startsWith('encoding.') || type.startsWith('charset.'))) {
     return { status: 415, message: `unsupported request encoding: ${(err as Error).message}` };
   }
@@ -55,7 +60,10 @@ export function errorMiddleware(root: string): ErrorRequestHandler {
       body = { code: 'EBADREQUEST', message: parsed.message };
     } else {
       status = 500;
-      body = { code: 'EINTERNAL', message: `internal error (${(err as Error)?.message ?? String(err)}); see the server log` };
+      body = {
+        code: 'EINTERNAL',
+        message: `internal error (${(err as Error)?.message ?? String(err)}); see the server log`
+      };
       console.error('xetcache-server:', err);
     }
     if (res.headersSent) {
@@ -70,5 +78,10 @@ export function errorMiddleware(root: string): ErrorRequestHandler {
 
 /** Unknown routes answer like every other refusal: JSON with a code, never express's HTML page. */
 export const notFoundRoute: RequestHandler = (req, _res, next) => {
-  next(new XetCacheError('ENOTFOUND', `no such route: ${req.method} ${req.path} (see openapi.yaml for the API)`));
+  next(
+    new XetCacheError(
+      'ENOTFOUND',
+      `no such route: ${req.method} ${req.path} (see openapi.yaml for the API)`
+    )
+  );
 };

@@ -26,6 +26,6 @@ export class StoreRegistry {
   async close(): Promise<void> {
     const all = [...this.open.values()];
     this.open.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.close()));
+    await Promise.all(all.map(async p => (await p.catch(() => null))?.close()));
   }
 }

@@ -24,15 +24,24 @@ function originHost(origin: string): string | null {
 export const requireSameSite: RequestHandler = (req, _res, next) => {
   if (SAFE_METHODS.has(req.method)) return next();
   if (req.get('sec-fetch-site') === 'cross-site') {
-    return next(crossSite('cross-site requests may not change the cache (Sec-Fetch-Site: cross-site)'));
+    return next(
+      crossSite('cross-site requests may not change the cache (Sec-Fetch-Site: cross-site)')
+    );
   }
   const origin = req.get('origin');
   if (origin !== undefined) {
     // A proxy may rewrite Host; it then forwards the browser's in X-Forwarded-Host.
-    const hosts = [req.get('host'), ...(req.get('x-forwarded-host') ?? '').split(',').map((h) => h.trim())];
+    const hosts = [
+      req.get('host'),
+      ...(req.get('x-forwarded-host') ?? '').split(',').map(h => h.trim())
+    ];
     const host = originHost(origin);
     if (host === null || !hosts.includes(host)) {
-      return next(crossSite(`requests from origin ${origin} may not change the cache (it is not this server's origin)`));
+      return next(
+        crossSite(
+          `requests from origin ${origin} may not change the cache (it is not this server's origin)`
+        )
+      );
     }
   }
   if (req.get('x-xetcache') !== '1') {
@@ -40,7 +49,12 @@ export const requireSameSite: RequestHandler = (req, _res, next) => {
   }
   const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') {
-    return next(new XetCacheError('EBADREQUEST', `send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}")`));
+    return next(
+      new XetCacheError(
+        'EBADREQUEST',
+        `send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}")`
+      )
+    );
   }
   next();
 };

@@ -9,14 +9,21 @@ import * as path from 'node:path';
 import { XetCacheError } from '@xetcache/store';
 
 function outside(rel: string, why: string): XetCacheError {
-  return new XetCacheError('EOUTSIDEROOT', `store "${rel}" is refused: ${why}; give a path inside the server root`, { store: rel });
+  return new XetCacheError(
+    'EOUTSIDEROOT',
+    `store "${rel}" is refused: ${why}; give a path inside the server root`,
+    { store: rel }
+  );
 }
 
 /** root must already be a realpath (createApp resolves it once). Returns the store folder's realpath. */
 export async function resolveStorePath(root: string, rel: string): Promise<string> {
-  if (rel === '') throw new XetCacheError('EBADREQUEST', 'store must not be empty (e.g. "work/.xetcache")');
-  if (rel.includes('\0')) throw new XetCacheError('EBADREQUEST', 'store must not contain NUL characters');
-  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel)) throw outside(rel, 'it is an absolute path');
+  if (rel === '')
+    throw new XetCacheError('EBADREQUEST', 'store must not be empty (e.g. "work/.xetcache")');
+  if (rel.includes('\0'))
+    throw new XetCacheError('EBADREQUEST', 'store must not contain NUL characters');
+  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel))
+    throw outside(rel, 'it is an absolute path');
   if (rel.split(/[\\/]+/).includes('..')) throw outside(rel, 'it contains ".."');
   const joined = path.resolve(root, rel);
   let real: string;
@@ -25,10 +32,15 @@ export async function resolveStorePath(root: string, rel: string): Promise<strin
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new XetCacheError('ENOTSTORE', `no store at "${rel}" (nothing there); run a cached cell to create it`, { store: rel });
+      throw new XetCacheError(
+        'ENOTSTORE',
+        `no store at "${rel}" (nothing there); run a cached cell to create it`,
+        { store: rel }
+      );
     }
     throw e;
   }
-  if (real !== root && !real.startsWith(root + path.sep)) throw outside(rel, 'it resolves (through a symlink) outside the root');
+  if (real !== root && !real.startsWith(root + path.sep))
+    throw outside(rel, 'it resolves (through a symlink) outside the root');
   return real;
 }

@@ -6,7 +6,14 @@
 import { XetCacheError } from '@xetcache/store';
 
 export type FieldSpec =
-  | { type: 'string'; required?: boolean; enum?: readonly string[]; pattern?: RegExp; maxLength?: number; hint?: string }
+  | {
+      type: 'string';
+      required?: boolean;
+      enum?: readonly string[];
+      pattern?: RegExp;
+      maxLength?: number;
+      hint?: string;
+    }
   | { type: 'integer'; required?: boolean; min?: number; max?: number }
   | { type: 'number'; required?: boolean; min?: number };
 
@@ -17,31 +24,44 @@ function bad(message: string, details?: Record<string, unknown>): XetCacheError 
 }
 
 function checkString(name: string, v: string, f: Extract<FieldSpec, { type: 'string' }>): string {
-  if (f.enum && !f.enum.includes(v)) throw bad(`${name} must be one of ${f.enum.join(', ')} (got "${v}")`, { field: name });
-  if (f.pattern && !f.pattern.test(v)) throw bad(`${name} must be ${f.hint ?? `like ${f.pattern}`} (got "${v}")`, { field: name });
-  if (f.maxLength !== undefined && v.length > f.maxLength) throw bad(`${name} is longer than ${f.maxLength} characters`, { field: name });
+  if (f.enum && !f.enum.includes(v))
+    throw bad(`${name} must be one of ${f.enum.join(', ')} (got "${v}")`, { field: name });
+  if (f.pattern && !f.pattern.test(v))
+    throw bad(`${name} must be ${f.hint ?? `like ${f.pattern}`} (got "${v}")`, { field: name });
+  if (f.maxLength !== undefined && v.length > f.maxLength)
+    throw bad(`${name} is longer than ${f.maxLength} characters`, { field: name });
   return v;
 }
 
-function checkNumber(name: string, v: number, f: Extract<FieldSpec, { type: 'integer' | 'number' }>): number {
+function checkNumber(
+  name: string,
+  v: number,
+  f: Extract<FieldSpec, { type: 'integer' | 'number' }>
+): number {
   if (!Number.isFinite(v)) throw bad(`${name} must be a finite number`, { field: name });
-  if (f.type === 'integer' && !Number.isSafeInteger(v)) throw bad(`${name} must be an integer`, { field: name });
-  if (f.min !== undefined && v < f.min) throw bad(`${name} must be >= ${f.min} (got ${v})`, { field: name });
-  if (f.type === 'integer' && f.max !== undefined && v > f.max) throw bad(`${name} must be <= ${f.max} (got ${v})`, { field: name });
+  if (f.type === 'integer' && !Number.isSafeInteger(v))
+    throw bad(`${name} must be an integer`, { field: name });
+  if (f.min !== undefined && v < f.min)
+    throw bad(`${name} must be >= ${f.min} (got ${v})`, { field: name });
+  if (f.type === 'integer' && f.max !== undefined && v > f.max)
+    throw bad(`${name} must be <= ${f.max} (got ${v})`, { field: name });
   return v;
 }
 
 function checkUnknown(obj: Record<string, unknown>, spec: Spec, where: string): void {
   for (const name of Object.keys(obj)) {
     if (!Object.prototype.hasOwnProperty.call(spec, name)) {
-      throw bad(`unknown ${where} field "${name}" (allowed: ${Object.keys(spec).join(', ')})`, { field: name });
+      throw bad(`unknown ${where} field "${name}" (allowed: ${Object.keys(spec).join(', ')})`, {
+        field: name
+      });
     }
   }
 }
 
 function checkRequired(obj: Record<string, unknown>, spec: Spec, where: string): void {
   for (const [name, f] of Object.entries(spec)) {
-    if (f.required && obj[name] === undefined) throw bad(`missing ${where} field "${name}"`, { field: name });
+    if (f.required && obj[name] === undefined)
+      throw bad(`missing ${where} field "${name}"`, { field: name });
   }
 }
 
@@ -57,18 +77,24 @@ const CACHE_BUSTER = /^\d{10,}$/;
 /** Query strings: each value a single string (a repeated parameter arrives as an array and is refused). */
 export function parseQuery<T>(query: unknown, spec: Spec): T {
   const obj = { ...((query ?? {}) as Record<string, unknown>) };
-  for (const name of Object.keys(obj)) if (CACHE_BUSTER.test(name) && obj[name] === '') delete obj[name];
+  for (const name of Object.keys(obj))
+    if (CACHE_BUSTER.test(name) && obj[name] === '') delete obj[name];
   checkUnknown(obj, spec, 'query');
   checkRequired(obj, spec, 'query');
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(obj)) {
     const f = spec[name];
-    if (typeof raw !== 'string') throw bad(`query parameter ${name} must be given once, as text`, { field: name });
+    if (typeof raw !== 'string')
+      throw bad(`query parameter ${name} must be given once, as text`, { field: name });
     if (f.type === 'string') {
       out[name] = checkString(name, raw, f);
     } else {
       const ok = f.type === 'integer' ? INTEGER_TEXT.test(raw) : NUMBER_TEXT.test(raw);
-      if (!ok) throw bad(`${name} must be ${f.type === 'integer' ? 'an integer' : 'a number'} (got "${raw}")`, { field: name });
+      if (!ok)
+        throw bad(
+          `${name} must be ${f.type === 'integer' ? 'an integer' : 'a number'} (got "${raw}")`,
+          { field: name }
+        );
       out[name] = checkNumber(name, Number(raw), f);
     }
   }
@@ -89,7 +115,10 @@ export function parseBody<T>(body: unknown, spec: Spec): T {
       if (typeof v !== 'string') throw bad(`${name} must be a string`, { field: name });
       checkString(name, v, f);
     } else {
-      if (typeof v !== 'number') throw bad(`${name} must be ${f.type === 'integer' ? 'an integer' : 'a number'}`, { field: name });
+      if (typeof v !== 'number')
+        throw bad(`${name} must be ${f.type === 'integer' ? 'an integer' : 'a number'}`, {
+          field: name
+        });
       checkNumber(name, v, f);
     }
   }
@@ -97,5 +126,14 @@ export function parseBody<T>(body: unknown, spec: Spec): T {
 }
 
 export const HEX64 = /^[0-9a-f]{64}$/;
-export const STORE_FIELD: FieldSpec = { type: 'string', required: true, maxLength: 4096, hint: 'a path relative to the server root' };
-export const KEY_FIELD: FieldSpec = { type: 'string', pattern: HEX64, hint: '64 lowercase hex characters' };
+export const STORE_FIELD: FieldSpec = {
+  type: 'string',
+  required: true,
+  maxLength: 4096,
+  hint: 'a path relative to the server root'
+};
+export const KEY_FIELD: FieldSpec = {
+  type: 'string',
+  pattern: HEX64,
+  hint: '64 lowercase hex characters'
+};

@@ -15,10 +15,16 @@ export interface Victim {
 const UNLINK_CONCURRENCY = 32;
 
 /** Delete the manifests, then the rows. Returns the victims whose manifest this call removed or found gone. */
-export async function removeEntries(db: Database.Database, store: Store, victims: Victim[]): Promise<void> {
+export async function removeEntries(
+  db: Database.Database,
+  store: Store,
+  victims: Victim[]
+): Promise<void> {
   for (let i = 0; i < victims.length; i += UNLINK_CONCURRENCY) {
     // A manifest already gone (another process evicted it) still leaves the index: both agree it is evicted.
-    await Promise.all(victims.slice(i, i + UNLINK_CONCURRENCY).map((v) => store.deleteManifest(v.key)));
+    await Promise.all(
+      victims.slice(i, i + UNLINK_CONCURRENCY).map(v => store.deleteManifest(v.key))
+    );
   }
   const del = db.prepare('DELETE FROM entries WHERE key = ?');
   db.transaction(() => {

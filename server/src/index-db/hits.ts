@@ -30,12 +30,16 @@ function statHits(storeDir: string): { ino: string; size: number } | null {
 /** The log was removed, truncated or replaced: counts derived from the old one no longer hold. */
 function resetHits(db: Database.Database, ino: string): void {
   db.exec('DELETE FROM hit_totals');
-  db.exec('UPDATE entries SET hits = 0, last_hit_ms = NULL, time_saved_s = 0 WHERE hits != 0 OR last_hit_ms IS NOT NULL');
+  db.exec(
+    'UPDATE entries SET hits = 0, last_hit_ms = NULL, time_saved_s = 0 WHERE hits != 0 OR last_hit_ms IS NOT NULL'
+  );
   setMeta(db, 'hits_offset', '0');
   setMeta(db, 'hits_ino', ino);
 }
 
-function aggregate(hits: { key: string; at: string; saved_s: number }[]): Map<string, HitAggregate> {
+function aggregate(
+  hits: { key: string; at: string; saved_s: number }[]
+): Map<string, HitAggregate> {
   const byKey = new Map<string, HitAggregate>();
   for (const h of hits) {
     const at = Date.parse(h.at);
@@ -94,8 +98,8 @@ export async function ingestHits(db: Database.Database, store: Store): Promise<n
 }
 
 export function hitTotals(db: Database.Database, key: string): HitAggregate {
-  const row = db.prepare('SELECT hits, last_hit_ms, saved_s FROM hit_totals WHERE key = ?').get(key) as
-    | HitAggregate
-    | undefined;
+  const row = db
+    .prepare('SELECT hits, last_hit_ms, saved_s FROM hit_totals WHERE key = ?')
+    .get(key) as HitAggregate | undefined;
   return row ?? { hits: 0, last_hit_ms: null, saved_s: 0 };
 }

@@ -15,7 +15,7 @@ const SORT_COLUMN: Record<SortKey, string> = {
   size: 'total_bytes',
   last_hit: 'last_hit_ms',
   hits: 'hits',
-  runtime: 'runtime_s',
+  runtime: 'runtime_s'
 };
 
 export interface ListQuery {
@@ -53,7 +53,7 @@ export interface Stats {
 export const DEFAULT_LIMIT = 100;
 
 function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return s.replace(/[\\%_]/g, c => `\\${c}`);
 }
 
 function where(q: ListQuery): { sql: string; params: Record<string, string> } {
@@ -84,9 +84,13 @@ export function listEntries(db: Database.Database, q: ListQuery): ListResult {
   const w = where(q);
   const column = SORT_COLUMN[q.sort ?? 'created'];
   const dir = (q.order ?? 'desc') === 'asc' ? 'ASC' : 'DESC';
-  const total = (db.prepare(`SELECT count(*) AS n FROM entries ${w.sql}`).get(w.params) as { n: number }).n;
+  const total = (
+    db.prepare(`SELECT count(*) AS n FROM entries ${w.sql}`).get(w.params) as { n: number }
+  ).n;
   const rows = db
-    .prepare(`SELECT * FROM entries ${w.sql} ORDER BY ${column} ${dir}, key ${dir} LIMIT @limit OFFSET @offset`)
+    .prepare(
+      `SELECT * FROM entries ${w.sql} ORDER BY ${column} ${dir}, key ${dir} LIMIT @limit OFFSET @offset`
+    )
     .all({ ...w.params, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0 }) as EntryRow[];
   return { total, entries: rows.map(rowToSummary) };
 }
@@ -101,15 +105,20 @@ export function findKeys(db: Database.Database, prefix: string, max = 2): string
   const rows = db
     .prepare(`SELECT key FROM entries WHERE key LIKE ? ESCAPE '\\' ORDER BY key LIMIT ?`)
     .all(`${likeEscape(prefix)}%`, max) as { key: string }[];
-  return rows.map((r) => r.key);
+  return rows.map(r => r.key);
 }
 
 /** One walk of the covering (notebook, cell_id, ...) index; the other groupings are summed from it here. */
 export function stats(db: Database.Database, notebook?: string): Stats {
-  const w = notebook === undefined ? { sql: '', params: {} } : { sql: 'WHERE notebook = @notebook', params: { notebook } };
+  const w =
+    notebook === undefined
+      ? { sql: '', params: {} }
+      : { sql: 'WHERE notebook = @notebook', params: { notebook } };
   const cells = db
-    .prepare(`SELECT notebook, cell_id, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s,
-      sum(hits) AS hits FROM entries ${w.sql} GROUP BY notebook, cell_id`)
+    .prepare(
+      `SELECT notebook, cell_id, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s,
+      sum(hits) AS hits FROM entries ${w.sql} GROUP BY notebook, cell_id`
+    )
     .all(w.params) as (Stats['by_cell'][number] & { hits: number })[];
   const total = { entries: 0, bytes: 0, hits: 0, time_saved_s: 0 };
   const byNotebook = new Map<string | null, Stats['by_notebook'][number]>();
@@ -118,29 +127,46 @@ export function stats(db: Database.Database, notebook?: string): Stats {
     total.bytes += c.bytes;
     total.hits += c.hits;
     total.time_saved_s += c.time_saved_s;
-    const n = byNotebook.get(c.notebook) ?? { notebook: c.notebook, entries: 0, bytes: 0, time_saved_s: 0 };
+    const n = byNotebook.get(c.notebook) ?? {
+      notebook: c.notebook,
+      entries: 0,
+      bytes: 0,
+      time_saved_s: 0
+    };
     n.entries += c.entries;
     n.bytes += c.bytes;
     n.time_saved_s += c.time_saved_s;
     byNotebook.set(c.notebook, n);
   }
   // Largest first; ties by name (null last) so the order is stable across rebuilds.
-  const cmpName = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
-  const by_notebook = [...byNotebook.values()].sort((a, b) => b.bytes - a.bytes || cmpName(a.notebook, b.notebook));
+  const cmpName = (a: string | null, b: string | null) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
+  const by_notebook = [...byNotebook.values()].sort(
+    (a, b) => b.bytes - a.bytes || cmpName(a.notebook, b.notebook)
+  );
   const by_cell = cells
     .map(({ hits: _hits, ...c }) => c)
-    .sort((a, b) => b.bytes - a.bytes || cmpName(a.notebook, b.notebook) || cmpName(a.cell_id, b.cell_id));
+    .sort(
+      (a, b) =>
+        b.bytes - a.bytes || cmpName(a.notebook, b.notebook) || cmpName(a.cell_id, b.cell_id)
+    );
   return { ...total, by_notebook, by_cell };
 }
 
 /** Everything the store holds, for trim: total bytes and keys in eviction order (least recently used first). */
 export function lruOrder(db: Database.Database): { key: string; total_bytes: number }[] {
   return db
-    .prepare('SELECT key, total_bytes FROM entries ORDER BY coalesce(last_hit_ms, created_ms) ASC, key ASC')
+    .prepare(
+      'SELECT key, total_bytes FROM entries ORDER BY coalesce(last_hit_ms, created_ms) ASC, key ASC'
+    )
     .all() as { key: string; total_bytes: number }[];
 }
 
-export function keysForCell(db: Database.Database, notebook: string, cellId?: string): { key: string; total_bytes: number }[] {
+export function keysForCell(
+  db: Database.Database,
+  notebook: string,
+  cellId?: string
+): { key: string; total_bytes: number }[] {
   const sql =
     cellId === undefined
       ? 'SELECT key, total_bytes FROM entries WHERE notebook = ? ORDER BY key'

@@ -11,7 +11,13 @@
  * The signature is taken before listing, so a change during the scan also forces a rescan.
  */
 import type Database from 'better-sqlite3';
-import { listShardFiles, listShards, readManifestFile, type FileSig, type ParsedFile } from './scan';
+import {
+  listShardFiles,
+  listShards,
+  readManifestFile,
+  type FileSig,
+  type ParsedFile
+} from './scan';
 import type { ManifestColumns } from './rows';
 
 const RACY_MS = 2000;
@@ -48,7 +54,9 @@ function statements(db: Database.Database) {
   return {
     knownShards: db.prepare('SELECT name, mtime_ns FROM shards'),
     // A shard's rows are a range of the primary key, so no separate index on shard is needed.
-    shardRows: db.prepare('SELECT key, file_mtime_ms, file_size FROM entries WHERE key >= ? AND key < ?'),
+    shardRows: db.prepare(
+      'SELECT key, file_mtime_ms, file_size FROM entries WHERE key >= ? AND key < ?'
+    ),
     shardBad: db.prepare('SELECT name, mtime_ms, size FROM bad_files WHERE shard = ?'),
     upsert: db.prepare(`
       INSERT OR REPLACE INTO entries (key, shard, kind, notebook, cell_id, code_sha256, preview, qualname, namespace,
@@ -59,13 +67,14 @@ function statements(db: Database.Database) {
         @variables, @outputs_count, @file_mtime_ms, @file_size
       FROM (SELECT 1) LEFT JOIN hit_totals h ON h.key = @key`),
     deleteEntry: db.prepare('DELETE FROM entries WHERE key = ?'),
-    putBad: db.prepare(`INSERT OR REPLACE INTO bad_files (shard, name, mtime_ms, size, code, message)
+    putBad:
+      db.prepare(`INSERT OR REPLACE INTO bad_files (shard, name, mtime_ms, size, code, message)
       VALUES (?, ?, ?, ?, ?, ?)`),
     deleteBad: db.prepare('DELETE FROM bad_files WHERE shard = ? AND name = ?'),
     deleteBadShard: db.prepare('DELETE FROM bad_files WHERE shard = ?'),
     deleteEntriesShard: db.prepare('DELETE FROM entries WHERE key >= ? AND key < ?'),
     putShard: db.prepare('INSERT OR REPLACE INTO shards (name, mtime_ns) VALUES (?, ?)'),
-    deleteShard: db.prepare('DELETE FROM shards WHERE name = ?'),
+    deleteShard: db.prepare('DELETE FROM shards WHERE name = ?')
   };
 }
 
@@ -76,9 +85,19 @@ function sameSig(a: FileSig, mtimeMs: number, size: number): boolean {
 /** Compare one shard's files with its rows; read what is new or changed. Pure filesystem + reads. */
 function diffShard(st: Statements, storeDir: string, shard: string): Omit<Change, 'shardSig'> {
   const files = listShardFiles(storeDir, shard);
-  const change: Omit<Change, 'shardSig'> = { shard, upserts: [], bad: [], removedKeys: [], removedBad: [] };
+  const change: Omit<Change, 'shardSig'> = {
+    shard,
+    upserts: [],
+    bad: [],
+    removedKeys: [],
+    removedBad: []
+  };
   const known = new Map<string, { mtimeMs: number; size: number; bad: boolean }>();
-  for (const r of st.shardRows.all(shard, `${shard}~`) as { key: string; file_mtime_ms: number; file_size: number }[]) {
+  for (const r of st.shardRows.all(shard, `${shard}~`) as {
+    key: string;
+    file_mtime_ms: number;
+    file_size: number;
+  }[]) {
     known.set(`${r.key}.json`, { mtimeMs: r.file_mtime_ms, size: r.file_size, bad: false });
   }
   for (const r of st.shardBad.all(shard) as { name: string; mtime_ms: number; size: number }[]) {
@@ -110,23 +129,35 @@ function apply(db: Database.Database, st: Statements, c: Change): void {
       for (const name of c.removedBad) st.deleteBad.run(c.shard, name);
       for (const cols of c.upserts) st.upsert.run(cols);
       for (const b of c.bad) {
-        st.putBad.run(c.shard, b.name, b.parsed.sig.mtimeMs, b.parsed.sig.size, b.parsed.code, b.parsed.message);
+        st.putBad.run(
+          c.shard,
+          b.name,
+          b.parsed.sig.mtimeMs,
+          b.parsed.sig.size,
+          b.parsed.code,
+          b.parsed.message
+        );
       }
       st.putShard.run(c.shard, c.shardSig);
     }
   }).immediate();
 }
 
-export async function reconcile(db: Database.Database, storeDir: string, opts: ReconcileOptions): Promise<ReconcileResult> {
+export async function reconcile(
+  db: Database.Database,
+  storeDir: string,
+  opts: ReconcileOptions
+): Promise<ReconcileResult> {
   const st = statements(db);
   const now = opts.now ?? Date.now;
   const result: ReconcileResult = { scannedShards: 0, upserted: 0, removed: 0, bad: 0 };
   const known = new Map<string, string | null>();
-  for (const r of st.knownShards.all() as { name: string; mtime_ns: string | null }[]) known.set(r.name, r.mtime_ns);
+  for (const r of st.knownShards.all() as { name: string; mtime_ns: string | null }[])
+    known.set(r.name, r.mtime_ns);
 
   const onDisk = listShards(storeDir);
-  const present = new Set(onDisk.map((s) => s.name));
-  const gone = [...known.keys()].filter((name) => !present.has(name));
+  const present = new Set(onDisk.map(s => s.name));
+  const gone = [...known.keys()].filter(name => !present.has(name));
   if (gone.length > 0) {
     db.transaction(() => {
       for (const name of gone) {
@@ -139,7 +170,12 @@ export async function reconcile(db: Database.Database, storeDir: string, opts: R
 
   for (const shard of onDisk) {
     const stored = known.get(shard.name);
-    const changed = opts.full || opts.dirty.has(shard.name) || stored === undefined || stored === null || stored !== shard.mtimeNs;
+    const changed =
+      opts.full ||
+      opts.dirty.has(shard.name) ||
+      stored === undefined ||
+      stored === null ||
+      stored !== shard.mtimeNs;
     if (!changed) continue;
     const racy = now() - shard.mtimeMs < RACY_MS;
     const diff = diffShard(st, storeDir, shard.name);

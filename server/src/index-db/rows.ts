@@ -49,7 +49,10 @@ export interface EntrySummary {
 /** The columns that come from the manifest file (hits are merged in from hit_totals by the caller). */
 export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;
 
-export function manifestToColumns(m: Manifest, file: { mtimeMs: number; size: number }): ManifestColumns {
+export function manifestToColumns(
+  m: Manifest,
+  file: { mtimeMs: number; size: number }
+): ManifestColumns {
   const created_ms = Date.parse(m.created);
   return {
     key: m.key,
@@ -69,7 +72,7 @@ export function manifestToColumns(m: Manifest, file: { mtimeMs: number; size: nu
     variables: JSON.stringify(Object.keys(m.variables).sort()),
     outputs_count: m.outputs === null ? 0 : m.outputs.count,
     file_mtime_ms: file.mtimeMs,
-    file_size: file.size,
+    file_size: file.size
   };
 }
 
@@ -90,6 +93,6 @@ export function rowToSummary(r: EntryRow): EntrySummary {
     last_hit: r.last_hit_ms === null ? null : new Date(r.last_hit_ms).toISOString(),
     time_saved_s: r.time_saved_s,
     variables: JSON.parse(r.variables) as string[],
-    outputs_count: r.outputs_count,
+    outputs_count: r.outputs_count
   };
 }

@@ -104,16 +104,27 @@ export function readManifestFile(storeDir: string, shard: string, name: string):
     fs.closeSync(fd);
   }
   if (!MANIFEST.test(name) || name.slice(0, 2) !== shard) {
-    return { ok: false, sig, code: 'EBADMANIFEST', message: 'file name is not entries/<k0k1>/<64-hex key>.json' };
+    return {
+      ok: false,
+      sig,
+      code: 'EBADMANIFEST',
+      message: 'file name is not entries/<k0k1>/<64-hex key>.json'
+    };
   }
   try {
     const manifest = validateManifest(JSON.parse(text));
     if (manifest.key !== name.slice(0, 64)) {
-      return { ok: false, sig, code: 'EBADMANIFEST', message: `manifest key ${manifest.key} does not match its file name` };
+      return {
+        ok: false,
+        sig,
+        code: 'EBADMANIFEST',
+        message: `manifest key ${manifest.key} does not match its file name`
+      };
     }
     return { ok: true, columns: manifestToColumns(manifest, sig) };
   } catch (e) {
-    if (e instanceof SyntaxError) return { ok: false, sig, code: 'EBADMANIFEST', message: `not JSON: ${e.message}` };
+    if (e instanceof SyntaxError)
+      return { ok: false, sig, code: 'EBADMANIFEST', message: `not JSON: ${e.message}` };
     if (isXetCacheError(e)) return { ok: false, sig, code: e.code, message: e.message };
     throw e;
   }

@@ -83,11 +83,16 @@ export function getMeta(db: Database.Database, k: string): string | undefined {
 }
 
 export function setMeta(db: Database.Database, k: string, v: string): void {
-  db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v').run(k, v);
+  db.prepare(
+    'INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v'
+  ).run(k, v);
 }
 
 function hasMetaTable(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  return (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !==
+    undefined
+  );
 }
 
 /**

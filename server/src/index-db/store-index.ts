@@ -6,11 +6,27 @@
  */
 import type Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import { openStore, XetCacheError, type GcReport, type Manifest, type Store, type VerifyReport } from '@xetcache/store';
+import {
+  openStore,
+  XetCacheError,
+  type GcReport,
+  type Manifest,
+  type Store,
+  type VerifyReport
+} from '@xetcache/store';
 import { planTrim, removeEntries, type Victim } from './evict';
 import { hitTotals, ingestHits } from './hits';
 import { indexPath, openIndexDb } from './open-db';
-import { findKeys, getEntry, keysForCell, listEntries, stats, type ListQuery, type ListResult, type Stats } from './query';
+import {
+  findKeys,
+  getEntry,
+  keysForCell,
+  listEntries,
+  stats,
+  type ListQuery,
+  type ListResult,
+  type Stats
+} from './query';
 import { reconcile } from './reconcile';
 import { ensureIndexes } from './schema';
 import type { EntrySummary } from './rows';
@@ -34,7 +50,7 @@ export interface TrimResult {
   bytes_after: number;
 }
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const yieldToLoop = () => new Promise<void>(resolve => setImmediate(resolve));
 
 export class StoreIndex {
   private db: Database.Database;
@@ -45,7 +61,7 @@ export class StoreIndex {
 
   private constructor(
     readonly store: Store,
-    private readonly watcher: EntriesWatcher | null,
+    private readonly watcher: EntriesWatcher | null
   ) {
     const opened = openIndexDb(store.dir);
     this.db = opened.db;
@@ -99,7 +115,7 @@ export class StoreIndex {
     await reconcile(this.db, this.dir, {
       full,
       dirty: dirty === 'all' ? new Set() : dirty,
-      yieldFn: full ? yieldToLoop : undefined,
+      yieldFn: full ? yieldToLoop : undefined
     });
     this.needsFull = false;
     ensureIndexes(this.db);
@@ -123,7 +139,8 @@ export class StoreIndex {
     return this.exclusive(async () => {
       await this.sync();
       const entry = getEntry(this.db, key);
-      if (!entry) throw new XetCacheError('ENOTFOUND', `no entry with key ${key} in ${this.dir}`, { key });
+      if (!entry)
+        throw new XetCacheError('ENOTFOUND', `no entry with key ${key} in ${this.dir}`, { key });
       return { entry, manifest: await this.store.readManifest(key) };
     });
   }
@@ -149,13 +166,19 @@ export class StoreIndex {
       let victims: Victim[];
       if ('key' in sel) {
         const entry = getEntry(this.db, sel.key);
-        if (!entry) throw new XetCacheError('ENOTFOUND', `no entry with key ${sel.key} in ${this.dir}`, { key: sel.key });
+        if (!entry)
+          throw new XetCacheError('ENOTFOUND', `no entry with key ${sel.key} in ${this.dir}`, {
+            key: sel.key
+          });
         victims = [{ key: entry.key, total_bytes: entry.total_bytes }];
       } else {
         victims = keysForCell(this.db, sel.notebook, sel.cell_id);
       }
       await removeEntries(this.db, this.store, victims);
-      return { evicted: victims.map((v) => v.key), bytes: victims.reduce((s, v) => s + v.total_bytes, 0) };
+      return {
+        evicted: victims.map(v => v.key),
+        bytes: victims.reduce((s, v) => s + v.total_bytes, 0)
+      };
     });
   }
 
@@ -164,7 +187,11 @@ export class StoreIndex {
       await this.sync();
       const plan = planTrim(this.db, maxBytes);
       await removeEntries(this.db, this.store, plan.victims);
-      return { evicted: plan.victims.map((v) => v.key), bytes_before: plan.bytesBefore, bytes_after: plan.bytesAfter };
+      return {
+        evicted: plan.victims.map(v => v.key),
+        bytes_before: plan.bytesBefore,
+        bytes_after: plan.bytesAfter
+      };
     });
   }
 
@@ -172,16 +199,22 @@ export class StoreIndex {
   recordHit(key: string, savedS: number): Promise<{ hits: number; last_hit: string | null }> {
     return this.exclusive(async () => {
       await this.sync();
-      if (!getEntry(this.db, key)) throw new XetCacheError('ENOTFOUND', `no entry with key ${key} in ${this.dir}`, { key });
+      if (!getEntry(this.db, key))
+        throw new XetCacheError('ENOTFOUND', `no entry with key ${key} in ${this.dir}`, { key });
       await this.store.appendHit({ key, saved_s: savedS });
       await ingestHits(this.db, this.store);
       const t = hitTotals(this.db, key);
-      return { hits: t.hits, last_hit: t.last_hit_ms === null ? null : new Date(t.last_hit_ms).toISOString() };
+      return {
+        hits: t.hits,
+        last_hit: t.last_hit_ms === null ? null : new Date(t.last_hit_ms).toISOString()
+      };
     });
   }
 
   gc(graceS?: number): Promise<GcReport> {
-    return this.exclusive(() => this.store.gc(graceS === undefined ? {} : { graceMs: graceS * 1000 }));
+    return this.exclusive(() =>
+      this.store.gc(graceS === undefined ? {} : { graceMs: graceS * 1000 })
+    );
   }
 
   verify(): Promise<VerifyReport> {

@@ -16,7 +16,7 @@ const LIST_SPEC: Spec = {
   sort: { type: 'string', enum: SORT_KEYS },
   order: { type: 'string', enum: ['asc', 'desc'] },
   limit: { type: 'integer', min: 1, max: MAX_LIMIT },
-  offset: { type: 'integer', min: 0 },
+  offset: { type: 'integer', min: 0 }
 };
 
 export function entriesRoutes(registry: StoreRegistry): Router {
@@ -29,7 +29,11 @@ export function entriesRoutes(registry: StoreRegistry): Router {
   r.get('/entries/:key', async (req, res) => {
     const { store } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
     const key = req.params.key;
-    if (!HEX64.test(key)) throw new XetCacheError('EBADREQUEST', `entry key must be 64 lowercase hex characters (got "${key}")`);
+    if (!HEX64.test(key))
+      throw new XetCacheError(
+        'EBADREQUEST',
+        `entry key must be 64 lowercase hex characters (got "${key}")`
+      );
     const index = await registry.get(store);
     res.json(await index.get(key));
   });

@@ -9,7 +9,7 @@ export function hitsRoutes(registry: StoreRegistry): Router {
     const b = parseBody<{ store: string; key: string; saved_s: number }>(req.body, {
       store: STORE_FIELD,
       key: { ...KEY_FIELD, required: true },
-      saved_s: { type: 'number', required: true, min: 0 },
+      saved_s: { type: 'number', required: true, min: 0 }
     });
     res.json(await (await registry.get(b.store)).recordHit(b.key, b.saved_s));
   });

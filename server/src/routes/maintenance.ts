@@ -18,29 +18,36 @@ export function maintenanceRoutes(registry: StoreRegistry): Router {
       store: STORE_FIELD,
       key: KEY_FIELD,
       notebook: { type: 'string', maxLength: 4096 },
-      cell_id: { type: 'string', maxLength: 256 },
+      cell_id: { type: 'string', maxLength: 256 }
     });
-    if ((b.key === undefined) === (b.notebook === undefined) || (b.key !== undefined && b.cell_id !== undefined)) {
-      throw new XetCacheError('EBADREQUEST', 'give either {store, key} or {store, notebook} or {store, notebook, cell_id}');
+    if (
+      (b.key === undefined) === (b.notebook === undefined) ||
+      (b.key !== undefined && b.cell_id !== undefined)
+    ) {
+      throw new XetCacheError(
+        'EBADREQUEST',
+        'give either {store, key} or {store, notebook} or {store, notebook, cell_id}'
+      );
     }
     if (b.cell_id !== undefined && b.notebook === undefined) {
       throw new XetCacheError('EBADREQUEST', 'cell_id needs notebook');
     }
     const index = await registry.get(b.store);
-    const sel = b.key !== undefined ? { key: b.key } : { notebook: b.notebook as string, cell_id: b.cell_id };
+    const sel =
+      b.key !== undefined ? { key: b.key } : { notebook: b.notebook as string, cell_id: b.cell_id };
     res.json(await index.evict(sel));
   });
   r.post('/trim', async (req, res) => {
     const b = parseBody<{ store: string; max_bytes: number }>(req.body, {
       store: STORE_FIELD,
-      max_bytes: { type: 'integer', required: true, min: 0 },
+      max_bytes: { type: 'integer', required: true, min: 0 }
     });
     res.json(await (await registry.get(b.store)).trim(b.max_bytes));
   });
   r.post('/gc', async (req, res) => {
     const b = parseBody<{ store: string; grace_s?: number }>(req.body, {
       store: STORE_FIELD,
-      grace_s: { type: 'number', min: 0 },
+      grace_s: { type: 'number', min: 0 }
     });
     const report = await (await registry.get(b.store)).gc(b.grace_s);
     res.json({ removed: report.removed, freed_bytes: report.freedBytes });

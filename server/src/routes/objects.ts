@@ -18,15 +18,20 @@ export function objectsRoutes(registry: StoreRegistry): Router {
   r.get('/objects/:oid', async (req, res, next) => {
     const { store: rel } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
     const oid = req.params.oid;
-    if (!HEX64.test(oid)) throw new XetCacheError('EBADREQUEST', `object id must be 64 lowercase hex characters (got "${oid}")`);
+    if (!HEX64.test(oid))
+      throw new XetCacheError(
+        'EBADREQUEST',
+        `object id must be 64 lowercase hex characters (got "${oid}")`
+      );
     const { store } = await registry.get(rel);
     const state = await store.objectState(oid);
-    if (state === 'missing') throw new XetCacheError('ENOTFOUND', `no object ${oid} in store "${rel}"`, { oid });
+    if (state === 'missing')
+      throw new XetCacheError('ENOTFOUND', `no object ${oid} in store "${rel}"`, { oid });
     if (state === 'pointer') {
       throw new XetCacheError(
         'ELFSPOINTER',
         `object ${oid} is a Git LFS pointer, its content is not local; run: git lfs pull --include="${rel}/objects/sha256/${oid.slice(0, 2)}/${oid}"`,
-        { oid },
+        { oid }
       );
     }
     res.set({
@@ -34,7 +39,7 @@ export function objectsRoutes(registry: StoreRegistry): Router {
       'X-Content-Type-Options': 'nosniff',
       // Content-addressed: the bytes for this name never change.
       'Cache-Control': 'private, max-age=31536000, immutable',
-      ETag: `"${oid}"`,
+      ETag: `"${oid}"`
     });
     const { size } = await fsp.stat(store.objectPath(oid));
     if (size <= BUFFER_LIMIT) {
@@ -43,7 +48,7 @@ export function objectsRoutes(registry: StoreRegistry): Router {
     }
     res.set('Content-Length', String(size));
     const stream = store.createObjectReadStream(oid);
-    stream.on('error', (e) => next(e));
+    stream.on('error', e => next(e));
     stream.pipe(res);
   });
   return r;

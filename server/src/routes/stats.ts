@@ -8,7 +8,7 @@ export function statsRoutes(registry: StoreRegistry): Router {
   r.get('/stats', async (req, res) => {
     const { store, notebook } = parseQuery<{ store: string; notebook?: string }>(req.query, {
       store: STORE_FIELD,
-      notebook: { type: 'string', maxLength: 4096 },
+      notebook: { type: 'string', maxLength: 4096 }
     });
     const index = await registry.get(store);
     res.json(await index.stats(notebook));

@@ -14,16 +14,35 @@ function xetcache(cwd: string, ...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
-test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store defaults to ./.xetcache)', async (t) => {
+test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store defaults to ./.xetcache)', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root, '.xetcache');
-  const a = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-01T00:00:00Z', preview: 'slow_a()' });
-  const b = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-02T00:00:00Z' });
-  const c = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c2', bytes: 100, created: '2026-01-03T00:00:00Z' });
+  const a = await addEntry(store, {
+    notebook: 'a.ipynb',
+    cell_id: 'c1',
+    bytes: 100,
+    created: '2026-01-01T00:00:00Z',
+    preview: 'slow_a()'
+  });
+  const b = await addEntry(store, {
+    notebook: 'b.ipynb',
+    cell_id: 'c1',
+    bytes: 100,
+    created: '2026-01-02T00:00:00Z'
+  });
+  const c = await addEntry(store, {
+    notebook: 'b.ipynb',
+    cell_id: 'c2',
+    bytes: 100,
+    created: '2026-01-03T00:00:00Z'
+  });
 
   const ls = xetcache(root, 'ls', '--json', '--sort', 'created', '--order', 'asc');
   assert.equal(ls.code, 0, ls.stderr);
-  assert.deepEqual(ls.json().entries.map((e: { key: string }) => e.key), [a.key, b.key, c.key]);
+  assert.deepEqual(
+    ls.json().entries.map((e: { key: string }) => e.key),
+    [a.key, b.key, c.key]
+  );
   const table = xetcache(root, 'ls');
   assert.equal(table.code, 0);
   assert.match(table.stdout, /KEY\s+NOTEBOOK/);
@@ -64,7 +83,7 @@ test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store
   assert.match(bad.stderr, /xetcache: EINTEGRITY: verify found 1 problem/);
 });
 
-test('failures name their code on stderr: no store, bad invocation', async (t) => {
+test('failures name their code on stderr: no store, bad invocation', async t => {
   const root = await tempDir(t);
   const none = xetcache(root, 'ls');
   assert.equal(none.code, 1);
@@ -75,28 +94,32 @@ test('failures name their code on stderr: no store, bad invocation', async (t) =
   assert.equal(xetcache(root, '--version').stdout.trim(), '0.1.0');
 });
 
-test('serve on a Unix socket answers GET / and the API, and stops on SIGTERM', async (t) => {
+test('serve on a Unix socket answers GET / and the API, and stops on SIGTERM', async t => {
   const root = await tempDir(t);
   await makeStore(root, 'nb/.xetcache');
   const socket = path.join(root, 'xc.sock');
-  const child = spawn(process.execPath, [BIN, 'serve', '--root', root, '--socket', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--root', root, '--socket', socket], {
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   t.after(() => child.kill());
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => c.toString().includes('listening') && resolve());
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+    child.on('exit', code => reject(new Error(`serve exited ${code}`)));
   });
   const request = (p: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      http.get({ socketPath: socket, path: p }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      }).on('error', reject);
+      http
+        .get({ socketPath: socket, path: p }, res => {
+          let body = '';
+          res.on('data', c => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
     });
   assert.equal((await request('/')).status, 200);
   const list = await request('/api/entries?store=nb/.xetcache');
   assert.deepEqual(JSON.parse(list.body), { total: 0, entries: [] });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const exited = new Promise<number | null>(resolve => child.on('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addEntry, makeStore, post, serve, tempDir } from '../support/fixtures';
 
-test('cross-site POSTs are refused and change nothing', async (t) => {
+test('cross-site POSTs are refused and change nothing', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);
@@ -13,8 +13,12 @@ test('cross-site POSTs are refused and change nothing', async (t) => {
   // The classic CSRF: an HTML form from another site (no custom header, form content type).
   const form = await fetch(`${base}/api/evict`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' },
-    body: `store=work/.xetcache&key=${m.key}`,
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: 'https://evil.example',
+      'Sec-Fetch-Site': 'cross-site'
+    },
+    body: `store=work/.xetcache&key=${m.key}`
   });
   assert.equal(form.status, 403);
   assert.equal(((await form.json()) as { code: string }).code, 'ECROSSSITE');
@@ -24,7 +28,7 @@ test('cross-site POSTs are refused and change nothing', async (t) => {
     [{ Origin: 'https://evil.example' }, 403, 'ECROSSSITE'],
     [{ Origin: 'null' }, 403, 'ECROSSSITE'],
     [{ 'X-XetCache': '' }, 403, 'ECROSSSITE'],
-    [{ 'Content-Type': 'text/plain' }, 400, 'EBADREQUEST'],
+    [{ 'Content-Type': 'text/plain' }, 400, 'EBADREQUEST']
   ];
   for (const [headers, status, code] of cases) {
     const r = await post(base, '/api/evict', body, headers);
@@ -34,7 +38,10 @@ test('cross-site POSTs are refused and change nothing', async (t) => {
   assert.deepEqual(await store.listManifestKeys(), [m.key]);
 
   // Same origin (as the lab extension behind the proxy sends it) works.
-  const ok = await post(base, '/api/evict', body, { Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' });
+  const ok = await post(base, '/api/evict', body, {
+    Origin: `http://${host}`,
+    'Sec-Fetch-Site': 'same-origin'
+  });
   assert.equal(ok.status, 200);
   assert.deepEqual(ok.body.evicted, [m.key]);
 });

@@ -6,20 +6,26 @@ import { test } from 'node:test';
 import { addEntry, get, makeStore, q, serve, tempDir } from '../support/fixtures';
 
 /** A raw request: fetch() would normalise "/../" in the path before sending it. */
-function rawGet(base: string, rawPath: string): Promise<{ status: number; body: { code: string; message: string } }> {
+function rawGet(
+  base: string,
+  rawPath: string
+): Promise<{ status: number; body: { code: string; message: string } }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: rawPath, method: 'GET' }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: rawPath, method: 'GET' },
+      res => {
+        let text = '';
+        res.on('data', c => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+      }
+    );
     req.on('error', reject);
     req.end();
   });
 }
 
-test('stores outside the root are refused: .., absolute, encoded .., symlinks', async (t) => {
+test('stores outside the root are refused: .., absolute, encoded .., symlinks', async t => {
   const base = await tempDir(t);
   const root = path.join(base, 'root');
   fs.mkdirSync(root);
@@ -30,7 +36,14 @@ test('stores outside the root are refused: .., absolute, encoded .., symlinks', 
   fs.symlinkSync(path.join(root, 'work'), path.join(root, 'link-in'));
   const { base: url } = await serve(t, root);
 
-  for (const store of ['../secret/.xetcache', 'work/../../secret/.xetcache', path.join(base, 'secret/.xetcache'), 'link-out/.xetcache', '..', 'work\\..\\..\\secret\\.xetcache']) {
+  for (const store of [
+    '../secret/.xetcache',
+    'work/../../secret/.xetcache',
+    path.join(base, 'secret/.xetcache'),
+    'link-out/.xetcache',
+    '..',
+    'work\\..\\..\\secret\\.xetcache'
+  ]) {
     const r = await get(url, `/api/entries?${q({ store })}`);
     assert.equal(r.status, 403, store);
     assert.equal(r.body.code, 'EOUTSIDEROOT', store);
@@ -45,7 +58,7 @@ test('stores outside the root are refused: .., absolute, encoded .., symlinks', 
   assert.equal((await get(url, `/api/entries?${q({ store: 'work/.xetcache' })}`)).status, 200);
 });
 
-test('a path inside the root that is not a store answers ENOTSTORE', async (t) => {
+test('a path inside the root that is not a store answers ENOTSTORE', async t => {
   const root = await tempDir(t);
   fs.mkdirSync(path.join(root, 'empty'));
   const { base } = await serve(t, root);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { addEntry, get, makeStore, post, q, serve, tempDir } from '../support/fixtures';
 
-test('malformed JSON, wrong types and unknown fields are refused with EBADREQUEST', async (t) => {
+test('malformed JSON, wrong types and unknown fields are refused with EBADREQUEST', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);
@@ -24,7 +24,7 @@ test('malformed JSON, wrong types and unknown fields are refused with EBADREQUES
     ['/api/verify', { store: s, deep: true }],
     ['/api/hits', { store: s, key: m.key, saved_s: -2 }],
     ['/api/hits', { store: s, key: m.key }],
-    ['/api/verify', {}],
+    ['/api/verify', {}]
   ];
   for (const [route, body] of bad) {
     const r = await post(base, route, body);
@@ -45,7 +45,7 @@ test('malformed JSON, wrong types and unknown fields are refused with EBADREQUES
     `/api/entries/xyz?${q({ store: s })}`,
     `/api/objects/abc?${q({ store: s })}`,
     `/api/stats?${q({ store: s, cell: 'c1' })}`,
-    `/api/status?verbose=1`,
+    `/api/status?verbose=1`
   ];
   for (const p of badQueries) {
     const r = await get(base, p);
@@ -56,7 +56,7 @@ test('malformed JSON, wrong types and unknown fields are refused with EBADREQUES
   assert.deepEqual(await store.listManifestKeys(), [m.key]);
 });
 
-test('unknown routes answer JSON ENOTFOUND', async (t) => {
+test('unknown routes answer JSON ENOTFOUND', async t => {
   const root = await tempDir(t);
   const { base } = await serve(t, root);
   const r = await get(base, '/api/nope');
@@ -64,7 +64,7 @@ test('unknown routes answer JSON ENOTFOUND', async (t) => {
   assert.equal(r.body.code, 'ENOTFOUND');
 });
 
-test("JupyterLab's cache-busting timestamp query is ignored, other bare keys are not", async (t) => {
+test("JupyterLab's cache-busting timestamp query is ignored, other bare keys are not", async t => {
   const root = await tempDir(t);
   const { base } = await serve(t, root);
   const ok = await get(base, '/api/status?1795572410446');

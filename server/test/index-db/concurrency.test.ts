@@ -8,20 +8,24 @@ import { get, makeStore, q, serve, tempDir } from '../support/fixtures';
 const SERVER_DIR = path.join(__dirname, '..', '..');
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: SERVER_DIR, stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise(resolve => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      cwd: SERVER_DIR,
+      stdio: ['ignore', 'ignore', 'pipe']
+    });
     let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.stderr.on('data', c => (stderr += c));
+    child.on('close', code => resolve({ code, stderr }));
   });
 }
 
-test('several processes storing and evicting at once leave a store that verifies clean and an exact index', async (t) => {
+test('several processes storing and evicting at once leave a store that verifies clean and an exact index', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const { base } = await serve(t, root);
   const cli = (...a: string[]) => run(['src/cli/run.ts', '--store', store.dir, ...a]);
-  const writer = (nb: string) => run([path.join('test', 'support', 'writer.ts'), store.dir, '12', nb]);
+  const writer = (nb: string) =>
+    run([path.join('test', 'support', 'writer.ts'), store.dir, '12', nb]);
 
   const evictors = (async () => {
     const results = [];
@@ -47,7 +51,8 @@ test('several processes storing and evicting at once leave a store that verifies
   assert.equal(report.ok, true);
   // The server's index (and a fresh one) agree exactly with the manifests on disk.
   const onDisk = (await store.listManifestKeys()).sort();
-  const served = (await get(base, `/api/entries?${q({ store: 'work/.xetcache', limit: 1000 })}`)).body;
+  const served = (await get(base, `/api/entries?${q({ store: 'work/.xetcache', limit: 1000 })}`))
+    .body;
   assert.deepEqual(served.entries.map((e: { key: string }) => e.key).sort(), onDisk);
   const fresh = await StoreIndex.open(store.dir);
   t.after(() => fresh.close());

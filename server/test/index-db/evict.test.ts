@@ -13,7 +13,7 @@ async function setup(t: { after(fn: () => unknown): void }) {
   return { store, index };
 }
 
-test('evict one entry deletes its manifest, keeps its objects for gc', async (t) => {
+test('evict one entry deletes its manifest, keeps its objects for gc', async t => {
   const { store, index } = await setup(t);
   const a = await addEntry(store, { bytes: 10 });
   const b = await addEntry(store, { bytes: 20 });
@@ -21,11 +21,14 @@ test('evict one entry deletes its manifest, keeps its objects for gc', async (t)
   assert.deepEqual(r, { evicted: [a.key], bytes: 10 });
   assert.ok(!fs.existsSync(store.manifestPath(a.key)));
   assert.equal(await store.objectState(a.variables.x.objects[0]), 'local');
-  assert.deepEqual((await index.list({})).entries.map((e) => e.key), [b.key]);
-  await assert.rejects(index.evict({ key: a.key }), (e) => isXetCacheError(e, 'ENOTFOUND'));
+  assert.deepEqual(
+    (await index.list({})).entries.map(e => e.key),
+    [b.key]
+  );
+  await assert.rejects(index.evict({ key: a.key }), e => isXetCacheError(e, 'ENOTFOUND'));
 });
 
-test('evict a cell and a notebook', async (t) => {
+test('evict a cell and a notebook', async t => {
   const { store, index } = await setup(t);
   const a1 = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 1 });
   const a1b = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 2 });
@@ -40,7 +43,7 @@ test('evict a cell and a notebook', async (t) => {
   assert.deepEqual(await store.listManifestKeys(), [b1.key]);
 });
 
-test('trim evicts least recently hit first, never-hit entries by created, until the budget fits', async (t) => {
+test('trim evicts least recently hit first, never-hit entries by created, until the budget fits', async t => {
   const { store, index } = await setup(t);
   const day = (d: number) => new Date(Date.UTC(2026, 0, d)).toISOString();
   const old = await addEntry(store, { bytes: 100, created: day(1) }); // never hit, oldest

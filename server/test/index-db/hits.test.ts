@@ -6,16 +6,22 @@ import { isXetCacheError } from '@xetcache/store';
 import { StoreIndex } from '../../src/index-db';
 import { addEntry, makeStore, tempDir } from '../support/fixtures';
 
-test('hits are read incrementally from hits.jsonl, including lines appended by others', async (t) => {
+test('hits are read incrementally from hits.jsonl, including lines appended by others', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);
   const index = await StoreIndex.open(store.dir);
   t.after(() => index.close());
-  assert.deepEqual(await index.recordHit(m.key, 2), { hits: 1, last_hit: (await index.list({})).entries[0].last_hit });
+  assert.deepEqual(await index.recordHit(m.key, 2), {
+    hits: 1,
+    last_hit: (await index.list({})).entries[0].last_hit
+  });
   await store.appendHit({ key: m.key, at: '2030-01-01T00:00:00.000Z', saved_s: 3 });
   // A torn last line (an appender mid-write) is left for later, not counted and not skipped.
-  fs.appendFileSync(path.join(store.dir, 'hits.jsonl'), `{"key": "${m.key}", "at": "2030-01-02T00:00:00.000Z",`);
+  fs.appendFileSync(
+    path.join(store.dir, 'hits.jsonl'),
+    `{"key": "${m.key}", "at": "2030-01-02T00:00:00.000Z",`
+  );
   let e = (await index.list({})).entries[0];
   assert.equal(e.hits, 2);
   assert.equal(e.last_hit, '2030-01-01T00:00:00.000Z');
@@ -26,7 +32,7 @@ test('hits are read incrementally from hits.jsonl, including lines appended by o
   assert.equal(e.last_hit, '2030-01-02T00:00:00.000Z');
 });
 
-test('hits for a key whose manifest arrives later (git pull) are applied when it does', async (t) => {
+test('hits for a key whose manifest arrives later (git pull) are applied when it does', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const first = await addEntry(store);
@@ -38,14 +44,16 @@ test('hits for a key whose manifest arrives later (git pull) are applied when it
   await store.appendHit({ key: later.key, saved_s: 7 });
   assert.equal((await index.list({})).total, 1);
   await store.writeManifest(later);
-  const e = (await index.list({})).entries.find((x) => x.key === later.key);
+  const e = (await index.list({})).entries.find(x => x.key === later.key);
   assert.equal(e?.hits, 1);
   assert.equal(e?.time_saved_s, 7);
-  await assert.rejects(index.recordHit('f'.repeat(64), 1), (err) => isXetCacheError(err, 'ENOTFOUND'));
-  assert.equal((await index.list({})).entries.find((x) => x.key === first.key)?.hits, 0);
+  await assert.rejects(index.recordHit('f'.repeat(64), 1), err =>
+    isXetCacheError(err, 'ENOTFOUND')
+  );
+  assert.equal((await index.list({})).entries.find(x => x.key === first.key)?.hits, 0);
 });
 
-test('a truncated or replaced hits.jsonl resets the counts to what the new log says', async (t) => {
+test('a truncated or replaced hits.jsonl resets the counts to what the new log says', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);
@@ -59,7 +67,7 @@ test('a truncated or replaced hits.jsonl resets the counts to what the new log s
   assert.equal((await index.list({})).entries[0].hits, 1);
 });
 
-test('two indexes on one store (server + CLI) never count a line twice', async (t) => {
+test('two indexes on one store (server + CLI) never count a line twice', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);

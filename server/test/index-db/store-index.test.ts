@@ -5,18 +5,29 @@ import { test } from 'node:test';
 import { StoreIndex } from '../../src/index-db';
 import { addEntry, makeStore, tempDir } from '../support/fixtures';
 
-async function openIndex(t: { after(fn: () => unknown): void }, dir: string, watch = false): Promise<StoreIndex> {
+async function openIndex(
+  t: { after(fn: () => unknown): void },
+  dir: string,
+  watch = false
+): Promise<StoreIndex> {
   const index = await StoreIndex.open(dir, { watch });
   t.after(() => index.close());
   return index;
 }
 
-test('deleting index.sqlite and rebuilding gives the same listing, hits included', async (t) => {
+test('deleting index.sqlite and rebuilding gives the same listing, hits included', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const made = [];
   for (let i = 0; i < 12; i++) {
-    made.push(await addEntry(store, { notebook: `nb${i % 3}.ipynb`, cell_id: `c${i % 4}`, bytes: 10 + i, created: new Date(Date.UTC(2026, 0, 1 + i)).toISOString() }));
+    made.push(
+      await addEntry(store, {
+        notebook: `nb${i % 3}.ipynb`,
+        cell_id: `c${i % 4}`,
+        bytes: 10 + i,
+        created: new Date(Date.UTC(2026, 0, 1 + i)).toISOString()
+      })
+    );
   }
   const first = await StoreIndex.open(store.dir);
   await first.recordHit(made[3].key, 2.5);
@@ -30,13 +41,14 @@ test('deleting index.sqlite and rebuilding gives the same listing, hits included
   assert.equal(before.entries[1].hits, 2);
   assert.equal(before.entries[1].time_saved_s, 4);
 
-  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm']) fs.rmSync(path.join(store.dir, f), { force: true });
+  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm'])
+    fs.rmSync(path.join(store.dir, f), { force: true });
   const second = await openIndex(t, store.dir);
   assert.deepEqual(await second.list({ sort: 'last_hit', limit: 1000 }), before);
   assert.deepEqual(await second.stats(), statsBefore);
 });
 
-test('an index file deleted under a running index is rebuilt on the next request', async (t) => {
+test('an index file deleted under a running index is rebuilt on the next request', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store);
@@ -48,21 +60,27 @@ test('an index file deleted under a running index is rebuilt on the next request
   assert.ok(fs.existsSync(path.join(store.dir, 'index.sqlite')));
 });
 
-test('a garbage index file is replaced, not fatal', async (t) => {
+test('a garbage index file is replaced, not fatal', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   await addEntry(store);
-  fs.writeFileSync(path.join(store.dir, 'index.sqlite'), 'this is not a database, just text that is long enough '.repeat(100));
+  fs.writeFileSync(
+    path.join(store.dir, 'index.sqlite'),
+    'this is not a database, just text that is long enough '.repeat(100)
+  );
   const index = await openIndex(t, store.dir);
   assert.equal((await index.list({})).total, 1);
 });
 
-test('manifests added and removed underneath show up without reopening', async (t) => {
+test('manifests added and removed underneath show up without reopening', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const a = await addEntry(store);
   const index = await openIndex(t, store.dir);
-  assert.deepEqual((await index.list({})).entries.map((e) => e.key), [a.key]);
+  assert.deepEqual(
+    (await index.list({})).entries.map(e => e.key),
+    [a.key]
+  );
   // Many in quick succession, so several land within one directory-mtime tick (the "racy" case).
   const more = [];
   for (let i = 0; i < 30; i++) {
@@ -71,12 +89,12 @@ test('manifests added and removed underneath show up without reopening', async (
   }
   await store.deleteManifest(a.key);
   await store.deleteManifest(more[5].key);
-  const keys = new Set((await index.list({ limit: 1000 })).entries.map((e) => e.key));
+  const keys = new Set((await index.list({ limit: 1000 })).entries.map(e => e.key));
   assert.equal(keys.size, 29);
   assert.ok(!keys.has(a.key) && !keys.has(more[5].key));
 });
 
-test('a manifest rewritten in place (same directory entry) is re-read', async (t) => {
+test('a manifest rewritten in place (same directory entry) is re-read', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store, { runtime_s: 5 });
@@ -90,13 +108,13 @@ test('a manifest rewritten in place (same directory entry) is re-read', async (t
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"runtime_s": 5', '"runtime_s": 7'));
   let runtime = 5;
   for (let i = 0; i < 100 && runtime === 5; i++) {
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise(r => setTimeout(r, 20));
     runtime = (await index.list({})).entries[0].runtime_s;
   }
   assert.equal(runtime, 7);
 });
 
-test('invalid manifests are left out of the listing, and come in once fixed', async (t) => {
+test('invalid manifests are left out of the listing, and come in once fixed', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const good = await addEntry(store);
@@ -106,38 +124,84 @@ test('invalid manifests are left out of the listing, and come in once fixed', as
   fs.writeFileSync(`${file}.tmpw`, '{"format": 1, "key": "not valid"');
   fs.renameSync(`${file}.tmpw`, file);
   const index = await openIndex(t, store.dir);
-  assert.deepEqual((await index.list({})).entries.map((e) => e.key), [good.key]);
+  assert.deepEqual(
+    (await index.list({})).entries.map(e => e.key),
+    [good.key]
+  );
   fs.writeFileSync(`${file}.tmpw`, text);
   fs.renameSync(`${file}.tmpw`, file);
   assert.equal((await index.list({})).total, 2);
 });
 
-test('filters, sorting and pagination', async (t) => {
+test('filters, sorting and pagination', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const day = (d: number) => new Date(Date.UTC(2026, 1, d, 12)).toISOString();
   const e = [
-    await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 300, runtime_s: 1, created: day(1), preview: 'df = load("sales")' }),
-    await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c2', bytes: 100, runtime_s: 9, created: day(2), preview: 'model.fit(X)' }),
-    await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c1', bytes: 200, runtime_s: 5, created: day(3), preview: 'plot(df)' }),
-    await addEntry(store, { kind: 'function', notebook: null, cell_id: null, qualname: 'pkg.mod:train_100%', bytes: 50, runtime_s: 3, created: day(4), preview: 'def train(): ...' }),
+    await addEntry(store, {
+      notebook: 'a.ipynb',
+      cell_id: 'c1',
+      bytes: 300,
+      runtime_s: 1,
+      created: day(1),
+      preview: 'df = load("sales")'
+    }),
+    await addEntry(store, {
+      notebook: 'a.ipynb',
+      cell_id: 'c2',
+      bytes: 100,
+      runtime_s: 9,
+      created: day(2),
+      preview: 'model.fit(X)'
+    }),
+    await addEntry(store, {
+      notebook: 'b.ipynb',
+      cell_id: 'c1',
+      bytes: 200,
+      runtime_s: 5,
+      created: day(3),
+      preview: 'plot(df)'
+    }),
+    await addEntry(store, {
+      kind: 'function',
+      notebook: null,
+      cell_id: null,
+      qualname: 'pkg.mod:train_100%',
+      bytes: 50,
+      runtime_s: 3,
+      created: day(4),
+      preview: 'def train(): ...'
+    })
   ];
   const index = await openIndex(t, store.dir);
   await index.recordHit(e[0].key, 1);
   await index.recordHit(e[2].key, 1);
   await index.recordHit(e[2].key, 1);
-  const keys = (r: { entries: { key: string }[] }) => r.entries.map((x) => x.key);
+  const keys = (r: { entries: { key: string }[] }) => r.entries.map(x => x.key);
 
   assert.deepEqual(keys(await index.list({})), [e[3].key, e[2].key, e[1].key, e[0].key]); // created desc by default
-  assert.deepEqual(keys(await index.list({ sort: 'size', order: 'asc' })), [e[3].key, e[1].key, e[2].key, e[0].key]);
-  assert.deepEqual(keys(await index.list({ sort: 'runtime' })), [e[1].key, e[2].key, e[3].key, e[0].key]);
+  assert.deepEqual(keys(await index.list({ sort: 'size', order: 'asc' })), [
+    e[3].key,
+    e[1].key,
+    e[2].key,
+    e[0].key
+  ]);
+  assert.deepEqual(keys(await index.list({ sort: 'runtime' })), [
+    e[1].key,
+    e[2].key,
+    e[3].key,
+    e[0].key
+  ]);
   assert.deepEqual(keys(await index.list({ sort: 'hits', limit: 2 })), [e[2].key, e[0].key]);
   assert.deepEqual(keys(await index.list({ sort: 'last_hit' })).slice(0, 2), [e[2].key, e[0].key]);
-  assert.deepEqual(keys(await index.list({ notebook: 'a.ipynb', sort: 'created', order: 'asc' })), [e[0].key, e[1].key]);
+  assert.deepEqual(keys(await index.list({ notebook: 'a.ipynb', sort: 'created', order: 'asc' })), [
+    e[0].key,
+    e[1].key
+  ]);
   assert.deepEqual(keys(await index.list({ notebook: 'a.ipynb', cell: 'c2' })), [e[1].key]);
   assert.deepEqual(keys(await index.list({ cell: 'c1', order: 'asc' })), [e[0].key, e[2].key]);
   assert.deepEqual(keys(await index.list({ kind: 'function' })), [e[3].key]);
-  assert.deepEqual(keys(await index.list({ q: 'DF' , order: 'asc'})), [e[0].key, e[2].key]);
+  assert.deepEqual(keys(await index.list({ q: 'DF', order: 'asc' })), [e[0].key, e[2].key]);
   assert.deepEqual(keys(await index.list({ q: '100%' })), [e[3].key]); // LIKE wildcards are literal
   assert.deepEqual(keys(await index.list({ q: e[1].key.slice(0, 10) })), [e[1].key]);
 
@@ -151,8 +215,18 @@ test('filters, sorting and pagination', async (t) => {
   assert.equal(s.entries, 4);
   assert.equal(s.bytes, 650);
   assert.equal(s.hits, 3);
-  assert.deepEqual(s.by_notebook.map((n) => [n.notebook, n.entries, n.bytes]), [['a.ipynb', 2, 400], ['b.ipynb', 1, 200], [null, 1, 50]]);
+  assert.deepEqual(
+    s.by_notebook.map(n => [n.notebook, n.entries, n.bytes]),
+    [
+      ['a.ipynb', 2, 400],
+      ['b.ipynb', 1, 200],
+      [null, 1, 50]
+    ]
+  );
   const sa = await index.stats('a.ipynb');
   assert.equal(sa.entries, 2);
-  assert.deepEqual(sa.by_cell.map((c) => c.cell_id), ['c1', 'c2']);
+  assert.deepEqual(
+    sa.by_cell.map(c => c.cell_id),
+    ['c1', 'c2']
+  );
 });

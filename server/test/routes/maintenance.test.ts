@@ -7,14 +7,39 @@ import { assertMatchesOpenApi } from '../support/openapi';
 
 const STORE = 'work/.xetcache';
 
-test('evict (key, cell, notebook), trim, gc and verify over HTTP', async (t) => {
+test('evict (key, cell, notebook), trim, gc and verify over HTTP', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
-  const a1 = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-01T00:00:00Z' });
-  const a2 = await addEntry(store, { notebook: 'a.ipynb', cell_id: 'c2', bytes: 100, created: '2026-01-02T00:00:00Z' });
-  const b1 = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-03T00:00:00Z' });
-  const b2 = await addEntry(store, { notebook: 'b.ipynb', cell_id: 'c2', bytes: 100, created: '2026-01-04T00:00:00Z' });
-  const c1 = await addEntry(store, { notebook: 'c.ipynb', cell_id: 'c1', bytes: 100, created: '2026-01-05T00:00:00Z' });
+  const a1 = await addEntry(store, {
+    notebook: 'a.ipynb',
+    cell_id: 'c1',
+    bytes: 100,
+    created: '2026-01-01T00:00:00Z'
+  });
+  const a2 = await addEntry(store, {
+    notebook: 'a.ipynb',
+    cell_id: 'c2',
+    bytes: 100,
+    created: '2026-01-02T00:00:00Z'
+  });
+  const b1 = await addEntry(store, {
+    notebook: 'b.ipynb',
+    cell_id: 'c1',
+    bytes: 100,
+    created: '2026-01-03T00:00:00Z'
+  });
+  const b2 = await addEntry(store, {
+    notebook: 'b.ipynb',
+    cell_id: 'c2',
+    bytes: 100,
+    created: '2026-01-04T00:00:00Z'
+  });
+  const c1 = await addEntry(store, {
+    notebook: 'c.ipynb',
+    cell_id: 'c1',
+    bytes: 100,
+    created: '2026-01-05T00:00:00Z'
+  });
   const { base } = await serve(t, root);
 
   const hit = await post(base, '/api/hits', { store: STORE, key: b1.key, saved_s: 3.5 });
@@ -29,8 +54,15 @@ test('evict (key, cell, notebook), trim, gc and verify over HTTP', async (t) => 
   assert.equal(gone.status, 404);
   assert.equal(gone.body.code, 'ENOTFOUND');
   assertMatchesOpenApi('/api/evict', 'POST', 404, gone.body);
-  assert.deepEqual((await post(base, '/api/evict', { store: STORE, notebook: 'c.ipynb', cell_id: 'c1' })).body.evicted, [c1.key]);
-  assert.deepEqual((await post(base, '/api/evict', { store: STORE, notebook: 'a.ipynb' })).body.evicted, [a2.key]);
+  assert.deepEqual(
+    (await post(base, '/api/evict', { store: STORE, notebook: 'c.ipynb', cell_id: 'c1' })).body
+      .evicted,
+    [c1.key]
+  );
+  assert.deepEqual(
+    (await post(base, '/api/evict', { store: STORE, notebook: 'a.ipynb' })).body.evicted,
+    [a2.key]
+  );
 
   // Left: b1 (hit just now), b2 (never hit, newer). LRU evicts b2 first: its last use (created) is older.
   const trim = await post(base, '/api/trim', { store: STORE, max_bytes: 150 });
@@ -53,7 +85,7 @@ test('evict (key, cell, notebook), trim, gc and verify over HTTP', async (t) => 
   assert.equal(broken.body.problems[0].code, 'ENOTFOUND');
 });
 
-test('hits recorded through the API survive deleting the index', async (t) => {
+test('hits recorded through the API survive deleting the index', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const m = await addEntry(store, { runtime_s: 10 });
@@ -63,7 +95,8 @@ test('hits recorded through the API survive deleting the index', async (t) => {
   const before = (await get(base, `/api/entries?${q({ store: STORE })}`)).body.entries[0];
   assert.equal(before.hits, 2);
   assert.equal(before.last_hit, second.body.last_hit);
-  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm']) fs.rmSync(path.join(store.dir, f), { force: true });
+  for (const f of ['index.sqlite', 'index.sqlite-wal', 'index.sqlite-shm'])
+    fs.rmSync(path.join(store.dir, f), { force: true });
   const after = (await get(base, `/api/entries?${q({ store: STORE })}`)).body.entries[0];
   assert.deepEqual(after, before);
   const missing = await post(base, '/api/hits', { store: STORE, key: 'b'.repeat(64), saved_s: 1 });

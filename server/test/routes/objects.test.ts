@@ -9,7 +9,7 @@ import { assertMatchesOpenApi } from '../support/openapi';
 
 const STORE = 'work/.xetcache';
 
-test('objects are served byte-exact after verification; a corrupt one gives EINTEGRITY, not bytes', async (t) => {
+test('objects are served byte-exact after verification; a corrupt one gives EINTEGRITY, not bytes', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const data = randomBytes(5000);
@@ -38,7 +38,7 @@ test('objects are served byte-exact after verification; a corrupt one gives EINT
   assert.equal(again.body.code, 'ENOTFOUND');
 });
 
-test('an LFS pointer gives ELFSPOINTER with the command to fetch it; a missing object ENOTFOUND', async (t) => {
+test('an LFS pointer gives ELFSPOINTER with the command to fetch it; a missing object ENOTFOUND', async t => {
   const root = await tempDir(t);
   const store = await makeStore(root);
   const content = randomBytes(2000);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { get, serve, tempDir } from '../support/fixtures';
 import { assertMatchesOpenApi, openapi } from '../support/openapi';
 
-test('GET / answers 200 for readiness polls, GET /api/status identifies the server', async (t) => {
+test('GET / answers 200 for readiness polls, GET /api/status identifies the server', async t => {
   const root = await tempDir(t);
   const { base } = await serve(t, root);
   const ready = await get(base, '/');
@@ -13,11 +13,15 @@ test('GET / answers 200 for readiness polls, GET /api/status identifies the serv
   assertMatchesOpenApi('/api/status', 'GET', 200, status.body);
   assert.deepEqual(status.body, { name: 'xetcache-server', version: '0.1.0', api: 1 });
   // The check itself can fail: a drifted body is caught.
-  assert.throws(() => assertMatchesOpenApi('/api/status', 'GET', 200, { ...status.body, extra: 1 }));
+  assert.throws(() =>
+    assertMatchesOpenApi('/api/status', 'GET', 200, { ...status.body, extra: 1 })
+  );
 });
 
 test('openapi.yaml documents exactly the routes of CONTRACT.md section 4', () => {
-  const routes = Object.entries(openapi.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+  const routes = Object.entries(openapi.paths).flatMap(([p, ops]) =>
+    Object.keys(ops).map(m => `${m.toUpperCase()} ${p}`)
+  );
   assert.deepEqual(routes.sort(), [
     'GET /',
     'GET /api/entries',
@@ -29,6 +33,6 @@ test('openapi.yaml documents exactly the routes of CONTRACT.md section 4', () =>
     'POST /api/gc',
     'POST /api/hits',
     'POST /api/trim',
-    'POST /api/verify',
+    'POST /api/verify'
   ]);
 });

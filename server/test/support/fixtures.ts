@@ -49,7 +49,7 @@ export function manifestFor(key: string, oid: string, bytes: number, o: EntryOpt
       cell_id: o.cell_id === undefined ? (kind === 'cell' ? 'cell-1' : null) : o.cell_id,
       code_sha256: sha256(o.preview ?? 'x = slow()'),
       preview: o.preview ?? 'x = slow()',
-      qualname: o.qualname ?? (kind === 'function' ? 'mod:fn' : null),
+      qualname: o.qualname ?? (kind === 'function' ? 'mod:fn' : null)
     },
     inputs: {},
     outputs_names: ['x'],
@@ -57,7 +57,7 @@ export function manifestFor(key: string, oid: string, bytes: number, o: EntryOpt
     outputs: null,
     namespace: o.namespace ?? null,
     total_bytes: bytes,
-    engine: { name: 'xetcache-test', version: '0' },
+    engine: { name: 'xetcache-test', version: '0' }
   };
 }
 
@@ -76,7 +76,10 @@ export async function makeStore(root: string, rel = 'work/.xetcache'): Promise<S
   return openStore(path.join(root, rel), { create: true });
 }
 
-export async function serve(t: { after(fn: () => unknown): void }, root: string): Promise<RunningServer & { base: string }> {
+export async function serve(
+  t: { after(fn: () => unknown): void },
+  root: string
+): Promise<RunningServer & { base: string }> {
   const running = await startServer({ root, port: 0 });
   t.after(() => running.close());
   return Object.assign(running, { base: running.url });
@@ -95,11 +98,16 @@ export async function get(base: string, p: string): Promise<Reply> {
 }
 
 /** A same-site POST as the lab extension sends it. */
-export async function post(base: string, p: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export async function post(
+  base: string,
+  p: string,
+  body: unknown,
+  headers: Record<string, string> = {}
+): Promise<Reply> {
   const res = await fetch(base + p, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-XetCache': '1', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? body : JSON.stringify(body)
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };

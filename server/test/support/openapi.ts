@@ -7,7 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
-type Doc = { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: Record<string, Record<string, unknown>> };
+type Doc = {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: Record<string, Record<string, unknown>>;
+};
 
 export const OPENAPI_PATH = path.join(__dirname, '..', '..', 'openapi.yaml');
 export const openapi = parse(fs.readFileSync(OPENAPI_PATH, 'utf8')) as Doc;
@@ -18,12 +21,18 @@ ajv.addSchema({ $id: 'openapi.json', ...(openapi as object) } as never);
 
 function resolveRef(ref: string): Record<string, unknown> {
   let node: unknown = openapi;
-  for (const part of ref.replace(/^#\//, '').split('/')) node = (node as Record<string, unknown>)[part];
+  for (const part of ref.replace(/^#\//, '').split('/'))
+    node = (node as Record<string, unknown>)[part];
   return node as Record<string, unknown>;
 }
 
 /** Throws with ajv's errors when `body` does not match the documented schema. */
-export function assertMatchesOpenApi(route: string, method: string, status: number, body: unknown): void {
+export function assertMatchesOpenApi(
+  route: string,
+  method: string,
+  status: number,
+  body: unknown
+): void {
   const op = openapi.paths[route]?.[method.toLowerCase()];
   if (!op) throw new Error(`openapi.yaml has no ${method} ${route}`);
   let response = op.responses[String(status)] as Record<string, unknown> | undefined;
@@ -36,7 +45,9 @@ export function assertMatchesOpenApi(route: string, method: string, status: numb
   const validate = ajv.getSchema(pointer);
   if (!validate) throw new Error(`cannot compile ${pointer}`);
   if (!validate(body)) {
-    throw new Error(`${method} ${route} ${status} does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+    throw new Error(
+      `${method} ${route} ${status} does not match openapi.yaml: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`
+    );
   }
 }
 
@@ -45,7 +56,10 @@ function esc(s: string): string {
 }
 
 function findPointer(route: string, method: string, status: number, inline: boolean): string {
-  if (inline) return `openapi.json#/paths/${esc(route)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
-  const ref = (openapi.paths[route][method.toLowerCase()].responses[String(status)] as { $ref: string }).$ref;
+  if (inline)
+    return `openapi.json#/paths/${esc(route)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
+  const ref = (
+    openapi.paths[route][method.toLowerCase()].responses[String(status)] as { $ref: string }
+  ).$ref;
   return `openapi.json${ref}/content/application~1json/schema`;
 }

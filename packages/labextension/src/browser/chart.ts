@@ -27,7 +27,9 @@ export function cellBars(entries: IEntrySummary[], max = 8): ICellBar[] {
     by.set(id, g);
   }
   let groups = [...by.entries()].map(([cellId, g]) => ({ cellId, ...g }));
-  groups.sort((a, b) => b.bytes - a.bytes || b.savedS - a.savedS || a.cellId.localeCompare(b.cellId));
+  groups.sort(
+    (a, b) => b.bytes - a.bytes || b.savedS - a.savedS || a.cellId.localeCompare(b.cellId)
+  );
   if (groups.length > max) {
     const rest = groups.slice(max - 1);
     groups = groups.slice(0, max - 1);

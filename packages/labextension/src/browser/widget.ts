@@ -54,7 +54,11 @@ export class CacheBrowser extends Widget {
     this._budget = bytes;
   }
 
-  display(data: IBrowserData | null, problem: string | null, empty = 'No cached cells in this notebook yet.'): void {
+  display(
+    data: IBrowserData | null,
+    problem: string | null,
+    empty = 'No cached cells in this notebook yet.'
+  ): void {
     const root = this.node;
     root.replaceChildren();
     const header = el('div', { class: 'jp-xetcache-browser-header' });
@@ -69,10 +73,18 @@ export class CacheBrowser extends Widget {
     }
     const bytes = data.entries.reduce((s, e) => s + e.total_bytes, 0);
     const saved = data.entries.reduce((s, e) => s + e.time_saved_s, 0);
-    const summary = el('div', { class: 'jp-xetcache-summary', 'data-entries': String(data.total), 'data-bytes': String(bytes) });
+    const summary = el('div', {
+      class: 'jp-xetcache-summary',
+      'data-entries': String(data.total),
+      'data-bytes': String(bytes)
+    });
     summary.append(
       el('div', { class: 'jp-xetcache-store', title: `store: ${data.store}` }, data.store),
-      el('div', {}, `${data.total} entries · ${formatBytes(bytes)} · saved ${formatDuration(saved)}`)
+      el(
+        'div',
+        {},
+        `${data.total} entries · ${formatBytes(bytes)} · saved ${formatDuration(saved)}`
+      )
     );
     root.append(summary);
 
@@ -100,10 +112,18 @@ export class CacheBrowser extends Widget {
   }
 
   private _chart(entries: IEntrySummary[]): HTMLElement {
-    const chart = el('div', { class: 'jp-xetcache-chart', role: 'img', 'aria-label': 'Bytes and time saved per cell' });
+    const chart = el('div', {
+      class: 'jp-xetcache-chart',
+      role: 'img',
+      'aria-label': 'Bytes and time saved per cell'
+    });
     chart.append(el('div', { class: 'jp-xetcache-chart-legend' }, '■ size  ■ time saved'));
     for (const bar of cellBars(entries)) {
-      const row = el('div', { class: 'jp-xetcache-chart-row', 'data-cell-id': bar.cellId, title: bar.label });
+      const row = el('div', {
+        class: 'jp-xetcache-chart-row',
+        'data-cell-id': bar.cellId,
+        title: bar.label
+      });
       const bars = el('div', { class: 'jp-xetcache-chart-bars' });
       const b = el('div', { class: 'jp-xetcache-bar-bytes' });
       b.style.width = `${bar.bytesPct}%`;
@@ -113,7 +133,11 @@ export class CacheBrowser extends Widget {
       row.append(
         el('span', { class: 'jp-xetcache-chart-label' }, bar.label),
         bars,
-        el('span', { class: 'jp-xetcache-chart-value' }, `${formatBytes(bar.bytes)} · ${formatDuration(bar.savedS)}`)
+        el(
+          'span',
+          { class: 'jp-xetcache-chart-value' },
+          `${formatBytes(bar.bytes)} · ${formatDuration(bar.savedS)}`
+        )
       );
       chart.append(row);
     }
@@ -144,7 +168,9 @@ export class CacheBrowser extends Widget {
       const buttons = el('div', { class: 'jp-xetcache-entry-actions' });
       buttons.append(this._button('evict', 'Evict this entry', 'Evict', e.key));
       if (e.cell_id) {
-        buttons.append(this._button('evict-cell', "Evict all of this cell's entries", 'Evict cell', e.cell_id));
+        buttons.append(
+          this._button('evict-cell', "Evict all of this cell's entries", 'Evict cell', e.cell_id)
+        );
       }
       li.append(buttons);
       list.append(li);
@@ -153,7 +179,11 @@ export class CacheBrowser extends Widget {
   }
 
   private _button(action: string, title: string, text: string, target?: string): HTMLButtonElement {
-    const b = el('button', { class: 'jp-Button jp-mod-minimal jp-xetcache-button', 'data-action': action, title }, text);
+    const b = el(
+      'button',
+      { class: 'jp-Button jp-mod-minimal jp-xetcache-button', 'data-action': action, title },
+      text
+    );
     if (target !== undefined) {
       b.dataset.target = target;
     }

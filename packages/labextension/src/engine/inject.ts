@@ -26,7 +26,9 @@ export interface ILoadResult {
  * The part of the settings the kernel takes (CONTRACT.md section 3); the engine refuses unknown
  * keys, and max_bytes is only the browser's trim budget.
  */
-export function kernelSettings(s: IEngineSettings): Pick<IEngineSettings, 'threshold_s' | 'always' | 'cache_dir'> {
+export function kernelSettings(
+  s: IEngineSettings
+): Pick<IEngineSettings, 'threshold_s' | 'always' | 'cache_dir'> {
   return { threshold_s: s.threshold_s, always: s.always, cache_dir: s.cache_dir };
 }
 
@@ -54,7 +56,10 @@ export const RESULT_NAME = '_xetcache_boot_result';
 /** The user expression that reads it back. */
 export const RESULT_EXPRESSION = RESULT_NAME;
 
-export function buildLoadCode(sources: Readonly<Record<string, string>>, settings: IEngineSettings | null): string {
+export function buildLoadCode(
+  sources: Readonly<Record<string, string>>,
+  settings: IEngineSettings | null
+): string {
   const files = utf8ToBase64(JSON.stringify(sources));
   const conf = utf8ToBase64(JSON.stringify(settings ? kernelSettings(settings) : {}));
   return `def _xetcache_boot(files_b64, settings_b64):
@@ -104,9 +109,14 @@ del _b64, _xcj
 
 /** Reads the user expression back: `'<base64>'` (a Python str repr) → ILoadResult. */
 export function parseLoadResult(expr: unknown): ILoadResult {
-  const e = expr as { status?: string; data?: Record<string, unknown>; ename?: string; evalue?: string } | undefined;
+  const e = expr as
+    | { status?: string; data?: Record<string, unknown>; ename?: string; evalue?: string }
+    | undefined;
   if (!e || e.status !== 'ok') {
-    return { ok: false, error: e?.ename ? `${e.ename}: ${e.evalue ?? ''}` : 'no result from the kernel' };
+    return {
+      ok: false,
+      error: e?.ename ? `${e.ename}: ${e.evalue ?? ''}` : 'no result from the kernel'
+    };
   }
   const repr = String(e.data?.['text/plain'] ?? '');
   const m = /^'([A-Za-z0-9+/=]*)'$/.exec(repr);

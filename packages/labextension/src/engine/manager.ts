@@ -8,7 +8,14 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { type IRunEvent, parseRunEvent } from '../events';
-import { buildLoadCode, buildSettingsCode, type IEngineSettings, type ILoadResult, parseLoadResult, RESULT_EXPRESSION } from './inject';
+import {
+  buildLoadCode,
+  buildSettingsCode,
+  type IEngineSettings,
+  type ILoadResult,
+  parseLoadResult,
+  RESULT_EXPRESSION
+} from './inject';
 
 export const COMM_TARGET = 'xetcache';
 
@@ -90,7 +97,10 @@ export class EngineManager {
    */
   ensureLoaded(kernel: Kernel.IKernelConnection): boolean {
     const rec = this._attach(kernel);
-    if (rec.status.state === 'unsupported' || (rec.status.state === 'failed' && rec.loadedGeneration === rec.generation)) {
+    if (
+      rec.status.state === 'unsupported' ||
+      (rec.status.state === 'failed' && rec.loadedGeneration === rec.generation)
+    ) {
       return false;
     }
     const python = rec.language ? rec.language === 'python' : /python/i.test(kernel.name);
@@ -108,7 +118,13 @@ export class EngineManager {
     if (rec) {
       return rec;
     }
-    rec = { generation: 1, loadedGeneration: 0, status: { state: 'loading' }, language: null, comm: null };
+    rec = {
+      generation: 1,
+      loadedGeneration: 0,
+      status: { state: 'loading' },
+      language: null,
+      comm: null
+    };
     this._records.set(kernel, rec);
     this._kernels.add(kernel);
     kernel.disposed.connect(() => this._kernels.delete(kernel));
@@ -119,7 +135,11 @@ export class EngineManager {
         r.comm = null;
         r.status = { state: 'loading' };
         this._statusChanged.emit(kernel);
-      } else if (status === 'idle' && r.loadedGeneration !== r.generation && r.language === 'python') {
+      } else if (
+        status === 'idle' &&
+        r.loadedGeneration !== r.generation &&
+        r.language === 'python'
+      ) {
         this._load(kernel, r);
       }
     });
@@ -136,7 +156,10 @@ export class EngineManager {
       return; // the kernel went away before it answered
     }
     if (rec.language !== 'python') {
-      rec.status = { state: 'unsupported', error: `XetCache needs a Python kernel (this one runs ${rec.language})` };
+      rec.status = {
+        state: 'unsupported',
+        error: `XetCache needs a Python kernel (this one runs ${rec.language})`
+      };
       this._statusChanged.emit(kernel);
       return;
     }
@@ -150,7 +173,10 @@ export class EngineManager {
     const generation = rec.generation;
     rec.loadedGeneration = generation;
     rec.status = { state: 'loading' };
-    let future: Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
+    let future: Kernel.IShellFuture<
+      KernelMessage.IExecuteRequestMsg,
+      KernelMessage.IExecuteReplyMsg
+    >;
     try {
       future = kernel.requestExecute({
         code: buildLoadCode(this._sources, this._settings),
@@ -164,12 +190,25 @@ export class EngineManager {
     }
     rec.comm = this._openComm(kernel);
     future.done.then(
-      reply => this._settle(kernel, rec, generation, parseLoadResult((reply.content as { user_expressions?: Record<string, unknown> }).user_expressions?.r)),
+      reply =>
+        this._settle(
+          kernel,
+          rec,
+          generation,
+          parseLoadResult(
+            (reply.content as { user_expressions?: Record<string, unknown> }).user_expressions?.r
+          )
+        ),
       e => this._settle(kernel, rec, generation, { ok: false, error: String(e) })
     );
   }
 
-  private _settle(kernel: Kernel.IKernelConnection, rec: IKernelRecord, generation: number, r: ILoadResult): void {
+  private _settle(
+    kernel: Kernel.IKernelConnection,
+    rec: IKernelRecord,
+    generation: number,
+    r: ILoadResult
+  ): void {
     if (rec.generation !== generation) {
       return; // restarted meanwhile; a newer load is in charge
     }

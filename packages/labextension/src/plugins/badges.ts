@@ -30,7 +30,9 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
         return;
       }
       try {
-        badges.setEntries(await fetchNotebookEntries(notebookStore(context.path, xc.settings.cache_dir)));
+        badges.setEntries(
+          await fetchNotebookEntries(notebookStore(context.path, xc.settings.cache_dir))
+        );
       } catch (e) {
         xc.server.report(e);
         badges.renderAll();
@@ -38,7 +40,10 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
     };
     const later = (model: ICellModel): void => {
       window.clearTimeout(timers.get(model));
-      timers.set(model, window.setTimeout(() => badges.render(model), EDIT_DEBOUNCE_MS));
+      timers.set(
+        model,
+        window.setTimeout(() => badges.render(model), EDIT_DEBOUNCE_MS)
+      );
     };
     const follow = (model: ICellModel): void => {
       model.metadataChanged.connect(() => badges.render(model));
@@ -94,7 +99,8 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
 
 export const badgesPlugin: JupyterFrontEndPlugin<void> = {
   id: '@xetcache/labextension:badges',
-  description: 'Shows per-cell cache badges (armed, hit, stored, skipped, stale, error) with explanations.',
+  description:
+    'Shows per-cell cache badges (armed, hit, stored, skipped, stale, error) with explanations.',
   autoStart: true,
   requires: [IXetCache],
   activate: (app: JupyterFrontEnd, xc: IXetCache) => {

@@ -2,7 +2,11 @@
  * The cache browser sidebar, wired to the current notebook, the server and the engine events.
  * Refreshes on notebook switch, after cached runs, and every POLL_MS while visible.
  */
-import { ILayoutRestorer, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  ILayoutRestorer,
+  type JupyterFrontEnd,
+  type JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { CacheBrowser } from '../browser/widget';
@@ -16,11 +20,17 @@ const POLL_MS = 15000;
 
 export const browserPlugin: JupyterFrontEndPlugin<void> = {
   id: '@xetcache/labextension:browser',
-  description: 'Sidebar listing the cache entries of the current notebook, with eviction and trimming.',
+  description:
+    'Sidebar listing the cache entries of the current notebook, with eviction and trimming.',
   autoStart: true,
   requires: [IXetCache, INotebookTracker],
   optional: [ILayoutRestorer],
-  activate: (app: JupyterFrontEnd, xc: IXetCache, tracker: INotebookTracker, restorer: ILayoutRestorer | null) => {
+  activate: (
+    app: JupyterFrontEnd,
+    xc: IXetCache,
+    tracker: INotebookTracker,
+    restorer: ILayoutRestorer | null
+  ) => {
     let busy = false;
     let shown = '';
     const where = (): INotebookStore | null => {
@@ -45,7 +55,15 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         const entries = await fetchNotebookEntries(w);
         widget.defaultBudget = xc.settings?.max_bytes ?? null;
         shown = w.store + w.notebook;
-        widget.display({ notebookPath: tracker.currentWidget?.context.path ?? '', store: w.store, entries, total: entries.length }, null);
+        widget.display(
+          {
+            notebookPath: tracker.currentWidget?.context.path ?? '',
+            store: w.store,
+            entries,
+            total: entries.length
+          },
+          null
+        );
       } catch (e) {
         xc.server.report(e);
         shown = '';
@@ -60,7 +78,11 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         await requestAPI(endpoint, { method: 'POST', body });
       } catch (e) {
         xc.server.report(e);
-        void showDialog({ title: 'XetCache', body: (e as Error).message, buttons: [Dialog.okButton()] });
+        void showDialog({
+          title: 'XetCache',
+          body: (e as Error).message,
+          buttons: [Dialog.okButton()]
+        });
       }
       await refresh();
     };
@@ -74,7 +96,7 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         }
         if (target === 'notebook') {
           const ok = await showDialog({
-            title: 'Evict this notebook\'s cache?',
+            title: "Evict this notebook's cache?",
             body: `Every cached entry of ${w.notebook} in ${w.store} is removed (blobs are freed by gc).`,
             buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Evict' })]
           });

@@ -29,7 +29,7 @@ function writeConfig(model: ICellModel, value: object | null): void {
 
 export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   id: '@xetcache/labextension:commands',
-  description: 'Turn caching on or off for the selected cells; edit a cell\'s cache options.',
+  description: "Turn caching on or off for the selected cells; edit a cell's cache options.",
   autoStart: true,
   requires: [INotebookTracker],
   optional: [ICommandPalette],
@@ -41,7 +41,8 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     commands.addCommand(CommandIDs.toggleCell, {
       // Icon only in the cell toolbar (args.toolbar is set there); text in menus and the palette.
       label: args => (args.toolbar ? '' : 'Cache Cell Results (XetCache)'),
-      caption: 'Cache this cell: later runs with the same code and inputs restore variables and outputs instead of running',
+      caption:
+        'Cache this cell: later runs with the same code and inputs restore variables and outputs instead of running',
       icon: cacheIcon,
       isEnabled: isCode,
       isToggled: () => isCaching(activeModel()),

@@ -29,7 +29,10 @@ class XetCache implements IXetCache {
   readonly server = new ServerMonitor(message => {
     Notification.warning(message, { autoClose: false });
   });
-  readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<IXetCache, IEngineSettings>(this);
+  readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<
+    IXetCache,
+    IEngineSettings
+  >(this);
   get settings(): IEngineSettings | null {
     return this.engine.settings;
   }
