@@ -145,6 +145,16 @@ def test_a_failing_cell_stores_nothing_and_fails_once(tmp_path, kernel):
     assert manifests(tmp_path) == []
 
 
+def test_a_failing_cell_traceback_shows_the_users_frames_not_the_engines(tmp_path, kernel):
+    kernel.load()
+    r = kernel.run("%%xetmemo input= output=y always=True\ndef f(x):\n    return 1 / x\ny = f(0)\n")
+    (err,) = r.of_type("error")
+    text = "\n".join(err["content"]["traceback"])
+    assert "return 1 / x" in text and "y = f(0)" in text
+    for engine_file in ("cellengine.py", "execution.py", "magics.py"):
+        assert engine_file not in text
+
+
 def test_declared_output_never_assigned_is_an_error_event(tmp_path, kernel):
     kernel.load()
     ev = one_event(kernel.ok("%%xetmemo input= output=nope always=True\nx = 1\n"))

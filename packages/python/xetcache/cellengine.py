@@ -67,6 +67,7 @@ class _Plan:
 
 def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
     """Run `code` (the cell body) through the cache. `spec` as in CONTRACT.md section 3 (nulls = infer/defaults)."""
+    __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
     threshold = config.get_runtime_threshold()
     always = spec.get("always")
     always = config.get_always_default() if always is None else bool(always)
@@ -140,6 +141,7 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
 
 def _run(source: str, shell: Any, code: str, recorder: Optional[capture.Recorder]) -> float:
     """Run the body as the cell, recording what it shows; returns its wall time. Exceptions propagate."""
+    __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
     t0 = time.perf_counter()
     if recorder is None:
         execution.run(source, shell, code)

@@ -23,6 +23,7 @@ def transform(code: str, shell: Any) -> str:
 
 
 def run(source: str, shell: Any, raw_code: str) -> None:
+    __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
     tree = shell.compile.ast_parse(source)
     tree = shell.transform_ast(tree)  # the user's registered AST transformers, as for any cell
     last = None

@@ -93,6 +93,7 @@ class XetCacheMagics(Magics):
     @cell_magic
     def xetmemo(self, line: str, cell: str) -> None:
         """%%xetmemo input=v1,v2 output=v3,v4 [always=True] [key=name] — cache this cell's outputs."""
+        __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
         spec = parse_xetmemo_line(line)
         cell_id, code_sha = cellinfo.from_request(self.shell, f"%%xetmemo {line}\n{cell}")
         spec.update(cell_id=cell_id, code_sha256=code_sha, notebook=None)
@@ -103,6 +104,7 @@ class XetCacheMagics(Magics):
     @cell_magic
     def xetcache_cell(self, line: str, cell: str) -> None:
         """%%xetcache_cell <spec JSON> — a cell toggled in JupyterLab (the spec is written by the extension)."""
+        __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
         spec = parse_cell_spec(line)
         if spec["cell_id"] is None or spec["code_sha256"] is None:
             cell_id, _ = cellinfo.from_request(self.shell, cell)
@@ -111,6 +113,7 @@ class XetCacheMagics(Magics):
         self._run(cell, spec)
 
     def _run(self, cell: str, spec: Dict[str, Any]) -> None:
+        __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
         event = cellengine.run_cached_cell(cell, spec, self.shell)
         jupyter.emit(event)
 
