@@ -66,15 +66,17 @@ def test_a_truncated_or_longer_file_is_replaced(store):
         assert path.read_bytes() == data
 
 
-def test_a_correct_object_is_never_replaced(store):
-    data = np.random.default_rng(2).bytes(1 << 20)
+@pytest.mark.parametrize("nbytes", [5 << 10, (20 << 20) + 7])  # the small path and the parallel-hash path
+def test_a_correct_object_is_never_replaced_but_made_young_again_for_gc(store, nbytes):
+    data = np.random.default_rng(2).bytes(nbytes)
     oid, _ = objects.write_object(store.path, [memoryview(data)])
     path = store.object_path(oid)
-    os.utime(path, (1_000_000, 1_000_000))
+    os.utime(path, (1_000_000, 1_000_000))  # older than any gc grace period
     before = os.stat(path)
     assert objects.write_object(store.path, parts(data, 5)) == (oid, len(data))
     after = os.stat(path)
-    assert (after.st_ino, after.st_mtime) == (before.st_ino, before.st_mtime)
+    assert after.st_ino == before.st_ino  # the same file: never replaced
+    assert after.st_mtime > 1_000_000 + 86400  # reused → young, so gc's grace period covers the new manifest
     assert list(Path(store.path, "tmp").iterdir()) == []
 
 

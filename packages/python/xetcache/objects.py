@@ -42,6 +42,15 @@ def _hash_chunks(chunks: Sequence[memoryview]) -> "hashlib._Hash":
     return h
 
 
+def _refresh(final: str) -> None:
+    """A reused object is about to be named by a new manifest: make it young again, so a concurrent `gc` (which
+    sweeps only unreferenced objects older than its grace period) cannot delete it before that manifest lands."""
+    try:
+        os.utime(final, None)
+    except OSError:  # a read-only store can still serve hits; it just cannot be gc'd under us either
+        pass
+
+
 def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None) -> Tuple[str, int]:
     """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
 
@@ -68,6 +77,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 oid = box[0].hexdigest()
                 final = layout.object_path(store_dir, oid)
                 if holds(final, chunks, size):  # a duplicate (already durable): drop ours
+                    _refresh(final)
                     return oid, size
             else:
                 h = _hash_chunks(chunks)
@@ -75,11 +85,16 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 oid = h.hexdigest()
                 final = layout.object_path(store_dir, oid)
                 if holds(final, chunks, size):  # a duplicate: skip the fsync, the main cost of a small write
+                    _refresh(final)
                     return oid, size
                 os.fsync(fd)
         finally:
             os.close(fd)
-        if not atomic.link_new(tmp, final) and not holds(final, chunks, size):
+        if atomic.link_new(tmp, final):
+            return oid, size
+        if holds(final, chunks, size):
+            _refresh(final)
+        else:
             was_pointer = is_pointer(final)
             atomic.publish_replace(tmp, final)  # pointer / wrong bytes: rename is atomic, readers never see a gap
             if was_pointer and replaced is not None:
