@@ -39,6 +39,10 @@ fi
 say "building TypeScript packages (store, server, lab extension) and the server bundle"
 npx lerna run build --stream --loglevel=error
 npm run bundle -w @xetcache/server --silent
+# The Python package ships the bundle (proxy.py starts it): copy real files, not links, so a wheel carries them.
+rm -rf packages/python/xetcache/server_dist
+mkdir -p packages/python/xetcache/server_dist
+cp server/dist/xetcache-server.js server/dist/better_sqlite3.node packages/python/xetcache/server_dist/
 
 # --- Python ----------------------------------------------------------------------------------------
 PY=${PYTHON:-python3}

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { openStore } from '@xetcache/store';
 import { get, q, serve } from '../support/fixtures';
+import { assertMatchesOpenApi } from '../support/openapi';
 import {
   addEntry,
   clone,
@@ -132,6 +133,7 @@ test(
     const srv = await serve(t, b);
     let r = await get(srv.base, `/api/git?${q({ store: rel })}`);
     assert.equal(r.status, 200);
+    assertMatchesOpenApi('/api/git', 'GET', 200, r.body);
     assert.deepEqual(r.body, {
       in_repo: true,
       lfs_available: true,
@@ -149,6 +151,7 @@ test(
     assert.equal(body.fix, 'git lfs install');
     assert.equal(typeof body.message, 'string');
     assert.equal('repo' in body, false); // no server paths to the browser
+    assertMatchesOpenApi('/api/git', 'GET', 200, r.body);
 
     r = await get(srv.base, `/api/git?${q({ store: '../outside/.xetcache' })}`);
     assert.equal(r.status, 403);

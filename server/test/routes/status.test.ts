@@ -26,6 +26,7 @@ test('openapi.yaml documents exactly the routes of CONTRACT.md section 4', () =>
     'GET /',
     'GET /api/entries',
     'GET /api/entries/{key}',
+    'GET /api/git',
     'GET /api/objects/{oid}',
     'GET /api/stats',
     'GET /api/status',
