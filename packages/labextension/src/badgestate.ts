@@ -44,11 +44,19 @@ function missWhy(ev: IRunEvent): string {
   return parts.length ? `miss: ${parts.join(' and ')}` : 'miss: no earlier entry matched';
 }
 
-export function armedBadge(): IBadge {
+/**
+ * Said (briefly: the fix is in the sidebar, once) on a badge whose earlier entries could not be
+ * looked up because the server is not usable.
+ */
+export const LOOKUP_UNAVAILABLE =
+  'earlier entries unknown: the XetCache server is not available (the XetCache sidebar says how to fix it)';
+
+export function armedBadge(lookupFailed = false): IBadge {
+  const title = 'Caching is on: the next run is stored if it is slow enough (or "always")';
   return {
     state: 'armed',
     label: 'cache',
-    title: 'Caching is on: the next run is stored if it is slow enough (or "always")'
+    title: lookupFailed ? `${title}${sep}${LOOKUP_UNAVAILABLE}` : title
   };
 }
 
@@ -94,9 +102,13 @@ export function badgeFromEvent(ev: IRunEvent): IBadge {
 }
 
 /** From the server's entries of one cell: stored if one matches the code, stale if none does. */
-export function badgeFromEntries(entries: IEntrySummary[], codeSha256: string): IBadge {
+export function badgeFromEntries(
+  entries: IEntrySummary[],
+  codeSha256: string,
+  lookupFailed = false
+): IBadge {
   if (!entries.length) {
-    return armedBadge();
+    return armedBadge(lookupFailed);
   }
   const newest = (list: IEntrySummary[]): IEntrySummary =>
     list.reduce((a, b) => (a.created >= b.created ? a : b));
@@ -127,6 +139,8 @@ export function deriveBadge(opts: {
   codeSha256: string;
   lastEvent: IRunEvent | null;
   entries: IEntrySummary[];
+  /** The server could not be asked for this notebook's entries (so none are known). */
+  lookupFailed?: boolean;
 }): IBadge | null {
   if (!opts.enabled) {
     return null;
@@ -134,5 +148,5 @@ export function deriveBadge(opts: {
   if (opts.lastEvent && opts.lastEvent.code_sha256 === opts.codeSha256) {
     return badgeFromEvent(opts.lastEvent);
   }
-  return badgeFromEntries(opts.entries, opts.codeSha256);
+  return badgeFromEntries(opts.entries, opts.codeSha256, opts.lookupFailed === true);
 }

@@ -20,7 +20,16 @@ export class CellBadges {
     this.renderAll();
   }
 
+  /** Whether the server could not be asked for entries (pre-run badges say so, briefly). */
+  set lookupFailed(failed: boolean) {
+    if (failed !== this._lookupFailed) {
+      this._lookupFailed = failed;
+      this.renderAll();
+    }
+  }
+
   setEntries(entries: IEntrySummary[]): void {
+    this._lookupFailed = false;
     this._entries.clear();
     for (const e of entries) {
       if (e.cell_id) {
@@ -62,7 +71,8 @@ export class CellBadges {
         enabled,
         codeSha256: enabled ? sha256Hex(source) : '',
         lastEvent: this._events.get(id) ?? null,
-        entries: this._entries.get(id) ?? []
+        entries: this._entries.get(id) ?? [],
+        lookupFailed: this._lookupFailed
       }) ?? null
     );
   }
@@ -87,6 +97,7 @@ export class CellBadges {
   }
 
   private _engineProblem: string | null = null;
+  private _lookupFailed = false;
   private _entries = new Map<string, IEntrySummary[]>();
   private _events = new Map<string, IRunEvent>();
 }

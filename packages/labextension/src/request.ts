@@ -6,14 +6,40 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-/** The Python package that installs the server side; the lead decides the final name (here only). */
-export const SERVER_PACKAGE = 'xetcache-jupyterlab';
-export const SERVER_FIX = `pip install ${SERVER_PACKAGE} and restart JupyterLab`;
+/**
+ * What to do when the server part is not usable, by cause: the ONE place with the fix texts (the
+ * sidebar, the notification and the tests all show these). `install`: no `/xetcache/` route (the
+ * Python package with the jupyter-server-proxy entry point is not in JupyterLab's environment);
+ * `start`: the route exists but the proxy could not start the Node server; `version`: both run
+ * but do not match; `network`: JupyterLab's own server did not answer.
+ */
+export const SERVER_FIX = {
+  install:
+    'pip install xetcache (packages/python) into the environment that runs JupyterLab, then restart JupyterLab.',
+  start:
+    'Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary) and the xetcache ' +
+    "package installed with its server bundle; then restart JupyterLab. Its log shows the proxy's error.",
+  version:
+    'Install the same xetcache version for the extension and the server, then restart JupyterLab.',
+  network: 'Check that JupyterLab is still running; the cache browser retries on its own.'
+} as const;
+/** What still works without the server, appended to every "server unavailable" message. */
+export const STILL_WORKS =
+  'Cells still run and cache in the kernel; only the cache browser needs the server.';
 /** The API major this extension speaks (GET /api/status → `api`). */
 export const API_VERSION = 1;
 
 /** Codes made on this side; the server's own codes (EBADREQUEST, ENOTFOUND, ...) pass through. */
-export type ClientErrorCode = 'ESERVERMISSING' | 'EAPIVERSION' | 'EHTTP' | 'EBADRESPONSE';
+export type ClientErrorCode =
+  'ESERVERMISSING' | 'ESERVERSTART' | 'ENETWORK' | 'EAPIVERSION' | 'EHTTP' | 'EBADRESPONSE';
+
+/** The codes that mean "no usable server" (each has its fix in SERVER_FIX). */
+export const UNAVAILABLE_CODES: readonly string[] = [
+  'ESERVERMISSING',
+  'ESERVERSTART',
+  'ENETWORK',
+  'EAPIVERSION'
+];
 
 export class XetCacheRequestError extends Error {
   readonly code: string;
@@ -33,7 +59,7 @@ export function isRequestError(e: unknown, code?: string): e is XetCacheRequestE
 
 /** True when the failure means "no usable server": the place for the install hint. */
 export function isServerUnavailable(e: unknown): boolean {
-  return isRequestError(e, 'ESERVERMISSING') || isRequestError(e, 'EAPIVERSION');
+  return e instanceof XetCacheRequestError && UNAVAILABLE_CODES.includes(e.code);
 }
 
 export interface IRequestInit {
@@ -42,11 +68,30 @@ export interface IRequestInit {
   body?: unknown;
 }
 
-function missing(status: number, detail: string): XetCacheRequestError {
+/**
+ * The error for a proxy/Jupyter answer without our JSON body. 404: no `/xetcache/` route at all;
+ * 500 ("could not start xetcache in time", or the Node binary missing), 502/503/504: the route
+ * is there but the server did not start or died; status 0: no answer from JupyterLab.
+ */
+export function unavailable(status: number, detail: string): XetCacheRequestError {
+  if (status === 0) {
+    return new XetCacheRequestError(
+      'ENETWORK',
+      `JupyterLab's server did not answer (${detail}). ${SERVER_FIX.network}`,
+      0
+    );
+  }
+  if (status === 404 || status === 200) {
+    return new XetCacheRequestError(
+      'ESERVERMISSING',
+      `The XetCache server part is not installed in this JupyterLab (${detail}). ` +
+        `Fix: ${SERVER_FIX.install} ${STILL_WORKS}`,
+      status
+    );
+  }
   return new XetCacheRequestError(
-    'ESERVERMISSING',
-    `The XetCache server is not available (${detail}). Cells still run and cache in the kernel; ` +
-      `to browse and evict the cache: ${SERVER_FIX}.`,
+    'ESERVERSTART',
+    `The XetCache server did not start (${detail}). Fix: ${SERVER_FIX.start} ${STILL_WORKS}`,
     status
   );
 }
@@ -81,7 +126,7 @@ export async function requestAPI<T>(
   try {
     response = await ServerConnection.makeRequest(url, request, settings);
   } catch (e) {
-    throw missing(0, `network error: ${(e as Error).message}`);
+    throw unavailable(0, `network error: ${(e as Error).message}`);
   }
   const text = await response.text();
   let body: unknown = undefined;
@@ -99,7 +144,7 @@ export async function requestAPI<T>(
     // An error without our JSON body comes from Jupyter or the proxy, not our server: 404 (no
     // proxy route), 500 ("could not start xetcache in time"), 502/503/504 (server died/slow).
     if (!errCode && [404, 500, 502, 503, 504].includes(response.status)) {
-      throw missing(response.status, `HTTP ${response.status} from ${endpoint}`);
+      throw unavailable(response.status, `HTTP ${response.status} from /xetcache/api/${endpoint}`);
     }
     const message =
       (body as { message?: unknown } | undefined)?.message ??
@@ -128,13 +173,13 @@ export async function checkServer(
 ): Promise<IServerStatus> {
   const status = await requestAPI<IServerStatus>('status', {}, settings);
   if (status?.name !== 'xetcache-server') {
-    throw missing(200, 'something else answers at /xetcache/api/status');
+    throw unavailable(200, 'something else answers at /xetcache/api/status');
   }
   if (status.api !== API_VERSION) {
     throw new XetCacheRequestError(
       'EAPIVERSION',
       `The XetCache server speaks API ${status.api} (version ${status.version}) but this extension needs API ` +
-        `${API_VERSION}: install matching versions (${SERVER_FIX}).`,
+        `${API_VERSION}. Fix: ${SERVER_FIX.version}`,
       200
     );
   }

@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { badgeFromEntries, badgeFromEvent, deriveBadge } from '../src/badgestate';
+import {
+  badgeFromEntries,
+  badgeFromEvent,
+  deriveBadge,
+  LOOKUP_UNAVAILABLE
+} from '../src/badgestate';
 import { type IEntrySummary, type IRunEvent, parseRunEvent } from '../src/events';
 import { formatDate } from '../src/format';
 
@@ -112,4 +117,28 @@ test('derive: no badge when off; last event wins only for the current code', () 
     deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [] })?.state,
     'armed'
   );
+});
+
+test('a failed entry lookup adds one short note to pre-run badges, never to run results', () => {
+  const plain = deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: null, entries: [] });
+  const failed = deriveBadge({
+    enabled: true,
+    codeSha256: 'c0de',
+    lastEvent: null,
+    entries: [],
+    lookupFailed: true
+  });
+  assert.equal(failed?.state, 'armed');
+  assert.equal(failed?.title, `${plain?.title} · ${LOOKUP_UNAVAILABLE}`);
+  // The note is short: the fix itself is shown once, in the sidebar.
+  assert.ok(!failed?.title.includes('pip install'));
+  const stored = deriveBadge({
+    enabled: true,
+    codeSha256: 'c0de',
+    lastEvent: ev({ state: 'stored', runtime_s: 1, bytes: 10 }),
+    entries: [],
+    lookupFailed: true
+  });
+  assert.equal(stored?.state, 'stored');
+  assert.ok(!stored?.title.includes(LOOKUP_UNAVAILABLE));
 });

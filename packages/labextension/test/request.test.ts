@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ServerConnection } from '@jupyterlab/services';
-import { checkServer, isServerUnavailable, requestAPI, XetCacheRequestError } from '../src/request';
+import {
+  checkServer,
+  isServerUnavailable,
+  requestAPI,
+  SERVER_FIX,
+  STILL_WORKS,
+  XetCacheRequestError
+} from '../src/request';
 
 // A real HTTP server on loopback standing in for Jupyter + proxy + xetcache server.
 let server: Server;
@@ -77,25 +84,44 @@ test('server errors keep their code and status', async () => {
   assert.equal((await failure(requestAPI('entries', {}, settings))).code, 'EHTTP');
 });
 
-test('proxy 404/500/502/503/504 without our body and network errors mean "server missing" with the fix', async () => {
-  for (const status of [404, 500, 502, 503, 504]) {
-    reply = () => ({ status, body: '<html>not found</html>' });
+test('proxy answers without our body and network errors say what is wrong and how to fix it', async () => {
+  // 404: no /xetcache/ route → the Python package (with the proxy entry point) is missing.
+  reply = () => ({ status: 404, body: '<html>not found</html>' });
+  const missing = await failure(requestAPI('status', {}, settings));
+  assert.equal(missing.code, 'ESERVERMISSING');
+  assert.ok(isServerUnavailable(missing));
+  assert.ok(missing.message.includes(SERVER_FIX.install));
+  // 500 ("could not start xetcache in time", Node missing), 502/503/504: the server did not start.
+  for (const status of [500, 502, 503, 504]) {
+    reply = () => ({ status, body: '<html>500 : Internal Server Error</html>' });
     const e = await failure(requestAPI('status', {}, settings));
-    assert.equal(e.code, 'ESERVERMISSING');
+    assert.equal(e.code, 'ESERVERSTART');
+    assert.equal(e.status, status);
     assert.ok(isServerUnavailable(e));
-    assert.match(e.message, /pip install/);
+    assert.ok(e.message.includes(SERVER_FIX.start));
+    assert.ok(e.message.includes(STILL_WORKS));
   }
   const dead = ServerConnection.makeSettings({ baseUrl: 'http://127.0.0.1:1/' });
   const e = await failure(requestAPI('status', {}, dead));
-  assert.equal(e.code, 'ESERVERMISSING');
+  assert.equal(e.code, 'ENETWORK');
+  assert.ok(isServerUnavailable(e));
   assert.equal(e.status, 0);
+});
+
+test('every fix text names a concrete action and a restart where one is needed', () => {
+  assert.match(SERVER_FIX.install, /pip install xetcache/);
+  assert.match(SERVER_FIX.install, /restart/);
+  assert.match(SERVER_FIX.start, /Node\.js ≥ 20/);
+  assert.match(SERVER_FIX.start, /restart JupyterLab/);
 });
 
 test('status check refuses another API version and foreign answers', async () => {
   reply = () => ({ status: 200, body: '{"name":"xetcache-server","version":"0.1.0","api":1}' });
   assert.equal((await checkServer(settings)).api, 1);
   reply = () => ({ status: 200, body: '{"name":"xetcache-server","version":"9.0.0","api":9}' });
-  assert.equal((await failure(checkServer(settings))).code, 'EAPIVERSION');
+  const version = await failure(checkServer(settings));
+  assert.equal(version.code, 'EAPIVERSION');
+  assert.ok(isServerUnavailable(version));
   reply = () => ({ status: 200, body: '{"hello":"world"}' });
   assert.equal((await failure(checkServer(settings))).code, 'ESERVERMISSING');
   reply = () => ({ status: 200, body: '' });

@@ -11,6 +11,7 @@ import type { IDisposable } from '@lumino/disposable';
 import { CellBadges } from '../cellbadges';
 import { fetchNotebookEntries, notebookStore } from '../entries';
 import type { IRunEvent } from '../events';
+import { isServerUnavailable } from '../request';
 import { IXetCache } from '../tokens';
 
 /** Source edits re-hash the cell; wait for a pause in typing. */
@@ -29,13 +30,26 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
       if (!xc.settings || !context.isReady || panel.isDisposed) {
         return;
       }
+      // No request while the server is known to be down (the monitor retries it on a backoff
+      // and `onServer` brings us back); the badges still follow the kernel's events meanwhile.
+      if (!(await xc.server.available())) {
+        badges.lookupFailed = true;
+        return;
+      }
       try {
         badges.setEntries(
           await fetchNotebookEntries(notebookStore(context.path, xc.settings.cache_dir))
         );
       } catch (e) {
         xc.server.report(e);
-        badges.renderAll();
+        if (isServerUnavailable(e)) {
+          badges.lookupFailed = true;
+        }
+      }
+    };
+    const onServer = (_: unknown, problem: string | null): void => {
+      if (problem === null) {
+        void refresh(); // the server came (back) up
       }
     };
     const later = (model: ICellModel): void => {
@@ -80,6 +94,7 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
     xc.engine.runEvent.connect(onEvent);
     xc.engine.statusChanged.connect(onEngine);
     xc.settingsChanged.connect(refresh);
+    xc.server.changed.connect(onServer);
     context.pathChanged.connect(refresh);
 
     const disposable = {
@@ -89,6 +104,7 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
         xc.engine.runEvent.disconnect(onEvent);
         xc.engine.statusChanged.disconnect(onEngine);
         xc.settingsChanged.disconnect(refresh);
+        xc.server.changed.disconnect(onServer);
         timers.forEach(t => window.clearTimeout(t));
       }
     };

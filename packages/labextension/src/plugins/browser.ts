@@ -1,6 +1,7 @@
 /**
  * The cache browser sidebar, wired to the current notebook, the server and the engine events.
- * Refreshes on notebook switch, after cached runs, and every POLL_MS while visible.
+ * Refreshes on notebook switch, after cached runs, and every POLL_MS while visible; never asks
+ * a server known to be down (the server monitor retries it with a backoff).
  */
 import {
   ILayoutRestorer,
@@ -13,7 +14,7 @@ import { CacheBrowser } from '../browser/widget';
 import { fetchNotebookEntries, type INotebookStore, notebookStore } from '../entries';
 import { formatBytes } from '../format';
 import { cacheIcon } from '../icons';
-import { requestAPI } from '../request';
+import { isServerUnavailable, requestAPI } from '../request';
 import { CommandIDs, IXetCache } from '../tokens';
 
 const POLL_MS = 15000;
@@ -47,11 +48,18 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
         return;
       }
       busy = true;
-      if (shown !== w.store + w.notebook) {
+      if (shown !== w.store + w.notebook && xc.server.state !== 'down') {
         // The proxy may take many seconds to start (or give up on) the server: say so meanwhile.
         widget.display(null, null, `Loading the cache of ${w.notebook}…`);
       }
       try {
+        // While the server is down this answers at once, without a request; the monitor retries
+        // on its own backoff and `changed` brings us back here when the server answers.
+        if (!(await xc.server.available())) {
+          shown = '';
+          widget.display(null, xc.server.problem);
+          return;
+        }
         const entries = await fetchNotebookEntries(w);
         widget.defaultBudget = xc.settings?.max_bytes ?? null;
         shown = w.store + w.notebook;
@@ -67,7 +75,7 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
       } catch (e) {
         xc.server.report(e);
         shown = '';
-        widget.display(null, (e as Error).message);
+        widget.display(null, isServerUnavailable(e) ? xc.server.problem : (e as Error).message);
       } finally {
         busy = false;
       }
@@ -88,7 +96,8 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const widget = new CacheBrowser({
-      refresh: () => void refresh(),
+      // A manual refresh also asks a server that is down again, ahead of the backoff.
+      refresh: () => void (xc.server.state === 'down' ? xc.server.retryNow() : refresh()),
       evict: async target => {
         const w = where();
         if (!w) {
