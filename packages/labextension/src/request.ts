@@ -17,8 +17,8 @@ export const SERVER_FIX = {
   install:
     'pip install xetcache (packages/python) into the environment that runs JupyterLab, then restart JupyterLab.',
   start:
-    'Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary) and the xetcache ' +
-    "package installed with its server bundle; then restart JupyterLab. Its log shows the proxy's error.",
+    'Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary); then restart ' +
+    "JupyterLab. JupyterLab's log shows the proxy's error.",
   version:
     'Install the same xetcache version for the extension and the server, then restart JupyterLab.',
   network: 'Check that JupyterLab is still running; the cache browser retries on its own.'

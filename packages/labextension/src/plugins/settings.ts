@@ -26,8 +26,9 @@ function readSettings(s: ISettingRegistry.ISettings): IEngineSettings {
 
 class XetCache implements IXetCache {
   readonly engine = new EngineManager(ENGINE_SOURCES);
+  // The problem is announced once (it then stays in the sidebar banner and the notification list).
   readonly server = new ServerMonitor(message => {
-    Notification.warning(message, { autoClose: false });
+    Notification.warning(message, { autoClose: 20_000 });
   });
   readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<
     IXetCache,
