@@ -4,6 +4,11 @@
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const port = process.env.XETCACHE_UI_PORT || '8899';
+// A second JupyterLab in which the index server cannot start (tests/no-server.spec.ts): jupyter-server-proxy runs
+// XETCACHE_NODE (packages/python/xetcache/proxy.py), here a path with no program, as on a machine without Node.
+// It fails at once (500 for every /xetcache/ request), which is the case that used to flood the proxy.
+const noServerPort = process.env.XETCACHE_UI_NOSERVER_PORT || '8898';
+const NO_SERVER_SPEC = /no-server\.spec\.ts$/;
 const chromium = process.env.XETCACHE_CHROMIUM || '/usr/bin/chromium';
 
 module.exports = {
@@ -32,13 +37,34 @@ module.exports = {
     // this one adds a final screenshot of every test.
     screenshot: 'on'
   },
-  webServer: {
-    // The server's log goes to a file (it is long and interleaves badly with the test list); read it when a test
-    // fails on the server side.
-    command: `exec ../.venv/bin/jupyter lab --config jupyter_server_test_config.py > jupyter-server.log 2>&1`,
-    url: `http://127.0.0.1:${port}/lab`,
-    timeout: 120_000,
-    reuseExistingServer: !process.env.CI,
-    env: { ...process.env, XETCACHE_UI_PORT: port }
-  }
+  projects: [
+    { name: 'lab', testIgnore: NO_SERVER_SPEC },
+    {
+      name: 'no-server',
+      testMatch: NO_SERVER_SPEC,
+      use: { baseURL: `http://127.0.0.1:${noServerPort}` }
+    }
+  ],
+  webServer: [
+    {
+      // The server's log goes to a file (it is long and interleaves badly with the test list); read it when a test
+      // fails on the server side.
+      command: `exec ../.venv/bin/jupyter lab --config jupyter_server_test_config.py > jupyter-server.log 2>&1`,
+      url: `http://127.0.0.1:${port}/lab`,
+      timeout: 120_000,
+      reuseExistingServer: !process.env.CI,
+      env: { ...process.env, XETCACHE_UI_PORT: port }
+    },
+    {
+      command: `exec ../.venv/bin/jupyter lab --config jupyter_server_test_config.py > jupyter-server-no-server.log 2>&1`,
+      url: `http://127.0.0.1:${noServerPort}/lab`,
+      timeout: 120_000,
+      reuseExistingServer: !process.env.CI,
+      env: {
+        ...process.env,
+        XETCACHE_UI_PORT: noServerPort,
+        XETCACHE_NODE: '/nonexistent/xetcache-test/node'
+      }
+    }
+  ]
 };

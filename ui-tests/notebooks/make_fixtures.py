@@ -59,6 +59,11 @@ files = {
     ("boom", "raise ValueError('stop here')", {}),
     ("never", "order.append('never')\nprint('never ran')", ALWAYS),
   ]),
+  # JupyterLab started so the index server cannot start (no-server.spec.ts): the cell still caches in the kernel.
+  "no_server.ipynb": nb([
+    ("inputs", "base = 2", {}),
+    ("cached", "# cached cell\nvalue = base * 21\nprint('value', value)", ALWAYS),
+  ]),
   "toolbar.ipynb": nb([
     ("only", "x = 1", {}),
   ]),
