@@ -1,6 +1,8 @@
-// The cell toolbar toggle (`xetcache:toggle-cell`): pressed state, cell metadata, armed badge; and every command
+// The cell toolbar toggle (`xetcache:toggle-cell`): pressed state, cell metadata, armed badge (clear of the cell
+// toolbar, which JupyterLab floats over the input's top right); and every command
 // named by a toolbar button (cell toolbar and notebook toolbar) is registered, so no button is dead.
 import { expect, test } from './fixtures';
+import type { Locator } from '@playwright/test';
 import { TOGGLE, cell, expectBadge, keepScreenshot, openFixture } from './helpers';
 
 async function cellMetadata(
@@ -33,6 +35,7 @@ test('the toolbar toggle turns caching on and off, in aria-pressed, the cell met
   expect(await cellMetadata(page, 0)).toMatchObject({ enabled: true });
   // The source is never edited to turn caching on.
   expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
+  await expectBadgeClearOfToolbar(c);
   await keepScreenshot(c, testInfo, 'toolbar-toggle-on');
 
   await toggle.click();
@@ -41,6 +44,38 @@ test('the toolbar toggle turns caching on and off, in aria-pressed, the cell met
   const after = (await cellMetadata(page, 0)) as { enabled?: boolean } | null;
   expect(after?.enabled ?? false).toBe(false);
 });
+
+/**
+ * The badge and JupyterLab's cell toolbar (shown on the active cell, floating over the top right of the input) must
+ * not overlap, even in a one-line cell where the top right is also the bottom right; the badge stays in the cell's
+ * input area and its label is not cut.
+ */
+async function expectBadgeClearOfToolbar(c: Locator): Promise<void> {
+  const toolbar = c.locator('.jp-cell-toolbar');
+  const b = c.locator('.jp-xetcache-badge');
+  await expect(toolbar).toBeVisible();
+  await expect(b).toBeVisible();
+  const [tb, bb, input] = await Promise.all([
+    toolbar.boundingBox(),
+    b.boundingBox(),
+    c.locator('.jp-InputArea').boundingBox()
+  ]);
+  expect(tb && bb && input, 'toolbar, badge and input area have boxes').toBeTruthy();
+  const overlap =
+    bb!.x < tb!.x + tb!.width &&
+    tb!.x < bb!.x + bb!.width &&
+    bb!.y < tb!.y + tb!.height &&
+    tb!.y < bb!.y + bb!.height;
+  expect(
+    overlap,
+    `badge ${JSON.stringify(bb)} overlaps the cell toolbar ${JSON.stringify(tb)}`
+  ).toBe(false);
+  expect(
+    bb!.y >= input!.y && bb!.y + bb!.height <= input!.y + input!.height + 0.5,
+    'badge inside the input area'
+  ).toBe(true);
+  expect(await b.evaluate(e => e.scrollWidth <= e.clientWidth), 'badge label not cut').toBe(true);
+}
 
 test('every command a toolbar button names exists', async ({ page, tmpPath }) => {
   await openFixture(page, tmpPath, 'toolbar.ipynb');

@@ -102,11 +102,16 @@ export class CellBadges {
   private _events = new Map<string, IRunEvent>();
 }
 
+/**
+ * The badge is a line of its own in the cell's editor box, under the last line of code, at the
+ * left: JupyterLab's cell toolbar floats over the top right of the input (and, in a one-line
+ * cell, that is also the bottom right), so anything drawn over the code collides with it.
+ */
 function paint(cell: Cell, badge: IBadge | null): void {
   if (cell.isDisposed) {
     return;
   }
-  const host = cell.inputArea?.node;
+  const host = cell.inputArea?.editorWidget?.node;
   let node = cell.node.querySelector<HTMLElement>(`.${BADGE_CLASS}`);
   if (!badge || !host) {
     node?.remove();
