@@ -127,3 +127,25 @@ test('unexpected expression results are errors, not exceptions', () => {
   );
   assert.equal(parseLoadResult({ status: 'ok', data: { 'text/plain': '42' } }).ok, false);
 });
+
+test('the real engine accepts exactly what is pushed, on load and on change (max_bytes stays in the browser)', () => {
+  const custom = { threshold_s: 0.5, always: true, cache_dir: 'my-cache', max_bytes: 1000 };
+  const code =
+    buildLoadCode(ENGINE_SOURCES, custom) +
+    `import base64, json\nfrom xetcache import config\n` +
+    `assert json.loads(base64.b64decode(${RESULT_EXPRESSION}))["ok"], base64.b64decode(${RESULT_EXPRESSION})\n` +
+    `print(config.get_runtime_threshold(), config.get_always_default(), config.get_byte_budget())\n` +
+    buildSettingsCode({ ...custom, threshold_s: 7, always: false, max_bytes: 5 }) +
+    `print(config.get_runtime_threshold(), config.get_always_default(), config.get_byte_budget())\n`;
+  const dir = mkdtempSync(join(tmpdir(), 'xc-real-'));
+  try {
+    writeFileSync(join(dir, 'b.py'), code);
+    const out = execFileSync(PY, ['-S', join(dir, 'b.py')], {
+      cwd: dir,
+      env: { ...process.env, PYTHONPATH: SITE }
+    });
+    assert.deepEqual(out.toString().trim().split('\n'), ['0.5 True None', '7.0 False None']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,6 +13,7 @@ import {
   buildSettingsCode,
   type IEngineSettings,
   type ILoadResult,
+  kernelSettings,
   parseLoadResult,
   RESULT_EXPRESSION
 } from './inject';
@@ -35,7 +36,12 @@ interface IKernelRecord {
   status: IEngineStatus;
   language: string | null;
   comm: Kernel.IComm | null;
+  /** The settings the kernel last got (with the load or a push): compared on load to catch up. */
+  sent: string | null;
 }
+
+/** Only the part the kernel gets (kernelSettings) decides whether a push is needed. */
+const settingsKey = (s: IEngineSettings): string => JSON.stringify(kernelSettings(s));
 
 const SILENT = { silent: true, store_history: false, allow_stdin: false, stop_on_error: false };
 
@@ -53,8 +59,9 @@ export class EngineManager {
     }
     for (const kernel of this._kernels) {
       const rec = this._records.get(kernel);
-      if (rec?.status.state === 'ready' && !kernel.isDisposed) {
-        kernel.requestExecute({ code: buildSettingsCode(value), ...SILENT });
+      // A kernel still loading gets them when its load settles (see _settle).
+      if (rec?.status.state === 'ready' && !kernel.isDisposed && rec.sent !== settingsKey(value)) {
+        this._push(kernel, rec, value);
       }
     }
   }
@@ -123,7 +130,8 @@ export class EngineManager {
       loadedGeneration: 0,
       status: { state: 'loading' },
       language: null,
-      comm: null
+      comm: null,
+      sent: null
     };
     this._records.set(kernel, rec);
     this._kernels.add(kernel);
@@ -173,6 +181,7 @@ export class EngineManager {
     const generation = rec.generation;
     rec.loadedGeneration = generation;
     rec.status = { state: 'loading' };
+    rec.sent = this._settings ? settingsKey(this._settings) : null;
     let future: Kernel.IShellFuture<
       KernelMessage.IExecuteRequestMsg,
       KernelMessage.IExecuteReplyMsg
@@ -217,8 +226,38 @@ export class EngineManager {
       : { state: 'failed', error: r.error ?? 'unknown error' };
     if (!r.ok) {
       console.warn(`XetCache: engine not loaded in kernel ${kernel.id}: ${rec.status.error}`);
+    } else if (this._settings && settingsKey(this._settings) !== rec.sent) {
+      // The settings arrived (or changed) while the engine was loading: the load carried older
+      // ones (or none, i.e. the engine's defaults), so push the current ones now.
+      this._push(kernel, rec, this._settings);
     }
     this._statusChanged.emit(kernel);
+  }
+
+  /** Re-applies settings in a loaded kernel; a refusal is logged (the kernel keeps its old ones). */
+  private _push(kernel: Kernel.IKernelConnection, rec: IKernelRecord, s: IEngineSettings): void {
+    rec.sent = settingsKey(s);
+    let future: Kernel.IShellFuture<
+      KernelMessage.IExecuteRequestMsg,
+      KernelMessage.IExecuteReplyMsg
+    >;
+    try {
+      future = kernel.requestExecute({ code: buildSettingsCode(s), ...SILENT });
+    } catch (e) {
+      console.warn(`XetCache: could not send settings to kernel ${kernel.id}`, e);
+      return;
+    }
+    future.done.then(
+      reply => {
+        const c = reply.content as { status: string; ename?: string; evalue?: string };
+        if (c.status !== 'ok') {
+          console.warn(
+            `XetCache: kernel ${kernel.id} refused the settings: ${c.ename ?? c.status}: ${c.evalue ?? ''}`
+          );
+        }
+      },
+      () => undefined // the kernel went away or restarted: the next load sends the settings
+    );
   }
 
   private _openComm(kernel: Kernel.IKernelConnection): Kernel.IComm | null {
