@@ -64,6 +64,10 @@ files = {
     ("inputs", "base = 2", {}),
     ("cached", "# cached cell\nvalue = base * 21\nprint('value', value)", ALWAYS),
   ]),
+  # A 1.2 s cell: skipped at the default 3 s threshold, stored once the threshold setting is lowered.
+  "threshold.ipynb": nb([
+    ("second", "# about a second\nimport time\ntime.sleep(1.2)\nwaited = 1.2\nprint('waited', waited)", ON),
+  ]),
   "toolbar.ipynb": nb([
     ("only", "x = 1", {}),
   ]),
