@@ -6,5 +6,5 @@ bash scripts/setup.sh
 extra=()
 [ "$(id -u)" = 0 ] && extra+=(--allow-root)
 cd examples
-echo "Open the URL below, toggle caching on a cell from its toolbar (the database icon) and run it twice."
+echo "Open the URL below: run the first cell, turn caching on for the slow cell (the cylinder button in its toolbar), run it, then restart the kernel and run all."
 exec ../.venv/bin/jupyter lab demo.ipynb "${extra[@]}" "$@"
