@@ -10,6 +10,10 @@ const port = process.env.XETCACHE_UI_PORT || '8899';
 const noServerPort = process.env.XETCACHE_UI_NOSERVER_PORT || '8898';
 const NO_SERVER_SPEC = /no-server\.spec\.ts$/;
 const chromium = process.env.XETCACHE_CHROMIUM || '/usr/bin/chromium';
+// Git as a fresh user has it: no global or system config, so this machine's `git lfs install` (filter.lfs.* in
+// ~/.gitconfig) cannot hide a repository without LFS (tests/git.spec.ts). Both the index server, which asks git
+// for GET /api/git, and the kernels, which make the test repositories, inherit this from JupyterLab.
+const bareGit = { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
 
 module.exports = {
   ...baseConfig,
@@ -53,7 +57,7 @@ module.exports = {
       url: `http://127.0.0.1:${port}/lab`,
       timeout: 120_000,
       reuseExistingServer: !process.env.CI,
-      env: { ...process.env, XETCACHE_UI_PORT: port }
+      env: { ...process.env, ...bareGit, XETCACHE_UI_PORT: port }
     },
     {
       command: `exec ../.venv/bin/jupyter lab --config jupyter_server_test_config.py > jupyter-server-no-server.log 2>&1`,
@@ -62,6 +66,7 @@ module.exports = {
       reuseExistingServer: !process.env.CI,
       env: {
         ...process.env,
+        ...bareGit,
         XETCACHE_UI_PORT: noServerPort,
         XETCACHE_NODE: '/nonexistent/xetcache-test/node'
       }

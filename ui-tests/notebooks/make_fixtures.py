@@ -71,6 +71,19 @@ files = {
   "toolbar.ipynb": nb([
     ("only", "x = 1", {}),
   ]),
+  # git.spec.ts: the kernel (whose server has an empty global git config) makes two repositories beside it, one
+  # without the Git LFS filters and one with them set up locally; repo.ipynb is then opened inside each.
+  "git_setup.ipynb": nb([
+    ("repos", "# make two repositories\n"
+              "import subprocess\n"
+              "for d in ('lfs_missing', 'lfs_ready'):\n"
+              "    subprocess.run(['git', 'init', '-q', d], check=True)\n"
+              "subprocess.run(['git', 'lfs', 'install', '--local'], cwd='lfs_ready', check=True)\n"
+              "print('repositories ready')", {}),
+  ]),
+  "repo.ipynb": nb([
+    ("cached", "# cached cell\nin_repo = 1", ON),
+  ]),
 }
 for name, d in files.items():
     with open(os.path.join(out, name), "w") as f:

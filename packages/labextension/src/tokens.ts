@@ -3,6 +3,7 @@ import type { ISignal } from '@lumino/signaling';
 import { Token } from '@lumino/coreutils';
 import type { EngineManager } from './engine/manager';
 import type { IEngineSettings } from './engine/inject';
+import type { GitNotices } from './gitnotice';
 import type { ServerMonitor } from './servermonitor';
 
 export namespace CommandIDs {
@@ -20,6 +21,8 @@ export interface IXetCache {
   readonly settings: IEngineSettings | null;
   readonly settingsChanged: ISignal<IXetCache, IEngineSettings>;
   readonly server: ServerMonitor;
+  /** Git LFS readiness per store, said once per store per session. */
+  readonly git: GitNotices;
 }
 
 export const IXetCache = new Token<IXetCache>(

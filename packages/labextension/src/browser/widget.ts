@@ -6,6 +6,7 @@
 import { Widget } from '@lumino/widgets';
 import { cellBars } from './chart';
 import type { IEntrySummary } from '../events';
+import type { GitKnowledge } from '../gitnotice';
 import { formatBytes, formatDate, formatDuration, parseBytes } from '../format';
 
 export interface IBrowserData {
@@ -54,6 +55,14 @@ export class CacheBrowser extends Widget {
     this._budget = bytes;
   }
 
+  /**
+   * Git LFS readiness of the shown store: a notice stays as a line until another store is shown.
+   * The root's `data-xetcache-git` says what is known (`unknown`, `ok`, `notice`).
+   */
+  set git(knowledge: GitKnowledge) {
+    this._git = knowledge;
+  }
+
   display(
     data: IBrowserData | null,
     problem: string | null,
@@ -66,6 +75,15 @@ export class CacheBrowser extends Widget {
     root.append(header);
     if (problem) {
       root.append(el('div', { class: 'jp-xetcache-problem', role: 'alert' }, problem));
+    }
+    const git = this._git;
+    root.dataset.xetcacheGit = typeof git === 'string' ? git : 'notice';
+    if (typeof git !== 'string') {
+      const line = el('div', { class: 'jp-xetcache-git-notice', role: 'status' }, git.message);
+      if (git.fix) {
+        line.append(' Fix: ', el('code', {}, git.fix));
+      }
+      root.append(line);
     }
     if (!data) {
       root.append(el('p', { class: 'jp-xetcache-empty' }, problem ? '' : empty));
@@ -224,5 +242,6 @@ export class CacheBrowser extends Widget {
   };
 
   private _budget: number | null = null;
+  private _git: GitKnowledge = 'unknown';
   private _budgetText: string | null = null;
 }

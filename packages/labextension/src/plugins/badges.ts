@@ -36,10 +36,11 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
         badges.lookupFailed = true;
         return;
       }
+      const where = notebookStore(context.path, xc.settings.cache_dir);
+      // The store is looked at: say once if its repository lacks Git LFS (not awaited).
+      void xc.git.check(where.store);
       try {
-        badges.setEntries(
-          await fetchNotebookEntries(notebookStore(context.path, xc.settings.cache_dir))
-        );
+        badges.setEntries(await fetchNotebookEntries(where));
       } catch (e) {
         xc.server.report(e);
         if (isServerUnavailable(e)) {

@@ -43,11 +43,14 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
       const w = where();
       if (!w || busy) {
         if (!w) {
+          widget.git = 'unknown';
           widget.display(null, null, 'Open a notebook to see its cache.');
         }
         return;
       }
       busy = true;
+      // What is known of this store's repository (set before any display: never another store's).
+      widget.git = xc.git.get(w.store);
       if (shown !== w.store + w.notebook && xc.server.state !== 'down') {
         // The proxy may take many seconds to start (or give up on) the server: say so meanwhile.
         widget.display(null, null, `Loading the cache of ${w.notebook}…`);
@@ -60,6 +63,10 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
           widget.display(null, xc.server.problem);
           return;
         }
+        // First look at this store: ask (once) whether its repository lacks Git LFS; the answer
+        // comes back through `git.changed`.
+        void xc.git.check(w.store);
+        widget.git = xc.git.get(w.store);
         const entries = await fetchNotebookEntries(w);
         widget.defaultBudget = xc.settings?.max_bytes ?? null;
         shown = w.store + w.notebook;
@@ -157,6 +164,11 @@ export const browserPlugin: JupyterFrontEndPlugin<void> = {
     xc.settingsChanged.connect(soon);
     xc.engine.runEvent.connect(soon);
     xc.server.changed.connect(soon);
+    xc.git.changed.connect((_, store) => {
+      if (store === where()?.store) {
+        soon();
+      }
+    });
     window.setInterval(() => {
       if (widget.isVisible && !document.hidden) {
         void refresh();

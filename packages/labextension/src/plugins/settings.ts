@@ -11,6 +11,7 @@ import { Signal } from '@lumino/signaling';
 import { EngineManager } from '../engine/manager';
 import type { IEngineSettings } from '../engine/inject';
 import { ENGINE_SOURCES } from '../engine/sources.generated';
+import { GitNotices } from '../gitnotice';
 import { ServerMonitor } from '../servermonitor';
 import { IXetCache, SETTINGS_PLUGIN_ID } from '../tokens';
 
@@ -29,6 +30,14 @@ class XetCache implements IXetCache {
   // The problem is announced once (it then stays in the sidebar banner and the notification list).
   readonly server = new ServerMonitor(message => {
     Notification.warning(message, { autoClose: 20_000 });
+  });
+  // Said once per store (the sidebar keeps the line): the exact command, nothing changed silently.
+  readonly git = new GitNotices({
+    available: () => this.server.available(),
+    report: e => this.server.report(e),
+    notify: text => {
+      Notification.warning(text, { autoClose: 20_000 });
+    }
   });
   readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<
     IXetCache,
