@@ -81,6 +81,11 @@ files = {
               "subprocess.run(['git', 'lfs', 'install', '--local'], cwd='lfs_ready', check=True)\n"
               "print('repositories ready')", {}),
   ]),
+  # budget.spec.ts: a cached cell whose result is far over a 1000-byte budget, and a cell that uses its variable.
+  "budget.ipynb": nb([
+    ("big", "# big list\nbig = list(range(100000))\nprint('made', len(big))", ON),
+    ("use", "print('big has', len(big))", {}),
+  ]),
   "repo.ipynb": nb([
     ("cached", "# cached cell\nin_repo = 1", ON),
   ]),

@@ -156,3 +156,25 @@ export async function appendToCell(
   await box.pressSequentially(text);
   await page.notebook.leaveCellEditingMode(index);
 }
+
+export const SETTINGS_PLUGIN = '@xetcache/labextension:plugin';
+
+/** Changes one XetCache setting the way the Settings editor does (galata keeps settings per test, in memory). */
+export async function setSetting(
+  page: IJupyterLabPageFixture,
+  key: string,
+  value: unknown
+): Promise<void> {
+  const now = await page.evaluate(
+    async ({ plugin, key, value }) => {
+      const registry = await window.galata.getPlugin('@jupyterlab/apputils-extension:settings');
+      if (!registry) {
+        throw new Error('no setting registry');
+      }
+      await registry.set(plugin, key, value as never);
+      return (await registry.load(plugin)).composite[key];
+    },
+    { plugin: SETTINGS_PLUGIN, key, value }
+  );
+  expect(now, `setting ${key}`).toEqual(value);
+}

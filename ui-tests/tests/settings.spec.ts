@@ -1,31 +1,10 @@
-// Settings reach a running kernel: the extension pushes the part the engine takes (threshold_s, always, cache_dir;
-// max_bytes is the browser's trim budget and the engine refuses unknown keys) when they change, without a restart.
+// Settings reach a running kernel: the extension pushes them (threshold_s, always, cache_dir, max_bytes) when they
+// change, without a restart.
 // Fixture: notebooks/threshold.ipynb, one 1.2 s cell with caching on (its run is below the default 3 s threshold).
 import { expect, test } from './fixtures';
-import { expectBadge, keepScreenshot, cell, openFixture, runCell } from './helpers';
+import { expectBadge, keepScreenshot, cell, openFixture, runCell, setSetting } from './helpers';
 
-const PLUGIN = '@xetcache/labextension:plugin';
 const SECOND = 0;
-
-/** Changes one XetCache setting the way the Settings editor does (galata keeps settings per test, in memory). */
-async function setSetting(
-  page: Parameters<typeof openFixture>[0],
-  key: string,
-  value: unknown
-): Promise<void> {
-  const now = await page.evaluate(
-    async ({ plugin, key, value }) => {
-      const registry = await window.galata.getPlugin('@jupyterlab/apputils-extension:settings');
-      if (!registry) {
-        throw new Error('no setting registry');
-      }
-      await registry.set(plugin, key, value as never);
-      return (await registry.load(plugin)).composite[key];
-    },
-    { plugin: PLUGIN, key, value }
-  );
-  expect(now, `setting ${key}`).toEqual(value);
-}
 
 test('lowering the threshold in Settings reaches the running kernel: the same 1.2 s cell is stored, not skipped', async ({
   page,
@@ -44,7 +23,7 @@ test('lowering the threshold in Settings reaches the running kernel: the same 1.
   const skipped = await expectBadge(page, SECOND, 'skipped');
   await expect(skipped).toHaveAttribute('title', /below the 3 s threshold/);
 
-  // max_bytes too: it is a setting of the extension only, and must not make the kernel refuse the others.
+  // max_bytes too (a budget large enough not to matter): the kernel takes it and refuses nothing.
   await setSetting(page, 'max_bytes', 1_000_000_000);
   await setSetting(page, 'threshold_s', 0.5);
 

@@ -22,7 +22,7 @@ export const ERROR_ADVICE: Readonly<Record<string, string>> = {
     'List the variables to keep in the cell options (outputs), or turn caching off for this cell.',
   EUNHASHABLE: 'Name the inputs in the cell options, or give the cell a key.',
   ESTOREFULL:
-    'The cache is over its byte budget: trim or evict entries in the XetCache browser, or raise the budget (xetcache.config.set_byte_budget in the kernel).',
+    'The store is full (over its byte budget), so this run was not stored: evict or trim entries in the XetCache browser, or raise the byte budget in Settings → XetCache.',
   ECORRUPT: 'A cached object did not match its hash; it was quarantined and the cell ran normally.',
   ESTORE: 'The cache folder could not be written: check its permissions and free disk space.'
 };

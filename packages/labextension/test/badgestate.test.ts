@@ -87,6 +87,21 @@ test('errors say what and what to do', () => {
   assert.match(badgeFromEvent(ev({ state: 'error' })).title, /cache error/);
 });
 
+test('a full store says so and what to do: evict/trim in the browser or raise the budget in Settings', () => {
+  const b = badgeFromEvent(
+    ev({
+      state: 'error',
+      error_code: 'ESTOREFULL',
+      reason: 'storing 9000 bytes would take the store over its budget of 1000'
+    })
+  );
+  assert.equal(b.state, 'error');
+  assert.match(b.title, /budget of 1000/);
+  assert.match(b.title, /store is full/);
+  assert.match(b.title, /trim/);
+  assert.match(b.title, /Settings/);
+});
+
 test('entries: stored when one matches the code, stale when none does, armed when there are none', () => {
   assert.equal(badgeFromEntries([], 'c0de').state, 'armed');
   const stored = badgeFromEntries(

@@ -52,14 +52,20 @@ test('base64 round trip of non-ASCII', () => {
   assert.equal(base64ToUtf8(utf8ToBase64(s)), s);
 });
 
-test('bundled sources load when xetcache is not installed, and get the kernel settings only', () => {
+test('bundled sources load when xetcache is not installed, and get the kernel settings (byte budget too)', () => {
   const code = buildLoadCode(fakeEngine, { ...settings, max_bytes: 1000 });
   const r = parseLoadResult(
     runPython(
-      `${code}\nimport xetcache.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache"}, j.SEEN`
+      `${code}\nimport xetcache.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache", "max_bytes": 1000}, j.SEEN`
     )
   );
-  assert.deepEqual(r, { ok: true, origin: 'bundled', version: '9.9-é', error: undefined });
+  assert.deepEqual(r, {
+    ok: true,
+    origin: 'bundled',
+    version: '9.9-é',
+    error: undefined,
+    refused: []
+  });
 });
 
 test('the real engine (packages/python) loads from the bundle and activates', () => {
@@ -128,7 +134,7 @@ test('unexpected expression results are errors, not exceptions', () => {
   assert.equal(parseLoadResult({ status: 'ok', data: { 'text/plain': '42' } }).ok, false);
 });
 
-test('the real engine accepts exactly what is pushed, on load and on change (max_bytes stays in the browser)', () => {
+test('the real engine applies what is pushed, byte budget included, on load and on change', () => {
   const custom = { threshold_s: 0.5, always: true, cache_dir: 'my-cache', max_bytes: 1000 };
   const code =
     buildLoadCode(ENGINE_SOURCES, custom) +
@@ -144,8 +150,30 @@ test('the real engine accepts exactly what is pushed, on load and on change (max
       cwd: dir,
       env: { ...process.env, PYTHONPATH: SITE }
     });
-    assert.deepEqual(out.toString().trim().split('\n'), ['0.5 True None', '7.0 False None']);
+    assert.deepEqual(out.toString().trim().split('\n'), ['0.5 True 1000', '7.0 False 5']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a refused setting comes back (load and push) while the others are applied', () => {
+  const bad = { threshold_s: 0.5, always: true, cache_dir: 'c', max_bytes: -5 };
+  const load = parseLoadResult(runPython(buildLoadCode(ENGINE_SOURCES, bad)));
+  assert.equal(load.ok, true, load.error);
+  assert.deepEqual(
+    load.refused?.map(x => [x.key, x.code]),
+    [['max_bytes', 'EBADSETTINGS']]
+  );
+  const push = parseLoadResult(
+    runPython(
+      buildLoadCode(ENGINE_SOURCES, settings) +
+        buildSettingsCode({ ...bad, threshold_s: -1, max_bytes: 10 }) +
+        `from xetcache import config\nassert config.get_byte_budget() == 10, config.get_byte_budget()\n`
+    )
+  );
+  assert.equal(push.ok, true, push.error);
+  assert.deepEqual(
+    push.refused?.map(x => x.key),
+    ['threshold_s']
+  );
 });

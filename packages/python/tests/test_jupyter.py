@@ -7,7 +7,7 @@ import re
 import pytest
 from conftest import manifests, one_event
 
-from xetcache.jupyter import SettingsError, apply_settings
+from xetcache.jupyter import SettingsError, apply_settings, apply_valid_settings
 
 EVENT_FIELDS = {"type", "state", "cell_id", "notebook", "code_sha256", "key", "runtime_s", "restore_s", "saved_s",
                 "bytes", "created", "threshold_s", "reason", "error_code", "variable", "changed", "inputs", "outputs"}
@@ -20,7 +20,7 @@ def activate(kernel, settings):
 
 def test_activate_applies_settings_registers_magics_and_returns_the_version(tmp_path, kernel):
     shown = activate(kernel, {"threshold_s": 0.2, "always": True, "cache_dir": "cache/.xetcache"})
-    assert re.match(r"^\{'version': '\d+\.\d+\.\d+.*'\}$", shown)
+    assert re.match(r"^\{'version': '\d+\.\d+\.\d+.*', 'refused': \[\]\}$", shown)
     kernel.comm_open()
     ev = one_event(kernel.ok("%%xetmemo input= output=q\nq = 1\n"))  # always=True came from the settings
     assert ev["state"] == "stored"
@@ -72,13 +72,76 @@ def test_without_a_comm_one_line_goes_to_stderr(tmp_path, kernel):
     assert len(manifests(tmp_path)) == 1
 
 
-@pytest.mark.parametrize("settings", [{"threshold_s": -1}, {"threshold_s": "3"}, {"always": "yes"},
-                                      {"cache_dir": ""}, {"budget": 1}, []])
-def test_bad_settings_raise_with_a_code_and_change_nothing(settings):
+def _config():
     from xetcache import config
 
-    before = (config.get_runtime_threshold(), config.get_always_default(), config.get_memo_path())
+    return (config.get_runtime_threshold(), config.get_always_default(), config.get_memo_path(),
+            config.get_byte_budget())
+
+
+@pytest.mark.parametrize("settings", [{"threshold_s": -1}, {"threshold_s": "3"}, {"always": "yes"},
+                                      {"cache_dir": ""}, {"budget": 1}, {"max_bytes": -1}, {"max_bytes": True},
+                                      {"max_bytes": 1.5}, {"max_bytes": "1 GB"}, {"threshold_s": 1, "max_bytes": -1},
+                                      []])
+def test_bad_settings_raise_with_a_code_and_change_nothing(settings):
+    before = _config()
     with pytest.raises(SettingsError) as info:
         apply_settings(settings)
     assert info.value.code == "EBADSETTINGS"
-    assert (config.get_runtime_threshold(), config.get_always_default(), config.get_memo_path()) == before
+    assert _config() == before
+
+
+def test_max_bytes_sets_the_byte_budget_and_null_removes_it():
+    from xetcache import config
+
+    try:
+        apply_settings({"max_bytes": 1000})
+        assert config.get_byte_budget() == 1000
+        apply_settings({"threshold_s": 2})  # absent: unchanged
+        assert config.get_byte_budget() == 1000
+        apply_settings({"max_bytes": None})
+        assert config.get_byte_budget() is None
+    finally:
+        config.reset()
+
+
+def test_valid_settings_apply_even_next_to_bad_or_unknown_ones():
+    from xetcache import config
+
+    try:
+        refused = apply_valid_settings({"threshold_s": 0.7, "always": "yes", "newer_key": 1, "max_bytes": 5000})
+        assert sorted(r["key"] for r in refused) == ["always", "newer_key"]
+        assert {r["code"] for r in refused} == {"EBADSETTINGS"}
+        assert all(r["message"] for r in refused)
+        assert (config.get_runtime_threshold(), config.get_always_default(), config.get_byte_budget()) == (
+            0.7, False, 5000)
+        assert [r["key"] for r in apply_valid_settings([1])] == [None]
+    finally:
+        config.reset()
+
+
+def test_activate_reports_refused_settings_and_still_loads_the_engine(tmp_path, kernel):
+    settings = json.dumps({"threshold_s": 0.2, "always": "yes", "budget": 1})
+    result = kernel.value(f"__import__('xetcache.jupyter').jupyter.activate({json.dumps(settings)})")
+    assert sorted(r["key"] for r in result["refused"]) == ["always", "budget"]
+    assert kernel.value("__import__('xetcache.jupyter').jupyter.activate('not json')")["refused"][0]["key"] is None
+    kernel.comm_open()
+    ev = one_event(kernel.ok("%%xetmemo input= output=q always=True\nq = 1\n"))  # magics registered anyway
+    assert ev["state"] == "stored" and ev["threshold_s"] == 0.2  # the valid setting was applied
+
+
+def test_a_store_over_the_max_bytes_budget_is_an_estorefull_event_and_the_cell_still_ran(tmp_path, kernel):
+    activate(kernel, {"always": True, "max_bytes": 1000})
+    kernel.comm_open()
+    r = kernel.ok("%%xetmemo input= output=big\nbig = list(range(5000))\nprint('made', len(big))\n")
+    ev = one_event(r)
+    assert (ev["state"], ev["error_code"]) == ("error", "ESTOREFULL")
+    assert "budget" in ev["reason"]
+    assert "made 5000" in r.stream()
+    assert kernel.value("len(big)") == 5000
+    assert manifests(tmp_path) == []
+
+    activate(kernel, {"max_bytes": None})  # null = no budget
+    ev = one_event(kernel.ok("%%xetmemo input= output=big\nbig = list(range(5000))\n"))
+    assert ev["state"] == "stored"
+    assert len(manifests(tmp_path)) == 1

@@ -51,35 +51,70 @@ def register_comm_target() -> bool:
     return True
 
 
+KNOWN_SETTINGS = ("threshold_s", "always", "cache_dir", "max_bytes")
+
+
+def _check(key: str, value: Any) -> None:
+    """Raises SettingsError when `value` is not acceptable for `key` (None = leave unchanged, except max_bytes)."""
+    if key not in KNOWN_SETTINGS:
+        raise SettingsError(f"unknown xetcache setting {key!r} (accepted: {', '.join(sorted(KNOWN_SETTINGS))})")
+    if key == "threshold_s" and value is not None and (
+            isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0 or value != value):
+        raise SettingsError(f"threshold_s must be a number >= 0, got {value!r}")
+    if key == "always" and value is not None and not isinstance(value, bool):
+        raise SettingsError(f"always must be true or false, got {value!r}")
+    if key == "cache_dir" and value is not None and (not isinstance(value, str) or not value.strip()):
+        raise SettingsError(f"cache_dir must be a non-empty path, got {value!r}")
+    # max_bytes: null means "no budget" (not "unchanged"): the settings editor's null is a real choice.
+    if key == "max_bytes" and value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise SettingsError(f"max_bytes must be an integer >= 0 or null (no budget), got {value!r}")
+
+
+def _set(key: str, value: Any) -> None:
+    if key == "max_bytes":
+        config.set_byte_budget(value)
+    elif value is None:
+        return
+    elif key == "threshold_s":
+        config.set_runtime_threshold(value)
+    elif key == "always":
+        config.set_always_default(value)
+    elif key == "cache_dir":
+        config.set_memo_path(value)
+
+
 def apply_settings(settings: Dict[str, Any]) -> None:
-    """{threshold_s, always, cache_dir}: each optional; a bad value raises SettingsError and changes nothing."""
+    """{threshold_s, always, cache_dir, max_bytes}: each optional; a bad value raises SettingsError and changes
+    nothing (all or none: for Python callers; `activate` applies what it can, see apply_valid_settings)."""
     if not isinstance(settings, dict):
         raise SettingsError("xetcache settings must be a JSON object")
-    known = {"threshold_s", "always", "cache_dir"}
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise SettingsError(f"unknown xetcache setting {unknown[0]!r} (accepted: {', '.join(sorted(known))})")
-    threshold = settings.get("threshold_s")
-    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
-                                  or threshold < 0 or threshold != threshold):
-        raise SettingsError(f"threshold_s must be a number >= 0, got {threshold!r}")
-    always = settings.get("always")
-    if always is not None and not isinstance(always, bool):
-        raise SettingsError(f"always must be true or false, got {always!r}")
-    cache_dir = settings.get("cache_dir")
-    if cache_dir is not None and (not isinstance(cache_dir, str) or not cache_dir.strip()):
-        raise SettingsError(f"cache_dir must be a non-empty path, got {cache_dir!r}")
-    if threshold is not None:
-        config.set_runtime_threshold(threshold)
-    if always is not None:
-        config.set_always_default(always)
-    if cache_dir is not None:
-        config.set_memo_path(cache_dir)
+    for key, value in settings.items():
+        _check(key, value)
+    for key, value in settings.items():
+        _set(key, value)
+
+
+def apply_valid_settings(settings: Any) -> List[Dict[str, Any]]:
+    """Applies every acceptable setting and returns the refused ones as [{key, code, message}]: one bad or
+    unknown key (a newer extension, a hand-edited settings file) must not cost the user the others."""
+    if not isinstance(settings, dict):
+        return [{"key": None, "code": SettingsError.code, "message": "xetcache settings must be a JSON object"}]
+    refused: List[Dict[str, Any]] = []
+    for key, value in settings.items():
+        try:
+            _check(key, value)
+        except SettingsError as e:
+            refused.append({"key": key, "code": e.code, "message": str(e)})
+            continue
+        _set(key, value)
+    return refused
 
 
 def activate(settings_json: str = "{}") -> dict:
     """Called by the lab extension after loading the engine (on kernel start and restart, and when settings
-    change): magics, comm target, settings. Returns {"version": ...}."""
+    change): magics, comm target, settings. Returns {"version": ..., "refused": [{key, code, message}]}: the valid
+    settings are applied and the refused ones reported, never raised (that would fail the whole engine load)."""
     from IPython import get_ipython
 
     from . import magics
@@ -87,13 +122,14 @@ def activate(settings_json: str = "{}") -> dict:
     try:
         settings = json.loads(settings_json or "{}")
     except ValueError as e:
-        raise SettingsError(f"xetcache settings are not JSON: {e}") from None
-    apply_settings(settings)
+        refused = [{"key": None, "code": SettingsError.code, "message": f"xetcache settings are not JSON: {e}"}]
+    else:
+        refused = apply_valid_settings(settings)
     ip = get_ipython()
     if ip is not None:
         magics.load_ipython_extension(ip)
     register_comm_target()
-    return {"version": _version()}
+    return {"version": _version(), "refused": refused}
 
 
 def _version() -> str:

@@ -14,22 +14,35 @@ export interface IEngineSettings {
   max_bytes: number | null;
 }
 
+/** A setting the engine refused (bad value or unknown key); the others were applied. */
+export interface IRefusedSetting {
+  key: string | null;
+  code: string;
+  message: string;
+}
+
 export interface ILoadResult {
   ok: boolean;
   /** 'installed' (import worked) or 'bundled' (written from the extension). */
   origin?: 'installed' | 'bundled';
   version?: string;
   error?: string;
+  /** Settings the engine refused (`activate` applies the valid ones and reports these). */
+  refused?: IRefusedSetting[];
 }
 
 /**
- * The part of the settings the kernel takes (CONTRACT.md section 3); the engine refuses unknown
- * keys, and max_bytes is only the browser's trim budget.
+ * The settings the kernel takes (CONTRACT.md section 3): all four; `max_bytes` is the engine's
+ * byte budget (null = none; past it a run is the `error` event ESTOREFULL) and the browser's
+ * default trim budget.
  */
-export function kernelSettings(
-  s: IEngineSettings
-): Pick<IEngineSettings, 'threshold_s' | 'always' | 'cache_dir'> {
-  return { threshold_s: s.threshold_s, always: s.always, cache_dir: s.cache_dir };
+export function kernelSettings(s: IEngineSettings): IEngineSettings {
+  return {
+    threshold_s: s.threshold_s,
+    always: s.always,
+    cache_dir: s.cache_dir,
+    max_bytes: s.max_bytes
+  };
 }
 
 /** UTF-8 → base64 without Buffer (runs in the browser). */
@@ -88,7 +101,9 @@ export function buildLoadCode(
             import xetcache.jupyter
             out["origin"] = "bundled"
         res = xetcache.jupyter.activate(settings_json)
-        out["version"] = str((res or {}).get("version", "")) if isinstance(res, dict) else ""
+        res = res if isinstance(res, dict) else {}
+        out["version"] = str(res.get("version", ""))
+        out["refused"] = res.get("refused") or []
         out["ok"] = True
     except BaseException as e:
         out["error"] = "%s: %s" % (type(e).__name__, e)
@@ -98,12 +113,25 @@ del _xetcache_boot
 `;
 }
 
-/** Re-applies settings in a kernel where the engine is loaded (the bundled dir stays on sys.path). */
+/**
+ * Re-applies settings in a kernel where the engine is loaded (the bundled dir stays on sys.path);
+ * the outcome (refused settings) comes back in RESULT_EXPRESSION like the load's.
+ */
 export function buildSettingsCode(settings: IEngineSettings): string {
   const conf = utf8ToBase64(JSON.stringify(kernelSettings(settings)));
-  return `import base64 as _b64, xetcache.jupyter as _xcj
-_xcj.activate(_b64.b64decode(${JSON.stringify(conf)}).decode("utf-8"))
-del _b64, _xcj
+  return `def _xetcache_settings(settings_b64):
+    import base64, json
+    out = {"ok": False}
+    try:
+        import xetcache.jupyter
+        res = xetcache.jupyter.activate(base64.b64decode(settings_b64).decode("utf-8"))
+        out["refused"] = (res.get("refused") if isinstance(res, dict) else None) or []
+        out["ok"] = True
+    except BaseException as e:
+        out["error"] = "%s: %s" % (type(e).__name__, e)
+    return base64.b64encode(json.dumps(out).encode("utf-8")).decode("ascii")
+${RESULT_NAME} = _xetcache_settings(${JSON.stringify(conf)})
+del _xetcache_settings
 `;
 }
 
@@ -125,7 +153,16 @@ export function parseLoadResult(expr: unknown): ILoadResult {
   }
   try {
     const r = JSON.parse(base64ToUtf8(m[1])) as ILoadResult;
-    return { ok: r.ok === true, origin: r.origin, version: r.version, error: r.error };
+    const refused = Array.isArray(r.refused)
+      ? r.refused
+          .filter(x => x && typeof x === 'object')
+          .map(x => ({
+            key: typeof x.key === 'string' ? x.key : null,
+            code: String(x.code ?? 'EBADSETTINGS'),
+            message: String(x.message ?? '')
+          }))
+      : [];
+    return { ok: r.ok === true, origin: r.origin, version: r.version, error: r.error, refused };
   } catch {
     return { ok: false, error: 'unreadable result from the kernel' };
   }

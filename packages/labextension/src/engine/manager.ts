@@ -13,6 +13,7 @@ import {
   buildSettingsCode,
   type IEngineSettings,
   type ILoadResult,
+  type IRefusedSetting,
   kernelSettings,
   parseLoadResult,
   RESULT_EXPRESSION
@@ -69,6 +70,13 @@ export class EngineManager {
   /** One event per cached run, from any kernel (routed to cells by cell_id). */
   get runEvent(): ISignal<this, IRunEvent> {
     return this._runEvent;
+  }
+  /**
+   * The engine refused some settings (a bad value, an unknown key) and applied the others: one
+   * message per refusal, already logged; the settings plugin notifies the user.
+   */
+  get settingsRefused(): ISignal<this, string> {
+    return this._settingsRefused;
   }
   /** A kernel's engine state changed (loaded, failed, restarting). */
   get statusChanged(): ISignal<this, Kernel.IKernelConnection> {
@@ -224,6 +232,9 @@ export class EngineManager {
     rec.status = r.ok
       ? { state: 'ready', origin: r.origin, version: r.version }
       : { state: 'failed', error: r.error ?? 'unknown error' };
+    if (r.ok) {
+      this._refused(kernel, r.refused);
+    }
     if (!r.ok) {
       console.warn(`XetCache: engine not loaded in kernel ${kernel.id}: ${rec.status.error}`);
     } else if (this._settings && settingsKey(this._settings) !== rec.sent) {
@@ -242,22 +253,43 @@ export class EngineManager {
       KernelMessage.IExecuteReplyMsg
     >;
     try {
-      future = kernel.requestExecute({ code: buildSettingsCode(s), ...SILENT });
+      future = kernel.requestExecute({
+        code: buildSettingsCode(s),
+        ...SILENT,
+        user_expressions: { r: RESULT_EXPRESSION }
+      });
     } catch (e) {
       console.warn(`XetCache: could not send settings to kernel ${kernel.id}`, e);
       return;
     }
     future.done.then(
       reply => {
-        const c = reply.content as { status: string; ename?: string; evalue?: string };
-        if (c.status !== 'ok') {
+        const c = reply.content as {
+          status: string;
+          ename?: string;
+          evalue?: string;
+          user_expressions?: Record<string, unknown>;
+        };
+        const r = c.status === 'ok' ? parseLoadResult(c.user_expressions?.r) : null;
+        if (!r?.ok) {
           console.warn(
-            `XetCache: kernel ${kernel.id} refused the settings: ${c.ename ?? c.status}: ${c.evalue ?? ''}`
+            `XetCache: kernel ${kernel.id} refused the settings: ${r?.error ?? `${c.ename ?? c.status}: ${c.evalue ?? ''}`}`
           );
+          return;
         }
+        this._refused(kernel, r.refused);
       },
       () => undefined // the kernel went away or restarted: the next load sends the settings
     );
+  }
+
+  /** Logs and announces the settings an engine refused (it applied the others). */
+  private _refused(kernel: Kernel.IKernelConnection, refused: IRefusedSetting[] | undefined): void {
+    for (const x of refused ?? []) {
+      const message = `XetCache: setting ${x.key ?? '(all)'} not applied (${x.code}): ${x.message}`;
+      console.warn(`${message} [kernel ${kernel.id}]`);
+      this._settingsRefused.emit(message);
+    }
   }
 
   private _openComm(kernel: Kernel.IKernelConnection): Kernel.IComm | null {
@@ -284,4 +316,5 @@ export class EngineManager {
   private _sessions = new Set<ISessionContext>();
   private _runEvent = new Signal<this, IRunEvent>(this);
   private _statusChanged = new Signal<this, Kernel.IKernelConnection>(this);
+  private _settingsRefused = new Signal<this, string>(this);
 }

@@ -60,6 +60,14 @@ export const settingsPlugin: JupyterFrontEndPlugin<IXetCache> = {
   optional: [ISettingRegistry],
   activate: (_app: JupyterFrontEnd, registry: ISettingRegistry | null): IXetCache => {
     const xc = new XetCache();
+    // Every kernel refuses a bad setting the same way: say each refusal once per session.
+    const said = new Set<string>();
+    xc.engine.settingsRefused.connect((_, message) => {
+      if (!said.has(message)) {
+        said.add(message);
+        Notification.warning(message, { autoClose: 20_000 });
+      }
+    });
     if (registry) {
       registry.load(SETTINGS_PLUGIN_ID).then(
         settings => {
