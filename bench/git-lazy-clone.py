@@ -58,7 +58,7 @@ def first_hit(project: Path, env) -> float:
     code = ("import time; t=time.perf_counter(); import work; v = work.make(0); "
             "print(time.perf_counter()-t, len(v))")
     t0 = time.perf_counter()
-    r = run([sys.executable, "-c", code], project, env)
+    run([sys.executable, "-c", code], project, env)
     wall = time.perf_counter() - t0
     if (project / "ran.log").exists():
         raise SystemExit("expected a hit, but the function ran")

@@ -97,7 +97,7 @@ def run(nbytes, tmp):
     # -- restore (page cache warm) --
     st2 = Storage(st.path)
     t_restore, got = timed(lambda: st2.load_variables(st2.lookup("e" * 64))["return"])
-    t_touch, _ = timed(lambda: float(got[:: 4096 // 8].sum()))  # first touch of the mapped pages by the user
+    t_touch, _ = timed(lambda g=got: float(g[:: 4096 // 8].sum()))  # first touch of the mapped pages by the user
     assert got.shape == arr.shape
     del got
     t_raw_read, buf = timed(lambda: raw_readinto(raw_path))

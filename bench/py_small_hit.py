@@ -11,7 +11,6 @@ import hashlib
 import os
 import pickle
 import shutil
-import statistics
 import sys
 import tempfile
 import time

@@ -2,7 +2,6 @@
 still sees every change made behind its back (another writer, git pull, eviction); the byte budget counts objects
 written by others."""
 
-import json
 import os
 import shutil
 from pathlib import Path
