@@ -3,6 +3,7 @@
  * summaries the server returns (section 4). Parsed defensively: a newer engine may add fields,
  * a broken one may send junk, and neither may break the notebook UI.
  */
+import type { EntrySummary } from '@xetcache/store';
 
 export type RunState = 'hit' | 'stored' | 'skipped' | 'error';
 
@@ -33,25 +34,8 @@ export interface IRunEvent {
   outputs: string[];
 }
 
-/** GET /api/entries item. */
-export interface IEntrySummary {
-  key: string;
-  kind: 'cell' | 'function';
-  notebook: string | null;
-  cell_id: string | null;
-  code_sha256: string;
-  preview: string;
-  qualname: string | null;
-  namespace: string | null;
-  created: string;
-  runtime_s: number;
-  total_bytes: number;
-  hits: number;
-  last_hit: string | null;
-  time_saved_s: number;
-  variables: string[];
-  outputs_count: number;
-}
+/** GET /api/entries item: defined once, in @xetcache/store (types only: no store code in the bundle). */
+export type IEntrySummary = EntrySummary;
 
 const STATES: RunState[] = ['hit', 'stored', 'skipped', 'error'];
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

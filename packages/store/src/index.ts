@@ -9,6 +9,7 @@ export type { ObjectState } from './content-read';
 export type { Hit, HitsRead } from './hits';
 export type { VerifyReport, VerifyProblem } from './verify';
 export type { GcReport, GcOptions } from './gc';
+export type { EntrySummary } from './api-types';
 export { looksLikeLfsPointer, lfsPointerText } from './lfs';
 export {
   STORE_FILE_CONTENT,

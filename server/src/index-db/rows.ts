@@ -2,7 +2,7 @@
  * Conversions between a manifest, an index row and the API's EntrySummary (CONTRACT.md section 4). The index
  * stores exactly what listing, filtering and sorting need; the full manifest is always read from its file.
  */
-import type { Manifest } from '@xetcache/store';
+import type { EntrySummary, Manifest } from '@xetcache/store';
 
 export interface EntryRow {
   key: string;
@@ -27,24 +27,8 @@ export interface EntryRow {
   file_size: number;
 }
 
-export interface EntrySummary {
-  key: string;
-  kind: 'cell' | 'function';
-  notebook: string | null;
-  cell_id: string | null;
-  code_sha256: string;
-  preview: string;
-  qualname: string | null;
-  namespace: string | null;
-  created: string;
-  runtime_s: number;
-  total_bytes: number;
-  hits: number;
-  last_hit: string | null;
-  time_saved_s: number;
-  variables: string[];
-  outputs_count: number;
-}
+// Defined once in @xetcache/store (shared with the lab extension); re-exported for the index's callers.
+export type { EntrySummary };
 
 /** The columns that come from the manifest file (hits are merged in from hit_totals by the caller). */
 export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;

@@ -1,0 +1,25 @@
+/**
+ * Types of the HTTP API (CONTRACT.md section 4, server/openapi.yaml) shared by the server, which makes them, and the
+ * lab extension, which reads them. Types only: the extension imports this package with `import type`, so none of its
+ * Node code reaches the browser bundle.
+ */
+
+/** One entry as GET /api/entries and GET /api/entries/{key} return it. */
+export interface EntrySummary {
+  key: string;
+  kind: 'cell' | 'function';
+  notebook: string | null;
+  cell_id: string | null;
+  code_sha256: string;
+  preview: string;
+  qualname: string | null;
+  namespace: string | null;
+  created: string;
+  runtime_s: number;
+  total_bytes: number;
+  hits: number;
+  last_hit: string | null;
+  time_saved_s: number;
+  variables: string[];
+  outputs_count: number;
+}
