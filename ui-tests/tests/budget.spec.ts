@@ -9,7 +9,8 @@ import {
   openFixture,
   outputText,
   runCell,
-  setSetting
+  setSetting,
+  xetcacheWarnings
 } from './helpers';
 
 const BIG = 0;
@@ -19,12 +20,7 @@ test('a run over the byte budget: badge error "store is full" with what to do, a
   page,
   tmpPath
 }, testInfo) => {
-  const warnings: string[] = [];
-  page.on('console', m => {
-    if (m.type() === 'warning' && m.text().includes('XetCache')) {
-      warnings.push(m.text());
-    }
-  });
+  const warnings = xetcacheWarnings(page);
   await openFixture(page, tmpPath, 'budget.ipynb');
   await setSetting(page, 'max_bytes', 1000);
   await setSetting(page, 'threshold_s', 0);

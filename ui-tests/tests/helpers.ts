@@ -178,3 +178,14 @@ export async function setSetting(
   );
   expect(now, `setting ${key}`).toEqual(value);
 }
+
+/** XetCache's console warnings (problems pushing settings are reported there: a silent request shows no traceback). */
+export function xetcacheWarnings(page: IJupyterLabPageFixture): string[] {
+  const warnings: string[] = [];
+  page.on('console', m => {
+    if (m.type() === 'warning' && m.text().includes('XetCache')) {
+      warnings.push(m.text());
+    }
+  });
+  return warnings;
+}

@@ -2,7 +2,15 @@
 // change, without a restart.
 // Fixture: notebooks/threshold.ipynb, one 1.2 s cell with caching on (its run is below the default 3 s threshold).
 import { expect, test } from './fixtures';
-import { expectBadge, keepScreenshot, cell, openFixture, runCell, setSetting } from './helpers';
+import {
+  expectBadge,
+  keepScreenshot,
+  cell,
+  openFixture,
+  runCell,
+  setSetting,
+  xetcacheWarnings
+} from './helpers';
 
 const SECOND = 0;
 
@@ -11,12 +19,7 @@ test('lowering the threshold in Settings reaches the running kernel: the same 1.
   tmpPath
 }, testInfo) => {
   // Problems pushing settings are reported on the console (a silent request cannot show a traceback).
-  const warnings: string[] = [];
-  page.on('console', m => {
-    if (m.type() === 'warning' && m.text().includes('XetCache')) {
-      warnings.push(m.text());
-    }
-  });
+  const warnings = xetcacheWarnings(page);
   await openFixture(page, tmpPath, 'threshold.ipynb');
 
   await runCell(page, SECOND);
