@@ -18,6 +18,15 @@ def nb(cells):
             "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
                          "language_info": {"name": "python"}},
             "nbformat": 4, "nbformat_minor": 5}
+def with_headings(cells):
+    """Like nb(), but ("# Heading", cid) pairs become markdown cells (the Table of Contents needs headings)."""
+    out = nb([c for c in cells if len(c) == 3])
+    it = iter(out["cells"])
+    out["cells"] = [{"cell_type": "markdown", "id": c[1], "metadata": {}, "source": c[0]} if len(c) == 2 else next(it)
+                    for c in cells]
+    return out
+
+
 ON = {"xetcache": {"enabled": True}}
 ALWAYS = {"xetcache": {"enabled": True, "always": True}}
 SLOW = ("# slow cell\n"
@@ -31,6 +40,15 @@ SLOW = ("# slow cell\n"
         "print(f'total is {total}')\n"
         "display(HTML(f'<b>HTML total {total}</b>'))")
 files = {
+  # JupyterLab's Table of Contents marks a heading running from NotebookActions.executionScheduled and idle or
+  # failed from NotebookActions.executed: the signals other extensions rely on, visible in the DOM.
+  "signals.ipynb": with_headings([
+    ("# Cached section", "h-cached"),
+    ("inputs", "sig_in = 3", {}),
+    ("cached", "# cached cell\nimport time\ntime.sleep(1.5)\nsig_out = sig_in * 2\nprint('sig_out', sig_out)", ALWAYS),
+    ("# Failing section", "h-failing"),
+    ("failing", "# cached, raises\nraise RuntimeError('cached boom')", ALWAYS),
+  ]),
   # Caching is turned on for the slow cell by the test, through the toolbar (no metadata here).
   "cache_cycle.ipynb": nb([
     ("inputs", "n_items = 10", {}),
