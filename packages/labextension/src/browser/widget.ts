@@ -101,7 +101,7 @@ export class CacheBrowser extends Widget {
       el(
         'div',
         {},
-        `${data.total} entries · ${formatBytes(bytes)} · saved ${formatDuration(saved)}`
+        `${data.total} ${data.total === 1 ? 'entry' : 'entries'} · ${formatBytes(bytes)} · saved ${formatDuration(saved)}`
       )
     );
     root.append(summary);
