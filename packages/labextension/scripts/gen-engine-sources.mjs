@@ -1,4 +1,4 @@
-// Bundles the Python engine (../python/xetcache/*.py) into a TS module so the extension can load
+// Bundles the Python engine (../python/xetcache/**/*.py) into a TS module so the extension can load
 // the engine into any kernel without the user installing anything (CONTRACT.md section 3).
 // Runs before tsc; its output is gitignored because the Python files are the source of truth.
 import { readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -9,13 +9,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = join(here, '..', '..', 'python', 'xetcache');
 const outFile = join(here, '..', 'src', 'engine', 'sources.generated.ts');
 
+// Keys are '/'-separated paths relative to the package (sub-packages included: store/objects.py, ...).
 const sources = {};
-if (existsSync(pkgDir)) {
-  for (const name of readdirSync(pkgDir).sort()) {
-    if (name.endsWith('.py')) {
-      sources[name] = readFileSync(join(pkgDir, name), 'utf8');
+function collect(dir, prefix) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.')) {
+      if (existsSync(join(dir, entry.name, '__init__.py'))) {
+        collect(join(dir, entry.name), `${prefix}${entry.name}/`);
+      }
+    } else if (entry.isFile() && entry.name.endsWith('.py')) {
+      sources[prefix + entry.name] = readFileSync(join(dir, entry.name), 'utf8');
     }
   }
+}
+if (existsSync(pkgDir)) {
+  collect(pkgDir, '');
 }
 if (!sources['__init__.py']) {
   // Not fatal: the extension still works when the kernel has `xetcache` installed.

@@ -25,8 +25,11 @@ const SITE = execFileSync(PY, ['-c', 'import sysconfig; print(sysconfig.get_path
 const settings = { threshold_s: 3, always: false, cache_dir: '.xetcache', max_bytes: null };
 const fakeEngine = {
   '__init__.py': '',
-  'jupyter.py':
-    'import json\nSEEN = []\ndef activate(s):\n    SEEN.append(json.loads(s))\n    return {"version": "9.9-é"}\n'
+  'ipython/__init__.py': '',
+  'ipython/jupyter.py':
+    'import json\nSEEN = []\ndef activate(s):\n    SEEN.append(json.loads(s))\n    return {"version": "9.9-é"}\n',
+  // a path that would leave the temp dir is never written
+  '../escape.py': 'raise SystemExit("written outside")\n'
 };
 
 function runPython(
@@ -56,7 +59,7 @@ test('bundled sources load when xetcache is not installed, and get the kernel se
   const code = buildLoadCode(fakeEngine, { ...settings, max_bytes: 1000 });
   const r = parseLoadResult(
     runPython(
-      `${code}\nimport xetcache.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache", "max_bytes": 1000}, j.SEEN`
+      `${code}\nimport xetcache.ipython.jupyter as j\nassert j.SEEN[-1] == {"threshold_s": 3, "always": False, "cache_dir": ".xetcache", "max_bytes": 1000}, j.SEEN`
     )
   );
   assert.deepEqual(r, {
@@ -79,8 +82,10 @@ test('an installed xetcache wins over the bundled copy', () => {
   try {
     mkdirSync(join(site, 'xetcache'));
     writeFileSync(join(site, 'xetcache', '__init__.py'), '');
+    mkdirSync(join(site, 'xetcache', 'ipython'));
+    writeFileSync(join(site, 'xetcache', 'ipython', '__init__.py'), '');
     writeFileSync(
-      join(site, 'xetcache', 'jupyter.py'),
+      join(site, 'xetcache', 'ipython', 'jupyter.py'),
       'def activate(s):\n    return {"version": "installed-1"}\n'
     );
     const r = parseLoadResult(
@@ -96,7 +101,8 @@ test('an installed xetcache wins over the bundled copy', () => {
 test('a broken engine reports an error instead of raising', () => {
   const broken = {
     '__init__.py': '',
-    'jupyter.py': 'def activate(s):\n    raise ValueError("bad settings")\n'
+    'ipython/__init__.py': '',
+    'ipython/jupyter.py': 'def activate(s):\n    raise ValueError("bad settings")\n'
   };
   const r = parseLoadResult(runPython(buildLoadCode(broken, settings)));
   assert.equal(r.ok, false);
@@ -113,7 +119,7 @@ test('settings code runs against a loaded engine', () => {
   try {
     writeFileSync(
       join(dir, 'b.py'),
-      `${code}\nimport xetcache.jupyter as j\nprint(j.SEEN[-1]["threshold_s"])\n`
+      `${code}\nimport xetcache.ipython.jupyter as j\nprint(j.SEEN[-1]["threshold_s"])\n`
     );
     const out = execFileSync(PY, ['-S', join(dir, 'b.py')], {
       cwd: dir,

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from xetcache.analysis import analyze, free_names
+from xetcache.cell.analysis import analyze, free_names
 
 
 def a(src):

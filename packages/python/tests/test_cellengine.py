@@ -7,7 +7,7 @@ import pickle
 
 from conftest import manifests, one_event
 
-from xetcache.storage import Storage
+from xetcache.store.storage import Storage
 
 
 def spec_cell(body, **spec):
@@ -105,7 +105,7 @@ def test_pointer_objects_are_fetched_once_per_hit_and_the_event_says_why_it_fail
 
     k2 = kernel_factory(tmp_path)
     k2.load()
-    k2.ok("from xetcache import lfs_hooks\nfetches = []\n_real = lfs_hooks.fetch_objects\n"
+    k2.ok("from xetcache.lfs import hooks as lfs_hooks\nfetches = []\n_real = lfs_hooks.fetch_objects\n"
           "lfs_hooks.fetch_objects = lambda d, o: fetches.append(sorted(o)) or _real(d, o)\n")
     ev = one_event(k2.ok(cell))
     assert k2.value("fetches") == [oids]  # one fetch for variables and outputs together
@@ -151,7 +151,7 @@ def test_a_failing_cell_traceback_shows_the_users_frames_not_the_engines(tmp_pat
     (err,) = r.of_type("error")
     text = "\n".join(err["content"]["traceback"])
     assert "return 1 / x" in text and "y = f(0)" in text
-    for engine_file in ("cellengine.py", "execution.py", "magics.py"):
+    for engine_file in ("cell/engine.py", "execution.py", "magics.py"):
         assert engine_file not in text
 
 

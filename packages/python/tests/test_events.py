@@ -1,8 +1,8 @@
 """Run events: the `changed` comparison and the one-line text form."""
 
-from xetcache import lfs
+from xetcache.lfs import fetch as lfs
 from xetcache.errors import CorruptObjectError
-from xetcache.events import REASON_MAX, changes, describe, new_event, unusable_reason
+from xetcache.cell.events import REASON_MAX, changes, describe, new_event, unusable_reason
 
 
 def manifest(key, code, inputs, created):
@@ -45,7 +45,7 @@ def test_unusable_reason_cuts_a_long_detail_but_keeps_the_fix():
 
 
 def test_secs_is_the_one_rounding_of_event_times():
-    from xetcache.events import secs
+    from xetcache.cell.events import secs
 
     assert secs(None) is None
     assert secs(0.1234567891) == 0.123457

@@ -12,7 +12,8 @@ import pytest
 
 import xetcache
 from coreutil import TempModule
-from xetcache import config, functions, xeteval, xeteval_always, xetmemo, xetmemo_always
+from xetcache.store import cache as store_cache
+from xetcache import config, xeteval, xeteval_always, xetmemo, xetmemo_always
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / "manifest.schema.json").read_text())
 
@@ -21,12 +22,12 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / 
 def memo(tmp_path):
     """A fresh store per test, set as the memo path."""
     config.reset()
-    functions._stores.clear()
+    store_cache._stores.clear()
     CALLS.clear()
     config.set_memo_path(tmp_path / ".xetcache")
     yield Path(tmp_path / ".xetcache")
     config.reset()
-    functions._stores.clear()
+    store_cache._stores.clear()
 
 
 def manifests(root):

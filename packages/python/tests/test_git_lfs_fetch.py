@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import gitutil as gu  # noqa: E402
-from xetcache import lfs  # noqa: E402
+from xetcache.lfs import fetch as lfs  # noqa: E402
 from xetcache.errors import CorruptObjectError, ObjectNotLocalError  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not gu.have_git_lfs(), reason="git-lfs not installed")

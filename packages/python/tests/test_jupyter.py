@@ -7,14 +7,14 @@ import re
 import pytest
 from conftest import manifests, one_event
 
-from xetcache.jupyter import SettingsError, apply_settings, apply_valid_settings
+from xetcache.ipython.jupyter import SettingsError, apply_settings, apply_valid_settings
 
 EVENT_FIELDS = {"type", "state", "cell_id", "notebook", "code_sha256", "key", "runtime_s", "restore_s", "saved_s",
                 "bytes", "created", "threshold_s", "reason", "error_code", "variable", "changed", "inputs", "outputs"}
 
 
 def activate(kernel, settings):
-    r = kernel.ok(f"import xetcache.jupyter\nxetcache.jupyter.activate({json.dumps(json.dumps(settings))})")
+    r = kernel.ok(f"import xetcache.ipython.jupyter\nxetcache.ipython.jupyter.activate({json.dumps(json.dumps(settings))})")
     return r.of_type("execute_result")[0]["content"]["data"]["text/plain"]
 
 
@@ -122,9 +122,9 @@ def test_valid_settings_apply_even_next_to_bad_or_unknown_ones():
 
 def test_activate_reports_refused_settings_and_still_loads_the_engine(tmp_path, kernel):
     settings = json.dumps({"threshold_s": 0.2, "always": "yes", "budget": 1})
-    result = kernel.value(f"__import__('xetcache.jupyter').jupyter.activate({json.dumps(settings)})")
+    result = kernel.value(f"__import__('xetcache.ipython.jupyter').ipython.jupyter.activate({json.dumps(settings)})")
     assert sorted(r["key"] for r in result["refused"]) == ["always", "budget"]
-    assert kernel.value("__import__('xetcache.jupyter').jupyter.activate('not json')")["refused"][0]["key"] is None
+    assert kernel.value("__import__('xetcache.ipython.jupyter').ipython.jupyter.activate('not json')")["refused"][0]["key"] is None
     kernel.comm_open()
     ev = one_event(kernel.ok("%%xetmemo input= output=q always=True\nq = 1\n"))  # magics registered anyway
     assert ev["state"] == "stored" and ev["threshold_s"] == 0.2  # the valid setting was applied

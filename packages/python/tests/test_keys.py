@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from xetcache import cell_key, function_key
-from xetcache.keys import canonical_key_bytes
+from xetcache.keys.key import canonical_key_bytes
 
 FP_A, FP_B = "a" * 64, "b" * 64
 

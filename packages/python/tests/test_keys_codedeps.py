@@ -7,7 +7,8 @@ import pytest
 
 from coreutil import TempModule
 from xetcache import UnhashableError
-from xetcache.codedeps import function_digest, is_user_file, source_info
+from xetcache.keys.codedeps import is_user_file, source_info
+from xetcache.keys.fingerprint import function_digest
 
 
 def test_function_edit_changes_digest(tmp_path):

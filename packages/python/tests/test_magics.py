@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import manifests, one_event
 
-from xetcache.magics import MagicLineError, parse_cell_spec, parse_xetmemo_line
+from xetcache.ipython.magics import MagicLineError, parse_cell_spec, parse_xetmemo_line
 
 # The cell of the original README, with a side effect that proves whether the body ran.
 README_CELL = """%%xetmemo input=v1,v2 output=v3,v4

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xetcache import Storage, config, objects
+from xetcache import Storage, config
+from xetcache.store import objects
 
 
 @pytest.fixture

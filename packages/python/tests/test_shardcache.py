@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from xetcache import StoreFullError, Storage, config
-from xetcache.shardcache import RACY_NS, ShardCache
+from xetcache.store.shardcache import RACY_NS, ShardCache
 
 SHA = "c" * 64
 OLD = 1_000_000_000  # a timestamp (2001) far outside the racy window

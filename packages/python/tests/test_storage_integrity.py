@@ -11,9 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xetcache import (
-    CorruptObjectError, ObjectNotLocalError, StoreFullError, Storage, UnpicklableError, config, lfs_hooks,
-)
+from xetcache import CorruptObjectError, ObjectNotLocalError, StoreFullError, Storage, UnpicklableError, config
+from xetcache.lfs import hooks as lfs_hooks
 
 SHA = "c" * 64
 KEY = "1" * 64

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from xetcache import StoreNotFoundError, StoreVersionError, Storage, config
-from xetcache.layout import GITATTRIBUTES, GITIGNORE, STORE_TEXT
+from xetcache.store.layout import GITATTRIBUTES, GITIGNORE, STORE_TEXT
 
 
 @pytest.fixture

@@ -12,15 +12,15 @@ from .errors import (
     CorruptObjectError, ObjectNotLocalError, StoreFullError, StoreNotFoundError, StoreVersionError, UnhashableError,
     UnloadableError, UnpicklableError, XetCacheError,
 )
-from .fingerprint import fingerprint
-from .functions import xeteval, xeteval_always, xetmemo, xetmemo_always
-from .keys import cell_key, function_key
-from .storage import Storage
+from .keys.fingerprint import fingerprint
+from .memo.functions import xeteval, xeteval_always, xetmemo, xetmemo_always
+from .keys.key import cell_key, function_key
+from .store.storage import Storage
 
 
 def load_ipython_extension(ip):  # type: ignore[no-untyped-def]
     """`%load_ext xetcache`: registers the magics (imported lazily so plain Python never imports IPython)."""
-    from .magics import load_ipython_extension as _load
+    from .ipython.magics import load_ipython_extension as _load
 
     _load(ip)
 

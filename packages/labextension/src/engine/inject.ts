@@ -1,7 +1,7 @@
 /**
  * The Python sent (silently) to each kernel to load the engine (CONTRACT.md section 3): an
  * installed `xetcache` wins; otherwise the bundled sources are written to a fresh temp dir that
- * goes on sys.path. Then `xetcache.jupyter.activate(settings_json)`. The outcome comes back as a
+ * goes on sys.path. Then `xetcache.ipython.jupyter.activate(settings_json)`. The outcome comes back as a
  * user expression (base64 JSON, so no Python repr parsing) and never raises in the kernel, so a
  * broken engine cannot leave a traceback or abort the user's queued cells.
  */
@@ -81,7 +81,7 @@ export function buildLoadCode(
     try:
         settings_json = base64.b64decode(settings_b64).decode("utf-8")
         try:
-            import xetcache.jupyter
+            import xetcache.ipython.jupyter
             out["origin"] = "installed"
         except ImportError:
             files = json.loads(base64.b64decode(files_b64).decode("utf-8"))
@@ -91,16 +91,21 @@ export function buildLoadCode(
             pkg = os.path.join(root, "xetcache")
             os.mkdir(pkg)
             for name, text in files.items():
-                with open(os.path.join(pkg, os.path.basename(name)), "w", encoding="utf-8") as f:
+                parts = name.split("/")
+                if not all(p.isidentifier() or (p.endswith(".py") and p[:-3].isidentifier()) for p in parts):
+                    continue  # only plain module paths: nothing is written outside the temp dir
+                target = os.path.join(pkg, *parts)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "w", encoding="utf-8") as f:
                     f.write(text)
             # Forget a half-imported copy so the bundled one loads cleanly.
             for mod in [m for m in sys.modules if m == "xetcache" or m.startswith("xetcache.")]:
                 del sys.modules[mod]
             sys.path.insert(0, root)
             importlib.invalidate_caches()
-            import xetcache.jupyter
+            import xetcache.ipython.jupyter
             out["origin"] = "bundled"
-        res = xetcache.jupyter.activate(settings_json)
+        res = xetcache.ipython.jupyter.activate(settings_json)
         res = res if isinstance(res, dict) else {}
         out["version"] = str(res.get("version", ""))
         out["refused"] = res.get("refused") or []
@@ -123,8 +128,8 @@ export function buildSettingsCode(settings: IEngineSettings): string {
     import base64, json
     out = {"ok": False}
     try:
-        import xetcache.jupyter
-        res = xetcache.jupyter.activate(base64.b64decode(settings_b64).decode("utf-8"))
+        import xetcache.ipython.jupyter
+        res = xetcache.ipython.jupyter.activate(base64.b64decode(settings_b64).decode("utf-8"))
         out["refused"] = (res.get("refused") if isinstance(res, dict) else None) or []
         out["ok"] = True
     except BaseException as e:

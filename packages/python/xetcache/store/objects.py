@@ -15,7 +15,7 @@ import threading
 from typing import List, Optional, Sequence, Tuple, Union
 
 from . import atomic, layout
-from .errors import CorruptObjectError
+from ..errors import CorruptObjectError
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX = 1024

@@ -8,10 +8,11 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import atomic, codec, layout, lfs_hooks, objects
-from ._version import __version__
-from .config import get_byte_budget
-from .errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
+from . import atomic, codec, layout, objects
+from ..lfs import hooks as lfs_hooks
+from .._version import __version__
+from ..config import get_byte_budget
+from ..errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
 from .shardcache import ShardCache
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}

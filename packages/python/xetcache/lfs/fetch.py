@@ -18,7 +18,7 @@ import sys
 import time
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
-from .errors import ObjectNotLocalError
+from ..errors import ObjectNotLocalError
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX_BYTES = 1024  # git-lfs never treats a file of 1024 bytes or more as a pointer (CONTRACT.md)

@@ -17,12 +17,10 @@ import enum
 import hashlib
 import io
 import struct
-import sys
 import threading
 import types
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, List, Optional
 
-from .errors import UnhashableError
 
 FORMAT = b"xetcache-fp 1\0"
 _PACK_D = struct.Struct(">d").pack
@@ -31,6 +29,11 @@ _LIVE_TYPES = (
     types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.FrameType, types.TracebackType,
     io.IOBase, type(threading.Lock()), type(threading.RLock()), threading.Thread,
 )
+
+
+# Encoders for values this module does not know (numpy/pandas, user functions): each returns True when it encoded
+# the value. Filled by fingerprint.py, so this module imports none of its siblings.
+EXTENSIONS: List[Callable[["Encoder", Any], bool]] = []
 
 
 class Unhashable(Exception):
@@ -179,11 +182,6 @@ def _encode_callable(enc: Encoder, v: Any) -> None:
         enc.encode(v.__self__)
         return
     enc.text(b"F", _qualname(v))
-    if isinstance(v, types.FunctionType):
-        from . import codedeps  # late: codedeps fingerprints closures with this module
-
-        if codedeps.is_user_function(v):
-            enc.text(b"C", codedeps.function_digest(v))
 
 
 def _encode_reduce(enc: Encoder, v: Any) -> None:
@@ -217,11 +215,8 @@ def _plain_subclass(t: type) -> bool:
 def _encode_other(enc: Encoder, v: Any) -> None:
     if isinstance(v, _LIVE_TYPES):
         raise Unhashable(f"a {type(v).__name__} is a live resource with no stable value")
-    mods = sys.modules
-    if "numpy" in mods or "pandas" in mods:
-        from . import fingerprint_arrays
-
-        if fingerprint_arrays.encode(enc, v):
+    for extension in EXTENSIONS:  # numpy/pandas buffers, user functions (registered by fingerprint.py)
+        if extension(enc, v):
             return
     if isinstance(v, type):
         enc.text(b"Y", _qualname(v))
@@ -254,21 +249,3 @@ def _encode_other(enc: Encoder, v: Any) -> None:
         enc.encode(getattr(v, "__dict__", None) or None)
     else:
         _encode_reduce(enc, v)
-
-
-def fingerprint(value: Any, name: Optional[str] = None) -> str:
-    """64-hex sha256 of the canonical encoding of ``value``; UnhashableError(variable=name) if it has none."""
-    h = hashlib.sha256(FORMAT)
-    try:
-        Encoder(h).encode(value)
-    except Unhashable as e:
-        path = "".join(e.path)
-        what = f"input '{name}{path}'" if name else f"value{(' at ' + path) if path else ''}"
-        raise UnhashableError(
-            f"cannot fingerprint {what}: {e.reason}; pass a value (or declare other inputs)", variable=name, path=path
-        ) from None
-    except RecursionError:
-        raise UnhashableError(
-            f"cannot fingerprint {('input ' + repr(name)) if name else 'value'}: nested too deeply", variable=name
-        ) from None
-    return h.hexdigest()

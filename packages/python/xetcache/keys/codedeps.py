@@ -19,11 +19,12 @@ import sys
 import sysconfig
 import textwrap
 import types
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
-from .errors import UnhashableError
+from ..errors import UnhashableError
 
-_PKG_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
+Fingerprint = Callable[..., str]
+_PKG_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep  # the xetcache package
 _own_cache: Dict[int, Tuple[types.CodeType, str, str, str]] = {}  # id(code) -> (code, digest, src sha, preview)
 _names_cache: Dict[int, Tuple[types.CodeType, frozenset]] = {}
 
@@ -68,15 +69,13 @@ def unwrap(f: Any) -> Any:
     return f
 
 
-def _code_text(code: types.CodeType) -> str:
+def _code_text(code: types.CodeType, fingerprint: Fingerprint) -> str:
     """Stable text of bytecode, for functions without source (exec'd strings, some REPLs)."""
-    from .fingerprint import fingerprint
-
-    consts = [_code_text(c) if isinstance(c, types.CodeType) else fingerprint(c) for c in code.co_consts]
+    consts = [_code_text(c, fingerprint) if isinstance(c, types.CodeType) else fingerprint(c) for c in code.co_consts]
     return json.dumps([code.co_name, code.co_code.hex(), consts, list(code.co_names), list(code.co_varnames)])
 
 
-def _own(fn: types.FunctionType) -> Tuple[str, str, str]:
+def _own(fn: types.FunctionType, fingerprint: Fingerprint) -> Tuple[str, str, str]:
     """(digest, sha256 of the source, preview) of one function, cached per code object (a reload makes a new one)."""
     code = fn.__code__
     hit = _own_cache.get(id(code))
@@ -86,7 +85,7 @@ def _own(fn: types.FunctionType) -> Tuple[str, str, str]:
         src: Optional[str] = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):
         src = None
-    text = ("source\0" + src) if src is not None else ("bytecode\0" + _code_text(code))
+    text = ("source\0" + src) if src is not None else ("bytecode\0" + _code_text(code, fingerprint))
     raw = (src if src is not None else text).encode("utf-8", "surrogatepass")
     preview = "\n".join((src or f"<no source: {fn.__qualname__}>").splitlines()[:12])[:400]
     result = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), hashlib.sha256(raw).hexdigest(), preview)
@@ -96,7 +95,7 @@ def _own(fn: types.FunctionType) -> Tuple[str, str, str]:
 
 def source_info(fn: Any) -> Tuple[str, str]:
     """(code_sha256, preview) of the function itself, for manifests."""
-    _, sha, preview = _own(unwrap(fn))
+    _, sha, preview = _own(unwrap(fn), lambda v: "")
     return sha, preview
 
 
@@ -153,10 +152,9 @@ def _callees(f: types.FunctionType) -> Iterator[Any]:
             pass
 
 
-def function_digest(fn: Any) -> str:
-    """Digest of ``fn``'s code and that of every user function it reaches (cycles are followed once)."""
-    from .fingerprint import fingerprint
-
+def function_digest(fn: Any, fingerprint: Fingerprint) -> str:
+    """Digest of ``fn``'s code and that of every user function it reaches (cycles are followed once).
+    ``fingerprint`` (fingerprint.py's, passed in so this module does not import it) fingerprints closure values."""
     root = unwrap(fn)
     if not isinstance(root, types.FunctionType):
         raise TypeError(f"expected a Python function, got {type(fn).__name__}")
@@ -168,7 +166,7 @@ def function_digest(fn: Any) -> str:
         if id(f) in seen or not is_user_function(f):
             continue
         seen[id(f)] = f
-        digest, _, _ = _own(f)
+        digest, _, _ = _own(f, fingerprint)
         closure = []
         for name, cell in zip(f.__code__.co_freevars, f.__closure__ or ()):
             try:

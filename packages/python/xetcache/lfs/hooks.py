@@ -16,7 +16,7 @@ def fetch_objects(store_dir: str, oids: Sequence[str]) -> bool:
 
     May raise ObjectNotLocalError with the reason (not a git repo, no git-lfs, fetch failed)."""
     try:
-        from . import lfs
+        from . import fetch as lfs
     except ImportError:  # engine copied without the git part: pointers stay misses
         return False
     return bool(lfs.fetch_objects(store_dir, list(oids)))
@@ -26,7 +26,7 @@ def objects_replaced(store_dir: str, oids: Sequence[str]) -> None:
     """Pointer files of the store were replaced by their content (an entry stored again after a failed fetch).
     Best effort: lets git know the files are unchanged (as `git lfs pull` does), so `git status` stays clean."""
     try:
-        from . import lfs
+        from . import fetch as lfs
     except ImportError:
         return
     lfs.refresh_index(store_dir, list(oids))

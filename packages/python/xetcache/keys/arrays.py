@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from .fingerprint import Encoder, _n, _qualname
+from .encoder import Encoder, _n, _qualname
 
 _BUFFER_KINDS = set("biufcmMSUV")  # dtypes whose bytes are their value (no Python object pointers)
 

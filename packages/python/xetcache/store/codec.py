@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 from typing import Any, List, Sequence, Tuple
 
-from .errors import UnpicklableError
+from ..errors import UnpicklableError
 
 CODEC = "pickle5"
 IN_BAND_MAX = 64 << 10  # small buffers stay inside the stream: one file per tiny array would cost more than it saves

@@ -7,7 +7,7 @@ import re
 import time
 
 from . import atomic
-from .errors import StoreNotFoundError, StoreVersionError, XetCacheError
+from ..errors import StoreNotFoundError, StoreVersionError, XetCacheError
 
 FORMAT_MAJOR = 1
 STORE_TEXT = "xetcache-store 1\n"

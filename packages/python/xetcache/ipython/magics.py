@@ -13,7 +13,9 @@ from typing import Any, Dict, List, Optional
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
 
-from . import cellengine, cellinfo, jupyter
+from ..cell import cellinfo
+from ..cell import engine as cellengine
+from . import comm
 
 XETMEMO_KEYS = ("input", "output", "always", "key")
 _USAGE = ("usage: %%xetmemo [input=v1,v2] [output=v3,v4] [always=True] [key=name]   "
@@ -115,17 +117,17 @@ class XetCacheMagics(Magics):
     def _run(self, cell: str, spec: Dict[str, Any]) -> None:
         __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
         event = cellengine.run_cached_cell(cell, spec, self.shell)
-        jupyter.emit(event)
+        comm.emit(event)
 
 
 _loaded: Optional[Any] = None
 
 
 def load_ipython_extension(ip: Any) -> None:
-    """`%load_ext xetcache` (via xetcache.load_ipython_extension) and `jupyter.activate`. Idempotent."""
+    """`%load_ext xetcache` (via xetcache.load_ipython_extension) and `ipython.jupyter.activate`. Idempotent."""
     global _loaded
     if _loaded is ip:
         return
     ip.register_magics(XetCacheMagics)
-    jupyter.register_comm_target()
+    comm.register_comm_target()
     _loaded = ip

@@ -8,35 +8,17 @@ Returns the run event (events.py); an exception of the body propagates unchanged
 
 from __future__ import annotations
 
-import os
 import time
 import types
 from typing import Any, Dict, List, Optional
 
-from . import analysis, capture, cellinfo, config, events, execution
-from .errors import CorruptObjectError, StoreNotFoundError, UnhashableError, XetCacheError
-from .fingerprint import fingerprint
-from .keys import cell_key
-from .storage import Storage
-
-_stores: Dict[str, Storage] = {}
-
-
-def _storage(create: bool) -> Optional[Storage]:
-    """Storage of the configured folder, opened once per path (opening costs file checks on every hit otherwise).
-    None when the store does not exist yet and `create` is False."""
-    path = config.get_memo_path()
-    store = _stores.get(path)
-    if store is not None and create and not os.path.exists(os.path.join(path, "STORE")):
-        store = None  # the folder was deleted while the kernel ran: create it again before writing
-    if store is None:
-        try:
-            store = Storage(path, create=create)
-        except StoreNotFoundError:
-            return None
-        _stores[path] = store
-    return store
-
+from .. import config
+from . import analysis, capture, cellinfo, events, execution
+from ..errors import CorruptObjectError, UnhashableError, XetCacheError
+from ..keys.fingerprint import fingerprint
+from ..keys.key import cell_key
+from ..store.cache import open_store
+from ..store.storage import Storage
 
 def _is_code_object(value: Any) -> bool:
     """Modules, functions and classes are not cached as values (imports/defs are replayed instead)."""
@@ -74,7 +56,7 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
     namespace = spec.get("key")
     source = execution.transform(code, shell)
     plan = _Plan(code, source, spec, shell)
-    store = _storage(create=False)
+    store = open_store(create=False)
     store_dir = config.get_memo_path()
     event = events.new_event(
         cell_id=spec.get("cell_id"), notebook=cellinfo.notebook_path(spec.get("notebook"), store_dir),
@@ -162,7 +144,7 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
     source_info = {"notebook": event["notebook"], "cell_id": event["cell_id"], "code_sha256": event["code_sha256"],
                    "preview": _preview(code), "qualname": None}
     try:
-        store = _storage(create=True)
+        store = open_store(create=True)
         manifest = store.save(key=event["key"], kind="cell", variables=variables, outputs=outputs or None,
                               runtime_s=runtime, source=source_info, inputs=inputs_fp,
                               outputs_names=sorted(plan.outputs), namespace=namespace)

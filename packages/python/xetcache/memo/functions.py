@@ -12,20 +12,19 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import sys
 import time
 import types
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from . import codedeps
-from .config import get_memo_path, get_runtime_threshold
-from .errors import CorruptObjectError, XetCacheError
-from .fingerprint import fingerprint
-from .keys import function_key
-from .storage import Storage
+from ..keys import codedeps
+from ..config import get_runtime_threshold
+from ..errors import CorruptObjectError, XetCacheError
+from ..keys.fingerprint import fingerprint
+from ..keys.key import function_key
+from ..store.cache import open_store
+from ..store.storage import Storage
 
-_stores: Dict[str, Storage] = {}
 _signatures: Dict[int, Tuple[Any, inspect.Signature]] = {}
 
 
@@ -34,12 +33,10 @@ def _warn(msg: str) -> None:
 
 
 def storage_for(path: Optional[str] = None) -> Storage:
-    """The Storage of ``path`` (default: the configured memo path), opened once per process."""
-    path = path or get_memo_path()
-    st = _stores.get(path)
-    if st is None or not os.path.isdir(st.path):  # reopen (and recreate) if the folder was deleted
-        st = _stores[path] = Storage(path)
-    return st
+    """The Storage of ``path`` (default: the configured memo path), created if needed."""
+    store = open_store(create=True, path=path)
+    assert store is not None  # create=True never answers None
+    return store
 
 
 def _signature(fn: Callable) -> inspect.Signature:
@@ -68,7 +65,7 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     try:
         bound.apply_defaults()
         args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
-        key = function_key(codedeps.function_digest(target), args_fp, namespace)
+        key = function_key(codedeps.function_digest(target, fingerprint), args_fp, namespace)
         store = storage_for()
     except (XetCacheError, OSError) as e:  # unhashable argument / closure value, unusable store: run uncached
         _warn(f"{_qualname(target)} runs uncached: {e}")
