@@ -1,4 +1,7 @@
-"""numpy and pandas fingerprints: by value (buffers, columns, index), independent of memory layout."""
+"""numpy and pandas fingerprints: by value (buffers, columns, index), plus what code can observe of the layout
+(C vs Fortran order, byte order, attrs); strided views equal their copies (a pickle round trip makes them C)."""
+
+import pickle
 
 import numpy as np
 import pandas as pd
@@ -6,11 +9,13 @@ import pandas as pd
 from xetcache import fingerprint
 
 
-def test_numpy_arrays_by_value_not_layout():
+def test_numpy_arrays_by_value_and_observable_layout():
     a = np.arange(24, dtype=np.float64).reshape(4, 6)
-    assert fingerprint(a) == fingerprint(np.asfortranarray(a))
+    assert fingerprint(a) != fingerprint(np.asfortranarray(a))  # a.flags / tobytes() / ravel('K') tell them apart
     assert fingerprint(a[:, ::2]) == fingerprint(a[:, ::2].copy())
-    assert fingerprint(a.astype(">f8")) == fingerprint(a)  # byte order normalised
+    assert fingerprint(a.astype(">f8")) != fingerprint(a)  # a.dtype tells them apart
+    assert fingerprint(a.astype(">f8")) == fingerprint(a.astype(">f8").copy())
+    assert fingerprint(np.asfortranarray(a)) == fingerprint(pickle.loads(pickle.dumps(np.asfortranarray(a))))
     assert fingerprint(a) != fingerprint(a.astype(np.float32))
     assert fingerprint(a) != fingerprint(a.reshape(6, 4))
     b = a.copy()
@@ -42,3 +47,21 @@ def test_pandas_frames_series_and_indexes():
     mi = pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])
     assert fingerprint(pd.Series([1, 2], index=mi)) != fingerprint(pd.Series([1, 2], index=mi[::-1]))
     assert fingerprint(pd.RangeIndex(5)) != fingerprint(pd.RangeIndex(6))
+
+
+def test_pandas_attrs_are_part_of_the_value():
+    df = pd.DataFrame({"a": [1, 2]})
+    tagged = df.copy()
+    tagged.attrs["unit"] = "m"
+    assert fingerprint(df) != fingerprint(tagged)
+    assert fingerprint(tagged) == fingerprint(pickle.loads(pickle.dumps(tagged)))
+    s1 = df["a"].copy()
+    s2 = df["a"].copy()
+    s2.attrs["unit"] = "m"
+    assert fingerprint(s1) != fingerprint(s2)
+
+
+def test_memoryview_shape_is_part_of_the_value():
+    raw = bytes(range(12))
+    assert fingerprint(memoryview(raw).cast("B", (3, 4))) != fingerprint(memoryview(raw).cast("B", (4, 3)))
+    assert fingerprint(memoryview(raw)) != fingerprint(memoryview(raw).cast("B", (2, 6)))

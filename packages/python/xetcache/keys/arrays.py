@@ -32,6 +32,7 @@ def encode(enc: Encoder, v: Any) -> bool:
             return True
         if isinstance(v, pd.Series):
             enc.text(b"P", "Series")
+            _meta(enc, v)
             enc.encode(v.name)
             _values(enc, v.index, pd)
             _values(enc, v, pd)
@@ -54,11 +55,15 @@ def _ndarray(enc: Encoder, a: Any, np: Any) -> None:
         enc.raw(b"A", b"O" + tname + b"\0" + shape)
         enc.sequence(b"l", a.ravel(order="C").tolist(), a)
         return
+    declared = _dtype_tag(a.dtype)  # byte order is observable (`a.dtype`), so it is part of the value
     if not a.dtype.isnative:
         a = a.astype(a.dtype.newbyteorder("="))
+    # Memory order is observable (`a.flags`, `tobytes()`, `ravel(order="K")`) and survives pickling for
+    # Fortran-ordered arrays; other strided views come back C-ordered from a pickle, so only F is marked.
+    order = b"F" if a.ndim > 1 and a.flags.f_contiguous and not a.flags.c_contiguous else b"C"
     c = np.ascontiguousarray(a)  # no copy when already C-contiguous (the strides-normalised layout)
-    dt = _dtype_tag(c.dtype)
-    enc.h.update(b"A" + _n(len(dt)) + dt + tname + b"\0" + shape + _n(c.nbytes))
+    dt = declared
+    enc.h.update(b"A" + _n(len(dt)) + dt + tname + b"\0" + shape + order + _n(c.nbytes))
     if c.nbytes:
         enc.h.update(c.reshape(-1).view(np.uint8))  # hashlib reads the buffer directly, GIL released
 
@@ -71,8 +76,16 @@ def _scalar(enc: Encoder, v: Any, np: Any) -> None:
     enc.raw(b"a", dt + b"\0" + np.asarray(v).astype(v.dtype.newbyteorder("=")).tobytes())
 
 
+def _meta(enc: Encoder, obj: Any) -> None:
+    """What code can see besides the data: `attrs` and `flags` (both survive pickling)."""
+    enc.encode(dict(getattr(obj, "attrs", {}) or {}))
+    flags = getattr(obj, "flags", None)
+    enc.encode(bool(getattr(flags, "allows_duplicate_labels", True)))
+
+
 def _frame(enc: Encoder, df: Any, pd: Any) -> None:
     enc.text(b"P", "DataFrame")
+    _meta(enc, df)
     _values(enc, df.index, pd)
     _values(enc, df.columns, pd)
     enc.h.update(_n(df.shape[1]))

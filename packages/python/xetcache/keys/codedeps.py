@@ -1,10 +1,12 @@
-"""What a function's result depends on in code: its own source and that of the user functions it calls.
+"""User code as a value: functions, classes and modules fingerprinted by what they do.
 
-A function's digest covers, for the function and every user-defined function reachable from it (global names in its
-bytecode, attributes of user modules it names, closure cells, methods of user classes it names), the source text
-(bytecode when there is no source) and the fingerprints of closure values. "User-defined" = not in the standard
-library, not in site-packages, not in xetcache itself. So editing a helper invalidates callers; upgrading numpy
-does not (library versions are out of scope of the key for now).
+A user function (not in the standard library, site-packages or xetcache) is encoded as its code object (bytecode,
+constants, names; not its file name or line numbers, so a function re-created by a cache hit fingerprints like the
+one the run defined), its defaults, closure values, attributes, and the value of every global its code names
+(transitively: a called helper is a global like any other). So `def total(): return sum(data)` changes when
+`data` changes, and editing a helper invalidates its callers. A user class is encoded by its bases and its body
+(methods and class attributes); a user module by the sha256 of its source file. Library code is encoded by name
+(upgrading numpy does not drop the cache).
 """
 
 from __future__ import annotations
@@ -12,20 +14,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import inspect
-import json
 import os
 import site
 import sys
 import sysconfig
 import textwrap
 import types
-from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
-from ..errors import UnhashableError
+from .encoder import Encoder, Unhashable
 
 Fingerprint = Callable[..., str]
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep  # the xetcache package
-_own_cache: Dict[int, Tuple[types.CodeType, str, str, str]] = {}  # id(code) -> (code, digest, src sha, preview)
+_file_sha: Dict[str, Tuple[Tuple[int, int], str]] = {}  # path -> ((mtime_ns, size), sha256)
 _names_cache: Dict[int, Tuple[types.CodeType, frozenset]] = {}
 
 
@@ -69,60 +70,21 @@ def unwrap(f: Any) -> Any:
     return f
 
 
-def _code_text(code: types.CodeType, fingerprint: Fingerprint) -> str:
-    """Stable text of bytecode, for functions without source (exec'd strings, some REPLs)."""
-    consts = [_code_text(c, fingerprint) if isinstance(c, types.CodeType) else fingerprint(c) for c in code.co_consts]
-    return json.dumps([code.co_name, code.co_code.hex(), consts, list(code.co_names), list(code.co_varnames)])
-
-
-def _own(fn: types.FunctionType, fingerprint: Fingerprint) -> Tuple[str, str, str]:
-    """(digest, sha256 of the source, preview) of one function, cached per code object (a reload makes a new one)."""
-    code = fn.__code__
-    hit = _own_cache.get(id(code))
-    if hit is not None and hit[0] is code:
-        return hit[1], hit[2], hit[3]
-    try:
-        src: Optional[str] = textwrap.dedent(inspect.getsource(fn))
-    except (OSError, TypeError):
-        src = None
-    text = ("source\0" + src) if src is not None else ("bytecode\0" + _code_text(code, fingerprint))
-    raw = (src if src is not None else text).encode("utf-8", "surrogatepass")
-    preview = "\n".join((src or f"<no source: {fn.__qualname__}>").splitlines()[:12])[:400]
-    result = (hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(), hashlib.sha256(raw).hexdigest(), preview)
-    _own_cache[id(code)] = (code,) + result
-    return result
-
-
-def source_info(fn: Any) -> Tuple[str, str]:
-    """(code_sha256, preview) of the function itself, for manifests."""
-    _, sha, preview = _own(unwrap(fn), lambda v: "")
-    return sha, preview
-
-
-def _names(code: types.CodeType) -> frozenset:
+def names_of(code: types.CodeType) -> frozenset:
+    """Every name the code (and the functions, lambdas, comprehensions nested in it) uses as a global or attribute."""
     hit = _names_cache.get(id(code))
     if hit is not None and hit[0] is code:
         return hit[1]
     names = set(code.co_names)
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
-            names |= _names(c)
+            names |= names_of(c)
     result = frozenset(names)
     _names_cache[id(code)] = (code, result)
     return result
 
 
-def _class_functions(cls: type) -> Iterator[Any]:
-    for v in vars(cls).values():
-        if isinstance(v, (staticmethod, classmethod)):
-            v = v.__func__
-        elif isinstance(v, property):
-            yield from (x for x in (v.fget, v.fset, v.fdel) if x is not None)
-            continue
-        yield v
-
-
-def _is_user_class(cls: type) -> bool:
+def is_user_class(cls: type) -> bool:
     module = sys.modules.get(cls.__module__)
     filename = getattr(module, "__file__", None)
     if filename:
@@ -130,58 +92,137 @@ def _is_user_class(cls: type) -> bool:
     return cls.__module__ == "__main__"  # notebooks and REPLs: __main__ without a file
 
 
-def _callees(f: types.FunctionType) -> Iterator[Any]:
-    names = _names(f.__code__)
-    g = f.__globals__
-    for name in names:
-        v = g.get(name)
-        if v is None:
-            continue
-        if isinstance(v, types.ModuleType):  # `helpers.clean(x)`: attributes of user modules it names
-            if is_user_file(getattr(v, "__file__", None) or "<frozen>"):
-                yield from (getattr(v, n, None) for n in names)
-        elif isinstance(v, type):
-            if _is_user_class(v):
-                yield from _class_functions(v)
+def is_user_module(m: types.ModuleType) -> bool:
+    filename = getattr(m, "__file__", None)
+    return bool(filename) and m.__name__ != "__main__" and is_user_file(filename)
+
+
+def file_sha256(path: str) -> Optional[str]:
+    """sha256 of a file's bytes (cached per mtime and size); None when it cannot be read."""
+    try:
+        st = os.stat(path)
+        stamp = (st.st_mtime_ns, st.st_size)
+        hit = _file_sha.get(path)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    _file_sha[path] = (stamp, h.hexdigest())
+    return h.hexdigest()
+
+
+def _code(enc: Encoder, code: types.CodeType) -> None:
+    enc.text(b"K", code.co_name)
+    enc.raw(b"k", code.co_code)
+    enc.encode((code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount, code.co_flags,
+                code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars))
+    enc.h.update(len(code.co_consts).to_bytes(8, "little"))
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            _code(enc, c)
         else:
-            yield v
-    for cell in f.__closure__ or ():
+            enc.encode(c)
+
+
+def _function(enc: Encoder, f: types.FunctionType) -> None:
+    qualname = f"{f.__module__}.{f.__qualname__}"
+    enc.text(b"F", qualname)
+    if not enc.enter(f):  # recursion: a function naming itself (or a cycle of helpers)
+        return
+    try:
+        names = names_of(f.__code__)
+        g = f.__globals__
+        if enc.notes is not None:
+            enc.notes.saw_function(qualname, f, names, g)
+        _code(enc, f.__code__)
+        enc.encode(f.__defaults__)
+        enc.encode(f.__kwdefaults__)
+        cells = []
+        for name, cell in zip(f.__code__.co_freevars, f.__closure__ or ()):
+            try:
+                cells.append((name, cell.cell_contents))
+            except ValueError:  # empty cell (not yet assigned)
+                cells.append((name, None))
+        _named(enc, "closure", cells)
+        enc.encode(dict(f.__dict__) or None)
+        # the globals the code names, as they are now: what a call reads (sorted: co_names order is an accident)
+        _named(enc, "global", [(n, g[n]) for n in sorted(names) if n in g and not n.startswith("__")])
+    finally:
+        enc.leave(f)
+
+
+def _named(enc: Encoder, what: str, pairs: list) -> None:
+    """(name, value) pairs; an unhashable value says which name of the function holds it."""
+    enc.h.update(len(pairs).to_bytes(8, "little"))
+    for name, value in pairs:
+        enc.text(b"n", name)
         try:
-            yield cell.cell_contents
-        except ValueError:  # empty cell (not yet assigned)
-            pass
+            enc.encode(value)
+        except Unhashable as e:
+            e.path.insert(0, f".<{what} {name}>")
+            raise
+
+
+def _class(enc: Encoder, cls: type) -> None:
+    enc.text(b"Y", f"{cls.__module__}.{cls.__qualname__}")
+    if not enc.enter(cls):
+        return
+    try:
+        enc.encode(list(cls.__bases__))
+        if type(cls) is not type:
+            enc.encode(type(cls))
+        body = []
+        for k, v in vars(cls).items():
+            if k in ("__dict__", "__weakref__", "__module__", "__qualname__"):
+                continue
+            if isinstance(v, (staticmethod, classmethod)):
+                v = (type(v).__name__, v.__func__)
+            elif isinstance(v, property):
+                v = ("property", v.fget, v.fset, v.fdel)
+            body.append((k, v))
+        enc.encode(body)
+    finally:
+        enc.leave(cls)
+
+
+def encode(enc: Encoder, v: Any) -> bool:
+    """Encoder extension (see encoder.EXTENSIONS) for user functions, classes and modules."""
+    if isinstance(v, types.FunctionType):
+        if not is_user_function(v):
+            return False
+        _function(enc, v)
+        return True
+    if isinstance(v, type):
+        if not is_user_class(v):
+            return False
+        _class(enc, v)
+        return True
+    if isinstance(v, types.ModuleType) and is_user_module(v):
+        enc.text(b"U", v.__name__)
+        enc.encode(file_sha256(v.__file__))
+        return True
+    return False
+
+
+def source_info(fn: Any) -> Tuple[str, str]:
+    """(code_sha256, preview) of the function itself, for manifests."""
+    f = unwrap(fn)
+    try:
+        src = textwrap.dedent(inspect.getsource(f))
+    except (OSError, TypeError):
+        src = f"<no source: {getattr(f, '__qualname__', '?')}>"
+    preview = "\n".join(src.splitlines()[:12])[:400]
+    return hashlib.sha256(src.encode("utf-8", "surrogatepass")).hexdigest(), preview
 
 
 def function_digest(fn: Any, fingerprint: Fingerprint) -> str:
-    """Digest of ``fn``'s code and that of every user function it reaches (cycles are followed once).
-    ``fingerprint`` (fingerprint.py's, passed in so this module does not import it) fingerprints closure values."""
+    """Digest of what a call of ``fn`` runs: its code, defaults, closure and every global it reaches (see the
+    module doc). ``fingerprint`` is fingerprint.py's (passed in so this module does not import it)."""
     root = unwrap(fn)
     if not isinstance(root, types.FunctionType):
         raise TypeError(f"expected a Python function, got {type(fn).__name__}")
-    seen: Dict[int, Any] = {}
-    stack: List[Any] = [root]
-    parts = []
-    while stack:
-        f = unwrap(stack.pop())
-        if id(f) in seen or not is_user_function(f):
-            continue
-        seen[id(f)] = f
-        digest, _, _ = _own(f, fingerprint)
-        closure = []
-        for name, cell in zip(f.__code__.co_freevars, f.__closure__ or ()):
-            try:
-                value = cell.cell_contents
-            except ValueError:
-                continue
-            if isinstance(unwrap(value), types.FunctionType):
-                continue  # followed as a callee instead
-            try:
-                closure.append([name, fingerprint(value, name)])
-            except UnhashableError as e:
-                raise UnhashableError(
-                    f"cannot fingerprint closure variable '{name}' of {f.__qualname__}: {e}", variable=name
-                ) from None
-        parts.append([f"{f.__module__}:{f.__qualname__}", digest, closure])
-        stack.extend(_callees(f))
-    doc = parts[:1] + sorted(parts[1:])
-    return hashlib.sha256(json.dumps(doc, separators=(",", ":")).encode()).hexdigest()
+    return fingerprint(root, getattr(root, "__qualname__", None))

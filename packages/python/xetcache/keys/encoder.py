@@ -2,10 +2,14 @@
 
 Every value is encoded as a tag byte plus length-prefixed payload and streamed into one sha256:
 - scalars and strings by their exact bytes (floats as IEEE 754 big-endian, NaN canonicalised);
-- lists/tuples in order; dicts and sets sorted by the digest of each key/element (so insertion order and hash
-  randomisation do not matter);
-- numpy arrays and pandas objects by their buffers (see fingerprint_arrays.py), never by pickling them;
-- other objects by their `__reduce_ex__(4)` (which is where `__getstate__`/`__dict__` come from), recursively;
+- lists/tuples in order; dicts in insertion order (code can observe it: iteration, `list(d)`, `popitem`); sets
+  sorted by the digest of each element (their order is hash order, not something the program chose);
+- numpy arrays and pandas objects by their buffers (see arrays.py), never by pickling them;
+- other objects by their `__reduce_ex__(4)` (which is where `__getstate__`/`__dict__` come from), recursively, with
+  the state as a pickle round trip would leave it (a `__setstate__` that drops attributes drops them here too, so a
+  value fingerprints the same before and after it was stored);
+- user functions, classes and modules by what they do (keys/codedeps.py): code, defaults, closures, the globals
+  their code names, class bodies, module sources;
 - generators, open files, locks and other live resources raise UnhashableError naming the variable.
 Containers already on the current path (cycles) are encoded as a back-reference to their depth.
 """
@@ -22,7 +26,7 @@ import types
 from typing import Any, Callable, Dict, List, Optional
 
 
-FORMAT = b"xetcache-fp 1\0"
+FORMAT = b"xetcache-fp 2\0"  # 2: dicts in insertion order, memoryview shape, array order, attrs
 _PACK_D = struct.Struct(">d").pack
 _NAN = struct.pack(">d", float("nan"))
 _LIVE_TYPES = (
@@ -34,6 +38,23 @@ _LIVE_TYPES = (
 # Encoders for values this module does not know (numpy/pandas, user functions): each returns True when it encoded
 # the value. Filled by fingerprint.py, so this module imports none of its siblings.
 EXTENSIONS: List[Callable[["Encoder", Any], bool]] = []
+
+
+class Notes:
+    """Collected while encoding: the user functions reached, the names their code uses (to find `exec`, `globals`,
+    ...), and the globals they read (name -> (namespace dict, value)), i.e. what a call could read or change."""
+
+    def __init__(self) -> None:
+        self.functions: Dict[str, Any] = {}
+        self.names: Dict[str, str] = {}  # name used in code -> qualname of the function using it
+        self.globals: Dict[str, Any] = {}  # global name read by reached code -> the dict it lives in
+
+    def saw_function(self, qualname: str, fn: Any, names: Any, namespace: Dict[str, Any]) -> None:
+        self.functions.setdefault(qualname, fn)
+        for name in names:
+            self.names.setdefault(name, qualname)
+            if name in namespace:
+                self.globals.setdefault(name, namespace)
 
 
 class Unhashable(Exception):
@@ -56,11 +77,12 @@ def _qualname(obj: Any) -> str:
 class Encoder:
     """Streams the canonical encoding of values into ``h`` (any object with ``update``)."""
 
-    __slots__ = ("h", "active")
+    __slots__ = ("h", "active", "notes")
 
-    def __init__(self, h: Any, active: Optional[Dict[int, int]] = None) -> None:
+    def __init__(self, h: Any, active: Optional[Dict[int, int]] = None, notes: Optional["Notes"] = None) -> None:
         self.h = h
         self.active = {} if active is None else active  # id(container) -> depth, for cycles
+        self.notes = notes  # what user code the value reaches (functions, the globals they name), when asked
 
     def raw(self, tag: bytes, payload: bytes) -> None:
         self.h.update(tag + _n(len(payload)) + payload)
@@ -70,7 +92,7 @@ class Encoder:
 
     def digest_of(self, value: Any) -> bytes:
         """sha256 of one value's encoding, sharing the cycle state (used to sort dict keys and set elements)."""
-        sub = Encoder(hashlib.sha256(), self.active)
+        sub = Encoder(hashlib.sha256(), self.active, self.notes)
         sub.encode(value)
         return sub.h.digest()
 
@@ -131,6 +153,27 @@ class Encoder:
         finally:
             self.leave(v)
 
+    def ordered_mapping(self, tag: bytes, items: Any, v: Any) -> None:
+        """Pairs in iteration order: two dicts with the same items in another order differ."""
+        if not self.enter(v):
+            return
+        try:
+            pairs = list(items)
+            self.h.update(tag + _n(len(pairs)))
+            for k, val in pairs:
+                try:
+                    self.encode(k)
+                except Unhashable as e:
+                    e.path.insert(0, f"<key {k!r:.40}>")
+                    raise
+                try:
+                    self.encode(val)
+                except Unhashable as e:
+                    e.path.insert(0, f"[{k!r:.40}]")
+                    raise
+        finally:
+            self.leave(v)
+
     def unordered(self, tag: bytes, v: Any) -> None:
         if not self.enter(v):
             return
@@ -162,10 +205,10 @@ _EXACT: Dict[type, Callable[[Encoder, Any], None]] = {
     str: lambda enc, v: enc.text(b"s", v),
     bytes: lambda enc, v: enc.raw(b"b", v),
     bytearray: lambda enc, v: enc.raw(b"B", bytes(v)),
-    memoryview: lambda enc, v: enc.raw(b"m", v.format.encode() + b"\0" + v.tobytes()),
+    memoryview: lambda enc, v: enc.raw(b"m", repr((v.format, v.shape, v.readonly)).encode() + b"\0" + v.tobytes()),
     tuple: lambda enc, v: enc.sequence(b"t", v, v),
     list: lambda enc, v: enc.sequence(b"l", v, v),
-    dict: lambda enc, v: enc.mapping(b"d", v.items(), v),
+    dict: lambda enc, v: enc.ordered_mapping(b"o", v.items(), v),
     set: lambda enc, v: enc.unordered(b"S", v),
     frozenset: lambda enc, v: enc.unordered(b"Z", v),
     range: lambda enc, v: enc.raw(b"r", repr((v.start, v.stop, v.step)).encode()),
@@ -198,6 +241,7 @@ def _encode_reduce(enc: Encoder, v: Any) -> None:
         enc.text(b"O", _qualname(type(v)))
         rv = tuple(rv) + (None,) * (6 - len(rv))
         func, args, state, listitems, dictitems = rv[0], rv[1], rv[2], rv[3], rv[4]
+        state = _round_trip_state(v, state)
         enc.encode(func)
         enc.encode(args)
         enc.encode(state)
@@ -205,6 +249,22 @@ def _encode_reduce(enc: Encoder, v: Any) -> None:
         enc.encode(None if dictitems is None else dict(dictitems))
     finally:
         enc.leave(v)
+
+
+def _round_trip_state(v: Any, state: Any) -> Any:
+    """The state an unpickled copy of ``v`` would hold. A Python-level ``__setstate__`` may drop part of the state
+    (sklearn's Bunch ignores its ``__dict__``); apply it to a bare instance and read back what survived, so the
+    fingerprint is the same before and after a pickle round trip."""
+    setstate = getattr(type(v), "__setstate__", None)
+    if state is None or not isinstance(setstate, types.FunctionType) or not isinstance(state, dict):
+        return state
+    try:
+        bare = object.__new__(type(v)) if not isinstance(v, _BUILTIN_BASES) else type(v).__new__(type(v))
+        setstate(bare, dict(state))
+        kept = getattr(bare, "__dict__", None)
+    except Exception:  # a __setstate__ that needs more than a bare instance: fingerprint the state as it is
+        return state
+    return dict(kept) if isinstance(kept, dict) else state
 
 
 def _plain_subclass(t: type) -> bool:
@@ -246,6 +306,6 @@ def _encode_other(enc: Encoder, v: Any) -> None:
         base = next(b for b in type(v).__mro__ if b in _EXACT)
         enc.text(b"X", _qualname(type(v)))
         _EXACT[base](enc, v)
-        enc.encode(getattr(v, "__dict__", None) or None)
+        enc.encode(_round_trip_state(v, getattr(v, "__dict__", None)) or None)
     else:
         _encode_reduce(enc, v)

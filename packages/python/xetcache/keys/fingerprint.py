@@ -4,30 +4,21 @@ buffers and user functions plugged in."""
 from __future__ import annotations
 
 import hashlib
-import types
 from typing import Any, Optional
 
 from ..errors import UnhashableError
 from . import arrays, codedeps
-from .encoder import EXTENSIONS, FORMAT, Encoder, Unhashable
+from .encoder import EXTENSIONS, FORMAT, Encoder, Notes, Unhashable
 
 
-def _user_function(enc: Encoder, v: Any) -> bool:
-    if isinstance(v, types.FunctionType) and codedeps.is_user_function(v):
-        enc.text(b"F", f"{v.__module__}.{v.__qualname__}")
-        enc.text(b"C", codedeps.function_digest(v, fingerprint))
-        return True
-    return False
+EXTENSIONS[:] = [arrays.encode, codedeps.encode]
 
 
-EXTENSIONS[:] = [arrays.encode, _user_function]
-
-
-def fingerprint(value: Any, name: Optional[str] = None) -> str:
+def fingerprint(value: Any, name: Optional[str] = None, notes: Optional[Notes] = None) -> str:
     """64-hex sha256 of the canonical encoding of ``value``; UnhashableError(variable=name) if it has none."""
     h = hashlib.sha256(FORMAT)
     try:
-        Encoder(h).encode(value)
+        Encoder(h, notes=notes).encode(value)
     except Unhashable as e:
         path = "".join(e.path)
         what = f"input '{name}{path}'" if name else f"value{(' at ' + path) if path else ''}"
