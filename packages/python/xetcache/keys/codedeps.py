@@ -22,7 +22,7 @@ import textwrap
 import types
 from typing import Any, Callable, Dict, Optional, Tuple
 
-from .encoder import Encoder, Unhashable
+from .encoder import Encoder, Notes, Unhashable
 
 Fingerprint = Callable[..., str]
 _PKG_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep  # the xetcache package
@@ -150,7 +150,10 @@ def _function(enc: Encoder, f: types.FunctionType) -> None:
         _named(enc, "closure", cells)
         enc.encode(dict(f.__dict__) or None)
         # the globals the code names, as they are now: what a call reads (sorted: co_names order is an accident)
-        _named(enc, "global", [(n, g[n]) for n in sorted(names) if n in g and not n.startswith("__")])
+        used = [(n, g[n]) for n in sorted(names) if n in g and not n.startswith("__")]
+        if enc.notes is not None and enc.notes.code_only:
+            used = [(n, v) for n, v in used if isinstance(v, (types.FunctionType, type, types.ModuleType))]
+        _named(enc, "global", used)
     finally:
         enc.leave(f)
 
@@ -220,9 +223,10 @@ def source_info(fn: Any) -> Tuple[str, str]:
 
 
 def function_digest(fn: Any, fingerprint: Fingerprint) -> str:
-    """Digest of what a call of ``fn`` runs: its code, defaults, closure and every global it reaches (see the
-    module doc). ``fingerprint`` is fingerprint.py's (passed in so this module does not import it)."""
+    """Digest of what a call of ``fn`` runs: its code, defaults, closure and the user code it reaches. ``fingerprint`` is fingerprint.py's (passed in so this module does not import it)."""
     root = unwrap(fn)
     if not isinstance(root, types.FunctionType):
         raise TypeError(f"expected a Python function, got {type(fn).__name__}")
-    return fingerprint(root, getattr(root, "__qualname__", None))
+    # The seed API's contract: a memoized function's key is its arguments and the code it runs (its own and its
+    # callees'), not data globals it happens to read (cells are keyed on those: see cell/engine.py).
+    return fingerprint(root, getattr(root, "__qualname__", None), Notes(code_only=True))

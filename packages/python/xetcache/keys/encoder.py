@@ -44,7 +44,8 @@ class Notes:
     """Collected while encoding: the user functions reached, the names their code uses (to find `exec`, `globals`,
     ...), and the globals they read (name -> (namespace dict, value)), i.e. what a call could read or change."""
 
-    def __init__(self) -> None:
+    def __init__(self, code_only: bool = False) -> None:
+        self.code_only = code_only  # the function API's key: code reached, not the data globals it reads
         self.functions: Dict[str, Any] = {}
         self.names: Dict[str, str] = {}  # name used in code -> qualname of the function using it
         self.globals: Dict[str, Any] = {}  # global name read by reached code -> the dict it lives in
