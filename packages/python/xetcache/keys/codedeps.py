@@ -85,6 +85,8 @@ def names_of(code: types.CodeType) -> frozenset:
 
 
 def is_user_class(cls: type) -> bool:
+    if cls.__module__ == "__main__":  # notebooks, REPLs and scripts: always the user's own code
+        return True
     module = sys.modules.get(cls.__module__)
     filename = getattr(module, "__file__", None)
     if filename:
