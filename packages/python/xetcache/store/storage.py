@@ -38,7 +38,9 @@ def _same_entry(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 
 
 def _variable_oids(manifest: Dict[str, Any]) -> List[str]:
-    return [oid for v in (manifest.get("variables") or {}).values() for oid in v["objects"]]
+    state = manifest.get("state") or {}
+    return list(state.get("objects") or []) + [
+        oid for v in (manifest.get("variables") or {}).values() for oid in v["objects"]]
 
 
 def _output_oids(manifest: Dict[str, Any]) -> List[str]:
@@ -128,6 +130,15 @@ class Storage:
         got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
         return _unpickle(manifest, got), _outputs(manifest, got)
 
+    def load_state(self, manifest: Dict[str, Any]) -> Tuple[Any, List[Any], List[Dict[str, Any]]]:
+        """(pickle stream, out-of-band buffers, outputs) of an entry stored as one graph (``state``): verified bytes,
+        NOT unpickled (the cell engine unpickles them with the namespace at hand)."""
+        oids = list((manifest.get("state") or {}).get("objects") or [])
+        if not oids:
+            raise UnloadableError("the entry has no state object", variable=None)
+        got = self._read_all(oids + _output_oids(manifest))
+        return got[oids[0]], [got[o] for o in oids[1:]], _outputs(manifest, got)
+
     def load_variables(self, manifest: Dict[str, Any]) -> Dict[str, Any]:
         """All stored variables of an entry. Every object is verified before the first unpickle; any failure is a
         CorruptObjectError (or subclass) that callers treat as a miss."""
@@ -163,9 +174,17 @@ class Storage:
     # ---- writing -------------------------------------------------------------------------------------------
     def save(self, *, key: str, kind: str, variables: Dict[str, Any], outputs: Optional[List[Dict[str, Any]]],
              runtime_s: float, source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str],
-             namespace: Optional[str]) -> Dict[str, Any]:
-        """Store an entry: every object durable first, then the manifest. Returns the manifest."""
+             namespace: Optional[str], state: Optional[Tuple[bytes, List[memoryview]]] = None,
+             state_codec: str = "", trace: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """Store an entry: every object durable first, then the manifest. Returns the manifest.
+
+        With ``state`` (a cell run's graph, already serialised: stream + out-of-band buffers) ``variables`` maps each
+        bound name to its type name only; every variable lists the graph's objects (see the spec's ``state``)."""
         # 1. serialise everything in memory first, so an unpicklable value leaves no trace in the store
+        if state is not None:
+            return self._save_graph(key=key, kind=kind, types_=variables, outputs=outputs, runtime_s=runtime_s,
+                                    source=source, inputs=inputs, outputs_names=outputs_names, namespace=namespace,
+                                    state=state, codec_name=state_codec, trace=trace or {})
         encoded = {name: (codec.dumps(value, name), codec.type_name(value)) for name, value in variables.items()}
         outputs_blob = None
         if outputs:
@@ -208,6 +227,52 @@ class Storage:
         old = self.lookup(key)
         if old is not None and _same_entry(old, manifest):
             return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
+        path = self.manifest_path(key)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
+        return manifest
+
+    def _save_graph(self, *, key: str, kind: str, types_: Dict[str, str], outputs: Optional[List[Dict[str, Any]]],
+                    runtime_s: float, source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str],
+                    namespace: Optional[str], state: Tuple[bytes, List[memoryview]], codec_name: str,
+                    trace: Dict[str, Any]) -> Dict[str, Any]:
+        stream, buffers = state
+        outputs_blob = None
+        if outputs:
+            try:
+                outputs_blob = json.dumps(outputs, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+            except (TypeError, ValueError) as e:
+                raise UnpicklableError(f"the cell's outputs are not JSON: {e}", variable="<outputs>") from None
+        parts = [memoryview(stream)] + list(buffers)
+        self._check_budget(sum(len(c.cast("B")) for c in parts) + len(outputs_blob or b""))
+        replaced: List[str] = []
+        sizes: Dict[str, int] = {}
+        oids = []
+        for part in parts:
+            oid, n = objects.write_object(self.path, [part], replaced)
+            oids.append(oid)
+            sizes[oid] = n
+        out_doc = None
+        if outputs_blob is not None:
+            oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
+            sizes[oid] = n
+            out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
+        for d in {os.path.dirname(self.object_path(o)) for o in sizes}:
+            atomic.fsync_dir(d)
+        if replaced:
+            lfs_hooks.objects_replaced(self.path, replaced)
+        state_bytes = sum(sizes[o] for o in dict.fromkeys(oids))
+        var_docs = {name: {"objects": list(oids), "bytes": state_bytes, "codec": codec_name, "type": tname}
+                    for name, tname in types_.items()}
+        src = {"notebook": None, "cell_id": None, "qualname": None, **source}
+        src["preview"] = str(src.get("preview") or "")[:400]
+        manifest = {
+            "format": 1, "key": key, "kind": kind, "created": utc_now(), "runtime_s": max(0.0, float(runtime_s)),
+            "language": dict(LANGUAGE), "source": src, "inputs": dict(inputs), "outputs_names": sorted(outputs_names),
+            "variables": var_docs, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
+            "engine": dict(ENGINE), "state": {"codec": codec_name, "objects": oids, "bytes": state_bytes},
+            "trace": trace,
+        }
         path = self.manifest_path(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
