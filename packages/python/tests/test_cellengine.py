@@ -23,7 +23,7 @@ def scale(v):
 y = scale(x)
 z = math.sqrt(y)
 data.append(z)
-open("runs.txt", "a").write("ran\\n")
+import builtins; builtins.RUNS = getattr(builtins, "RUNS", 0) + 1  # witness: a library module, per kernel
 """
 
 
@@ -50,7 +50,7 @@ def test_inferred_inputs_and_outputs_hit_in_a_new_kernel(tmp_path, kernel_factor
     k2.ok("x, factor, data = 8, 2, []")
     ev = one_event(k2.ok(spec_cell(INFERRED)))
     assert ev["state"] == "hit"
-    assert (tmp_path / "runs.txt").read_text() == "ran\n"
+    assert k2.value("getattr(__import__('builtins'), 'RUNS', 0)") == 0  # the body did not run
     assert k2.value("[y, z, data, math.pi > 3, scale(1)]") == [16, 4.0, [4.0], True, 2]
 
     k2.ok("x = 18")

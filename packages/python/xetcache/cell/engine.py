@@ -13,7 +13,7 @@ import types
 from typing import Any, Dict, List, Optional
 
 from .. import config
-from . import analysis, capture, cellinfo, events, execution
+from . import analysis, capture, cellinfo, events, execution, inferred, traced
 from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.fingerprint import fingerprint
 from ..keys.key import cell_key
@@ -30,6 +30,7 @@ class _Plan:
 
     def __init__(self, code: str, source: str, spec: dict, shell: Any) -> None:
         ns, hidden = shell.user_ns, getattr(shell, "user_ns_hidden", {})
+        self.code, self.source = code, source
         self.inferred: Optional[analysis.Analysis] = None
         if spec.get("inputs") is None or spec.get("outputs") is None:
             self.inferred = analysis.analyze(source)
@@ -55,6 +56,12 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
     always = config.get_always_default() if always is None else bool(always)
     namespace = spec.get("key")
     source = execution.transform(code, shell)
+    if spec.get("inputs") is None and spec.get("outputs") is None:  # inferred: traced and verified (inferred.py)
+        event = events.new_event(
+            cell_id=spec.get("cell_id"), notebook=cellinfo.notebook_path(spec.get("notebook"), config.get_memo_path()),
+            code_sha256=spec.get("code_sha256") or cellinfo.sha256_text(code), inputs=[], outputs=[],
+            threshold_s=threshold)
+        return inferred.run(code, source, spec, shell, event, _run)
     plan = _Plan(code, source, spec, shell)
     store = open_store(create=False)
     store_dir = config.get_memo_path()
@@ -103,8 +110,14 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
     except CorruptObjectError as e:  # never unpickled; the cell simply runs (and may store a good copy)
         event["reason"] = events.unusable_reason(e)  # the badge tooltip says why, and how to fix it
         return None
-    if plan.replay:  # imports and defs of the cell: cheap, and later cells need them
-        exec(compile(plan.replay, "<xetcache replay>", "exec"), shell.user_global_ns, shell.user_ns)
+    if plan.replay:  # imports and defs of the cell, compiled as the cell (its filename, IPython's flags, not ours)
+        try:
+            module, _ = traced.replay_nodes(plan.source)
+        except traced.Declined as e:
+            event["reason"] = f"not restored: {e}"
+            return None
+        filename = execution.cell_filename(plan.source, shell, plan.code)
+        exec(shell.compile(module, filename, "exec"), shell.user_global_ns, shell.user_ns)
     for name in plan.deleted:
         shell.user_ns.pop(name, None)
     shell.user_ns.update(variables)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-STATES = ("hit", "stored", "skipped", "error")
+STATES = ("hit", "stored", "skipped", "declined", "error")
 DECIMALS = 6  # seconds in events: microseconds are plenty, and every time field is rounded the same way
 
 
@@ -22,7 +22,7 @@ def new_event(*, cell_id: Optional[str], notebook: Optional[str], code_sha256: s
         "cell_id": cell_id, "notebook": notebook, "code_sha256": code_sha256, "key": None,
         "runtime_s": None, "restore_s": None, "saved_s": None, "bytes": None, "created": None,
         "threshold_s": threshold_s, "reason": None, "error_code": None, "variable": None, "changed": None,
-        "inputs": list(inputs), "outputs": list(outputs),
+        "inputs": list(inputs), "outputs": list(outputs), "deps": None, "restores": None,
     }
 
 
@@ -75,4 +75,6 @@ def describe(event: Dict[str, Any]) -> str:
         return f"xetcache: stored, ran {_secs(event.get('runtime_s'))}, {event.get('bytes') or 0} bytes{tail}"
     if state == "skipped":
         return f"xetcache: not stored, {event.get('reason')}{tail}"
+    if state == "declined":
+        return f"xetcache: not cached: {event.get('reason')}"
     return f"xetcache: error {event.get('error_code')}: {event.get('reason')}{tail}"

@@ -22,6 +22,12 @@ def transform(code: str, shell: Any) -> str:
     return shell.transform_cell(code)
 
 
+def cell_filename(source: str, shell: Any, raw_code: str) -> str:
+    """The name the cell's code is compiled under, its source registered in linecache (tracebacks and
+    `inspect.getsource` of functions it defines see the lines)."""
+    return shell.compile.cache(source, current_count(shell), raw_code=raw_code)
+
+
 def run(source: str, shell: Any, raw_code: str) -> None:
     __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
     tree = shell.compile.ast_parse(source)
@@ -30,7 +36,7 @@ def run(source: str, shell: Any, raw_code: str) -> None:
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = ast.Expression(tree.body.pop().value)
     # A cached name makes tracebacks and inspect.getsource (used for function fingerprints) see the body's lines.
-    filename = shell.compile.cache(source, current_count(shell), raw_code=raw_code)
+    filename = cell_filename(source, shell, raw_code)
     try:
         body = shell.compile(ast.Module(tree.body, type_ignores=[]), filename, "exec")
         expr = shell.compile(last, filename, "eval") if last is not None else None

@@ -1,0 +1,145 @@
+"""Cached cells with inferred inputs keep the soundness promise (issue 8): after a restart a hit leaves the kernel
+as a real run would (values, identity, objects changed in place, hidden state), a changed dependency misses, and
+what cannot be traced declines. Each case runs in real kernels: store, restart, run again, compare with a plain run.
+"""
+
+import hashlib
+import json
+
+import pytest
+from conftest import one_event
+
+
+def cached(body, cell_id="c"):
+    spec = {"cell_id": cell_id, "notebook": None, "code_sha256": hashlib.sha256(body.encode()).hexdigest(),
+            "inputs": None, "outputs": None, "always": True, "key": None}
+    return f"%%xetcache_cell {json.dumps(spec)}\n{body}"
+
+
+def plain_value(kernel_factory, path, setup, body, check):
+    k = kernel_factory(path / "plain")
+    k.ok(setup)
+    k.ok(body)
+    return k.value(check)
+
+
+# (setup, cached body, check expression, edit applied before the third run or None)
+CASES = {
+    "reads-through-called-function": (
+        "data = [1, 2, 3]\ndef total():\n    return sum(data)", "t = total()", "t", "data.append(10)"),
+    "class-attribute-read-by-method": (
+        "class K:\n    scale = 2\n    def f(self, x):\n        return x * self.scale", "r = K().f(5)", "r",
+        "class K:\n    scale = 3\n    def f(self, x):\n        return x * self.scale"),
+    "mutation-through-called-function": (
+        "lst = [1]\ndef add(x):\n    x.append(len(x))", "add(lst)\nn = len(lst)", "[lst, n]", None),
+    "global-statement-in-function": (
+        "count = 0\ndef bump():\n    global count\n    count += 1", "bump()", "count", None),
+    "alias-identity": ("a = [1, 2]", "b = a\na.append(3)", "[b is a, a, b]", None),
+    "aliases-kept-across-new-values": ("base = {'k': [1]}", "x = base['k']\ny = [x, x]\nx.append(2)",
+                                       "[y[0] is y[1], y[0] is base['k'], base]", None),
+    "loop-variable-mutation": ("class M:\n    def __init__(self):\n        self.w = 0\nm = M()",
+                               "for obj in [m]:\n    obj.w += 5", "m.w", None),
+    "closure-sees-restored-dict": ("store = {}\ndef get():\n    return store.get('k')", "store['k'] = 42", "get()", None),
+    "python-random-state": ("import random\nrandom.seed(1)", "x = random.random()", "[x, random.random()]", None),
+    "dict-order": ("d = {'a': 1, 'b': 2}", "keys = list(d)", "keys", "d = {'b': 2, 'a': 1}"),
+    "function-defined-then-source": ("", "def sq(v):\n    '''doc'''\n    return v * v\nw = sq(4)",
+                                     "[w, __import__('inspect').getsource(sq).startswith('def sq')]", None),
+    "numpy-global-rng": ("import numpy as np\nnp.random.seed(0)", "x = float(np.random.rand())",
+                         "[x, float(np.random.rand())]", "np.random.seed(1)"),
+    "randomstate-in-a-variable": ("import numpy as np\nrng = np.random.RandomState(0)", "x = float(rng.rand())",
+                                  "[x, float(rng.rand())]", None),
+    "numpy-shuffle-in-place": ("import numpy as np\na = np.arange(6)\nv = a[:3]\nnp.random.seed(2)",
+                               "np.random.shuffle(a)", "[a.tolist(), v.tolist(), float(np.random.rand())]", None),
+    "fortran-order-input": ("import numpy as np\nm = np.arange(6.0).reshape(2, 3)", "s = m.tobytes(order='A').hex()",
+                            "s", "m = np.asfortranarray(m)"),
+    "pandas-inplace-with-alias": ("import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None, 3.0]})\nview = df",
+                                  "df.dropna(inplace=True)", "[view is df, view['a'].tolist()]", None),
+    "pandas-attrs": ("import pandas as pd\ndf = pd.DataFrame({'a': [1]})", "u = df.attrs.get('unit')", "u",
+                     "df.attrs['unit'] = 'm'"),
+    "matplotlib-style": ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt",
+                         "plt.style.use('ggplot')", "plt.rcParams['axes.facecolor']", None),
+    "class-and-instance-in-one-cell": ("", "class P:\n    def __init__(self, v):\n        self.v = v\np = P(3)",
+                                       "[p.v, type(p) is P]", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hit_after_restart_equals_a_plain_run(name, tmp_path, kernel_factory):
+    setup, body, check, edit = CASES[name]
+    (tmp_path / "plain").mkdir()
+    expected = plain_value(kernel_factory, tmp_path, setup, body, check)
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok(setup)
+    ev = one_event(k1.ok(cached(body)))
+    assert ev["state"] == "stored", ev
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    k2.ok(setup)
+    ev = one_event(k2.ok(cached(body)))
+    assert ev["state"] == "hit", ev
+    assert k2.value(check) == expected
+    if edit is not None:
+        k3 = kernel_factory(tmp_path)
+        k3.load()
+        k3.ok(setup)
+        k3.ok(edit)
+        ev = one_event(k3.ok(cached(body)))
+        assert ev["state"] == "stored", ev  # a dependency changed: the cell ran
+        (tmp_path / "plain2").mkdir()
+        k4 = kernel_factory(tmp_path / "plain2")
+        k4.ok(setup)
+        k4.ok(edit)
+        k4.ok(body)
+        assert k3.value(check) == k4.value(check)
+
+
+DECLINED = {
+    "exec": "exec('z = 1')",
+    "eval": "z = eval('1 + 1')",
+    "globals": "globals()['z'] = 1",
+    "line-magic": "%time z = 1",
+    "shell-command": "!true",
+    "file-write": "open('out.txt', 'w').write('x')",
+    "exec-in-called-function": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DECLINED))
+def test_untraceable_cells_decline_and_still_run(name, tmp_path, kernel):
+    kernel.load()
+    body = DECLINED[name]
+    if body is None:
+        kernel.ok("def sneaky():\n    exec('globals()[\"z\"] = 1')")
+        body = "sneaky()"
+    ev = one_event(kernel.ok(cached(body)))
+    assert ev["state"] == "declined" and ev["reason"], ev
+    assert kernel.run(cached(body)).ok  # runs again, normally
+
+
+def test_file_read_by_the_cell_is_a_dependency(tmp_path, kernel_factory):
+    (tmp_path / "data.txt").write_text("one")
+    body = "text = open('data.txt').read()"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    assert one_event(k1.ok(cached(body)))["state"] == "stored"
+    (tmp_path / "data.txt").write_text("two")
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    ev = one_event(k2.ok(cached(body)))
+    assert ev["state"] == "stored" and "data.txt" in ev["reason"], ev
+    assert k2.value("text") == "two"
+
+
+def test_user_module_source_is_a_dependency(tmp_path, kernel_factory):
+    (tmp_path / "helpers.py").write_text("def f():\n    return 1\n")
+    body = "import helpers\nv = helpers.f()"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    assert one_event(k1.ok(cached(body)))["state"] == "stored"
+    (tmp_path / "helpers.py").write_text("def f():\n    return 2\n")
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    ev = one_event(k2.ok(cached(body)))
+    assert ev["state"] == "stored", ev
+    assert k2.value("v") == 2

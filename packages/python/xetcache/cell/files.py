@@ -1,0 +1,122 @@
+"""The files a running cell opens, seen through Python's audit hooks (`open`, `os.listdir`, `os.scandir`).
+
+Reads become dependencies of the entry (path + sha256; a directory listing by its sorted names), checked again
+on lookup: a changed `data.csv` is a miss. A write makes the cell decline (a hit would not write the file again).
+Opens by libraries in their own folders, caches and devices are ignored. An audit hook cannot be removed, so one
+hook is installed per process and records only while a recorder is active. Files opened by C code that bypasses
+Python's `open` (some native readers) are not seen: a documented limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import threading
+from typing import Dict, List, Optional, Tuple
+
+from ..keys import codedeps
+
+_active: List["FileRecorder"] = []
+_installed = False
+_lock = threading.Lock()
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+
+def _ignored_roots() -> Tuple[str, ...]:
+    home = os.path.expanduser("~")
+    roots = ["/dev/", "/proc/", "/sys/", sys.prefix + os.sep, sys.base_prefix + os.sep]
+    roots += [os.path.join(home, d) + os.sep for d in (".cache", ".config", ".ipython", ".local", ".matplotlib",
+                                                       ".jupyter", ".keras", ".nv")]
+    return tuple(os.path.realpath(r) + (os.sep if not r.endswith(os.sep) else "") for r in roots)
+
+
+def _hook(event: str, args: tuple) -> None:
+    if not _active or event not in ("open", "os.listdir", "os.scandir"):
+        return
+    try:
+        rec = _active[-1]
+        if event == "open":
+            path, mode, flags = (tuple(args) + (None, None, None))[:3]
+            rec.opened(path, mode, flags)
+        else:
+            rec.listed(args[0] if args else ".")
+    except Exception:  # never break the user's open()
+        pass
+
+
+class FileRecorder:
+    """`with FileRecorder(store_dir) as rec: ...` then `rec.reads()` / `rec.writes`."""
+
+    def __init__(self, store_dir: str) -> None:
+        self.store = os.path.realpath(store_dir) + os.sep
+        self.ignored = _ignored_roots()
+        self.read_paths: Dict[str, None] = {}
+        self.dirs: Dict[str, None] = {}
+        self.writes: List[str] = []
+
+    def _keep(self, path: object) -> Optional[str]:
+        if isinstance(path, int) or path is None:
+            return None  # an fd: its file was seen when it was opened
+        p = os.path.realpath(os.fsdecode(path))  # type: ignore[arg-type]
+        if p.startswith(self.ignored) or p.startswith(self.store) or p.endswith((".pyc", ".pyo")):
+            return None
+        if not codedeps.is_user_file(p):  # the standard library, site-packages
+            return None
+        return p
+
+    def opened(self, path: object, mode: object, flags: object) -> None:
+        p = self._keep(path)
+        if p is None:
+            return
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and not isinstance(mode, str) and flags & _WRITE_FLAGS)
+        if writing:
+            if p not in self.writes:
+                self.writes.append(p)
+        else:
+            self.read_paths.setdefault(p)
+
+    def listed(self, path: object) -> None:
+        p = self._keep(path if path is not None else ".")
+        if p is not None:
+            self.dirs.setdefault(p)
+
+    def __enter__(self) -> "FileRecorder":
+        global _installed
+        with _lock:
+            if not _installed:
+                sys.addaudithook(_hook)
+                _installed = True
+        _active.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self in _active:
+            _active.remove(self)
+
+    def reads(self) -> List[Dict[str, Optional[str]]]:
+        """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""
+        out = [{"path": p, "sha256": file_digest(p)} for p in self.read_paths if p not in self.writes]
+        out += [{"path": p, "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
+        return out
+
+
+def file_digest(path: str) -> Optional[str]:
+    """sha256 of a file's bytes, or of a directory's sorted names; None when it does not exist (also a fact)."""
+    if os.path.isdir(path):
+        try:
+            names = sorted(os.listdir(path))
+        except OSError:
+            return None
+        return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
+    return codedeps.file_sha256(path)
+
+
+def changed(files: List[Dict[str, Optional[str]]]) -> Optional[str]:
+    """The first recorded file whose content differs now, or None."""
+    for f in files:
+        path = f.get("path")
+        if isinstance(path, str) and file_digest(path) != f.get("sha256"):
+            return path
+    return None

@@ -1,0 +1,98 @@
+"""Everything a cell run changed, as ONE pickle graph (so objects shared by several variables stay shared).
+
+The graph is `{"bind": {name: value}, "mutate": [(object, kind, state)], "hidden": {name: state}, "deleted": [..]}`.
+Objects that existed before the run (tracked by the snapshot) are not copied into it: they are written as
+persistent references to their path before the run, and a hit resolves those paths in the namespace *before*
+anything is changed, so `b = a` binds b to the kernel's own `a`, and `a.append(3)` updates that very list.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from typing import Any, Dict, List, Tuple
+
+from ..errors import UnpicklableError
+from .snapshot import NotRestorable, Path, Snapshot, apply
+
+CODEC = "xetcache-graph-1"
+IN_BAND_MAX = 64 << 10  # small buffers stay in the stream; big ones are their own objects (dedup, fast loads)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, f: Any, snapshot: Snapshot, paths: List[Path], ids: Dict[int, int], **kw: Any) -> None:
+        super().__init__(f, protocol=5, **kw)
+        self.snapshot, self.paths, self.ids = snapshot, paths, ids
+
+    def persistent_id(self, obj: Any) -> Any:
+        oid = id(obj)
+        if oid in self.snapshot.objs and self.snapshot.objs[oid] is obj:
+            ref = self.ids.get(oid)
+            if ref is None:
+                ref = self.ids[oid] = len(self.paths)
+                self.paths.append(self.snapshot.paths[oid])
+            return ref
+        return None
+
+
+def dumps(graph: Dict[str, Any], snapshot: Snapshot, what: str) -> Tuple[bytes, List[memoryview]]:
+    """(pickle stream, out-of-band buffers). The paths of the referenced pre-existing objects go in a small
+    header pickle first, so a load can resolve them before unpickling the graph."""
+    buffers: List[memoryview] = []
+
+    def take(pb: pickle.PickleBuffer) -> bool:
+        try:
+            raw = pb.raw()
+        except BufferError:
+            return True
+        if raw.nbytes < IN_BAND_MAX:
+            return True
+        buffers.append(raw)
+        return False
+
+    paths: List[Path] = []
+    body = io.BytesIO()
+    try:
+        _Pickler(body, snapshot, paths, {}, buffer_callback=take).dump(graph)
+    except RecursionError:
+        raise UnpicklableError(f"cannot store {what}: nested too deeply", variable=what) from None
+    except Exception as e:  # PicklingError, TypeError (locks, generators), AttributeError (local functions)
+        raise UnpicklableError(f"cannot store {what}: {type(e).__name__}: {e}", variable=what) from None
+    head = pickle.dumps(paths, protocol=5)
+    return len(head).to_bytes(8, "little") + head + body.getvalue(), buffers
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, f: Any, targets: List[Any], **kw: Any) -> None:
+        super().__init__(f, **kw)
+        self.targets = targets
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self.targets[pid]
+
+
+def paths_of(stream: Any) -> List[Path]:
+    """The pre-existing objects the graph refers to (loaded without the graph itself)."""
+    n = int.from_bytes(bytes(stream[:8]), "little")
+    return pickle.loads(bytes(stream[8:8 + n]))
+
+
+def loads(stream: Any, buffers: List[Any], targets: List[Any]) -> Dict[str, Any]:
+    """The graph, its references bound to ``targets`` (the objects at ``paths_of(stream)``, resolved with
+    ``snapshot.resolve`` *before* the namespace changed)."""
+    n = int.from_bytes(bytes(stream[:8]), "little")
+    view = memoryview(stream)[8 + n:]
+    return _Unpickler(io.BytesIO(view), targets, buffers=buffers).load()
+
+
+def restore(graph: Dict[str, Any], ns: Dict[str, Any]) -> None:
+    """Apply a loaded graph: objects that existed before are set to their new state in place, then names are bound
+    and deleted as the run did."""
+    for target, kind, state in graph.get("mutate", []):
+        apply(target, kind, state)
+    ns.update(graph.get("bind", {}))
+    for name in graph.get("deleted", []):
+        ns.pop(name, None)
+
+
+__all__ = ["CODEC", "NotRestorable", "dumps", "loads", "paths_of", "restore"]

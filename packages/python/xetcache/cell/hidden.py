@@ -1,0 +1,76 @@
+"""Hidden state a cell can read and change without naming it: global random generators and matplotlib's style.
+
+Each is an implicit input and output of a cached cell: its state before the run is recorded in the entry (a hit is
+valid only when the kernel is in that state now) and, when the run changed it, its state after the run is stored
+and set again on a hit, so later cells draw the same numbers and plot in the same style as after a real run.
+Only modules the user already imported are looked at (the engine never imports numpy or matplotlib itself).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+
+def _random_get() -> Any:
+    import random
+
+    return random.getstate()
+
+
+def _random_set(state: Any) -> None:
+    import random
+
+    random.setstate(state)
+
+
+def _np_get() -> Any:
+    return sys.modules["numpy"].random.get_state()
+
+
+def _np_set(state: Any) -> None:
+    sys.modules["numpy"].random.set_state(state)
+
+
+def _mpl_get() -> Any:
+    mpl = sys.modules["matplotlib"]
+    return dict(mpl.rcParams)
+
+
+def _mpl_set(state: Any) -> None:
+    mpl = sys.modules["matplotlib"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated keys warn on every set; they were valid when recorded
+        mpl.rcParams.update(state)
+
+
+# name -> (module that must be imported, get, set)
+SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
+    "random": ("random", _random_get, _random_set),
+    "numpy.random": ("numpy", _np_get, _np_set),
+    "matplotlib.rcParams": ("matplotlib", _mpl_get, _mpl_set),
+}
+
+
+def present() -> List[str]:
+    return [name for name, (module, _, _) in SOURCES.items() if module in sys.modules]
+
+
+def capture(names: Optional[List[str]] = None) -> Dict[str, Any]:
+    """Current state of each hidden source (that is imported), by name."""
+    out = {}
+    for name in names if names is not None else present():
+        module, get, _ = SOURCES[name]
+        if module in sys.modules:
+            try:
+                out[name] = get()
+            except Exception:  # a broken or partial install: nothing to record
+                continue
+    return out
+
+
+def restore(states: Dict[str, Any]) -> None:
+    for name, state in states.items():
+        if name in SOURCES:
+            SOURCES[name][2](state)

@@ -1,0 +1,237 @@
+"""What a cell changed in place: every object reachable from the names it can touch, before vs after the run.
+
+Before the run each object reachable from those names gets a path (`lst`, `model.steps[0]`, `f.<closure 0>`) and
+a digest of its *own* state, in which children that are themselves tracked appear as references, not values.
+After the run the digests are taken again: an object whose digest changed was changed in place (by the cell, a
+called function, numpy, a loop variable, an alias...). Its new state is saved with references to other tracked
+objects kept as references, so a hit updates the very same objects (aliases and closures see it) and shares what
+the run shared. Detecting change by value is what makes this independent of *how* the object was changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import sys
+import types
+import weakref
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..keys.encoder import Encoder, Unhashable
+from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
+
+Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
+ATOMS = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis))
+# Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
+OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType)
+LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph
+
+
+class NotRestorable(Exception):
+    """An object changed in place that cannot be set back in place (its type has no known way)."""
+
+
+def _leaf_kind(o: Any) -> Optional[str]:
+    """How a non-container object's state is saved and set back in place; None = opaque (immutable or unknown)."""
+    if isinstance(o, (set, bytearray)):
+        return type(o).__name__ if type(o) in (set, bytearray) else None
+    if isinstance(o, random.Random):
+        return "random"
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(o, np.ndarray):
+            return "ndarray"
+        if isinstance(o, np.random.RandomState):
+            return "randomstate"
+        if isinstance(o, np.random.Generator):
+            return "generator"
+    return None
+
+
+def _children(o: Any) -> Optional[List[Tuple[Tuple[str, Any], Any]]]:
+    """((kind, key), child) pairs of a container whose parts can be restored in place; None for anything else."""
+    t = type(o)
+    if t is list or t is tuple:
+        return [(("i", i), v) for i, v in enumerate(o)]
+    if t is dict:
+        return [(("k", k), v) for k, v in o.items() if isinstance(k, ATOMS)]
+    if isinstance(o, types.FunctionType):
+        cells = []
+        for i, c in enumerate(o.__closure__ or ()):
+            try:
+                cells.append((("c", i), c.cell_contents))
+            except ValueError:
+                pass
+        return cells + [(("d", i), v) for i, v in enumerate(o.__defaults__ or ())]
+    if isinstance(o, (type, types.ModuleType)):
+        from ..keys import codedeps
+
+        user = codedeps.is_user_class(o) if isinstance(o, type) else codedeps.is_user_module(o)
+        if not user:
+            return None
+        return [(("a", k), v) for k, v in vars(o).items() if not k.startswith("__") and isinstance(k, str)]
+    d = getattr(o, "__dict__", None)
+    if type(d) is dict and _leaf_kind(o) is None and not isinstance(o, BaseException):
+        return [(("a", k), v) for k, v in d.items() if isinstance(k, str)]
+    return None
+
+
+class Snapshot:
+    def __init__(self, ns: Dict[str, Any], names: List[str]) -> None:
+        self.objs: Dict[int, Any] = {}  # id -> object (held, so ids stay unique while we compare)
+        self.paths: Dict[int, Path] = {}
+        self.index: Dict[int, int] = {}  # id -> position in `order`
+        self.order: List[int] = []
+        self.truncated = False
+        queue = [(n, ns[n]) for n in sorted(set(names)) if n in ns]
+        for name, value in queue:
+            self._track(value, (name,))
+        i = 0
+        while i < len(self.order):
+            oid = self.order[i]
+            i += 1
+            for step, child in _children(self.objs[oid]) or ():
+                self._track(child, self.paths[oid] + (step,))
+        self.before = {oid: self._digest(oid) for oid in self.order}
+
+    def _track(self, value: Any, path: Path) -> None:
+        if isinstance(value, ATOMS) or isinstance(value, OPAQUE) or id(value) in self.objs:
+            return
+        if len(self.order) >= LIMIT:
+            self.truncated = True
+            return
+        self.objs[id(value)] = value
+        self.paths[id(value)] = path
+        self.index[id(value)] = len(self.order)
+        self.order.append(id(value))
+
+    def _digest(self, oid: int) -> Optional[bytes]:
+        """Own state with tracked children as references; None when the value has no fingerprint."""
+        o = self.objs[oid]
+        h = hashlib.sha256()
+        enc = Encoder(h)
+        try:
+            kids = _children(o)
+            if kids is None:
+                enc.encode(o)
+            else:
+                h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}".encode())
+                for (kind, key), child in kids:
+                    h.update(kind.encode())
+                    enc.encode(key)
+                    ref = self.index.get(id(child))
+                    if ref is not None and self.objs[id(child)] is child:
+                        h.update(b"@" + ref.to_bytes(8, "little"))
+                    elif isinstance(child, OPAQUE):
+                        h.update(b"w")
+                    else:
+                        enc.encode(child)
+        except (Unhashable, RecursionError):
+            return None
+        return h.digest()
+
+    def changed(self) -> List[int]:
+        """Ids of tracked objects whose own state differs now (or cannot be fingerprinted: counted as changed)."""
+        out = []
+        for oid in self.order:
+            d = self.before[oid]
+            if d is None or self._digest(oid) != d:
+                out.append(oid)
+        return out
+
+    def state_of(self, oid: int) -> Tuple[str, Any]:
+        """(kind, new state) of a changed object, for the stored graph. NotRestorable when it cannot be set back."""
+        o = self.objs[oid]
+        t = type(o)
+        if t is list:
+            return "list", list(o)
+        if t is dict:
+            return "dict", list(o.items())
+        if t is tuple:
+            raise NotRestorable(f"{self.describe(oid)} (a tuple) changed")
+        if isinstance(o, types.FunctionType):
+            cells = [c.cell_contents for c in (o.__closure__ or ())]
+            return "function", (cells, o.__defaults__)
+        kids = _children(o)
+        if kids is not None:  # objects, user classes and modules: their attributes
+            return "attrs", dict(kids and [(k, v) for (_, k), v in kids])
+        kind = _leaf_kind(o)
+        if kind == "ndarray":
+            return kind, o.copy(order="K")
+        if kind == "set":
+            return kind, list(o)
+        if kind == "bytearray":
+            return kind, bytes(o)
+        if kind == "random":
+            return kind, o.getstate()
+        if kind == "randomstate":
+            return kind, o.get_state()
+        if kind == "generator":
+            return kind, o.bit_generator.state
+        raise NotRestorable(f"{self.describe(oid)} ({type(o).__name__}) was changed in place and cannot be set back")
+
+    def describe(self, oid: int) -> str:
+        return render(self.paths[oid])
+
+
+def render(path: Path) -> str:
+    out = str(path[0])
+    for kind, key in path[1:]:
+        out += {"i": f"[{key}]", "k": f"[{key!r}]", "a": f".{key}", "c": f".<closure {key}>",
+                "d": f".<default {key}>"}[kind]
+    return out
+
+
+def resolve(ns: Dict[str, Any], path: Path) -> Any:
+    """The object at ``path`` in the namespace now. KeyError/IndexError/AttributeError when it is not there."""
+    o = ns[path[0]]
+    for kind, key in path[1:]:
+        if kind in ("i", "k"):
+            o = o[key]
+        elif kind == "a":
+            o = vars(o)[key] if isinstance(o, (type, types.ModuleType)) else o.__dict__[key]
+        elif kind == "c":
+            o = o.__closure__[key].cell_contents
+        else:
+            o = o.__defaults__[key]
+    return o
+
+
+def apply(o: Any, kind: str, state: Any) -> None:
+    """Set a pre-existing object to its recorded new state, in place."""
+    if kind == "list":
+        o[:] = state
+    elif kind == "dict":
+        o.clear()
+        o.update(state)
+    elif kind == "function":
+        cells, defaults = state
+        for c, v in zip(o.__closure__ or (), cells):
+            c.cell_contents = v
+        o.__defaults__ = defaults
+    elif kind == "attrs":
+        if isinstance(o, (type, types.ModuleType)):
+            for k in [k for k in vars(o) if not k.startswith("__") and k not in state]:
+                delattr(o, k)
+            for k, v in state.items():
+                setattr(o, k, v)
+        else:
+            o.__dict__.clear()
+            o.__dict__.update(state)
+    elif kind == "ndarray":
+        if o.shape != state.shape or o.dtype != state.dtype:
+            raise NotRestorable("array changed shape or dtype")
+        o[...] = state
+    elif kind == "set":
+        o.clear()
+        o.update(state)
+    elif kind == "bytearray":
+        o[:] = state
+    elif kind == "random":
+        o.setstate(state)
+    elif kind == "randomstate":
+        o.set_state(state)
+    elif kind == "generator":
+        o.bit_generator.state = state
+    else:
+        raise NotRestorable(f"unknown state kind {kind!r}")

@@ -1,0 +1,173 @@
+"""A toggled cell with inferred inputs, cached soundly: key, verifying trace, one restore graph.
+
+1. Key (before running): the code and the fingerprints of the names it reads; a user function's fingerprint holds
+   its code and the globals it names, transitively (keys/codedeps.py).
+2. Trace (while a missed cell runs): objects changed in place (snapshot.py), names bound and deleted, files read
+   or written (files.py), user modules imported, hidden state (hidden.py).
+3. Validate and restore (on lookup): the entry is used only if every traced dependency still matches; a hit sets
+   changed objects back in place, binds names from one pickle graph (graph.py) and re-runs the cell's
+   import/def/class statements compiled as the cell (so `inspect.getsource` works and no compiler flag leaks).
+Anything that cannot be done soundly makes the cell decline: it runs normally and the badge says why.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import types
+from typing import Any, Dict, List, Optional, Tuple
+
+from ..keys import codedeps
+from ..keys.fingerprint import fingerprint
+from . import decline, files, graph, hidden
+from .snapshot import NotRestorable, Snapshot, render, resolve
+
+_IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
+_REPLAYED = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+class Declined(Exception):
+    """The cell cannot be cached soundly; the message is the badge's reason."""
+
+
+def user_names(ns: Dict[str, Any], hidden_names: Any) -> Dict[str, int]:
+    return {n: id(v) for n, v in ns.items() if n not in hidden_names and not _IPYTHON_NAMES.match(n)}
+
+
+def replay_nodes(source: str) -> Tuple[ast.Module, List[str]]:
+    """The cell's top-level import/def/class statements (re-run on a hit) and the names they bind. Declined when
+    one of them reads, as it runs, a name an earlier statement of the cell computes (its value would be missing)."""
+    tree = ast.parse(source)
+    nodes: List[ast.stmt] = []
+    computed: set = set()
+    defined: List[str] = []
+    for stmt in tree.body:
+        if isinstance(stmt, _REPLAYED):
+            if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                late = [n for n in decline.deftime_reads(stmt) if n in computed]
+                if late:
+                    raise Declined(f"{stmt.name} is defined with {late[0]!r}, a value the cell computes")
+                defined.append(stmt.name)
+            else:
+                defined.extend(a.asname or a.name.split(".")[0] for a in stmt.names if a.name != "*")
+            nodes.append(stmt)
+        else:
+            for sub in ast.walk(stmt):
+                if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                    computed.add(sub.id)
+    return ast.Module(nodes, type_ignores=[]), defined
+
+
+def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, str], Dict[str, Any], List[str]]:
+    """(input fingerprints, what the inputs reach (codedeps Notes), names the run may change). Declined when the
+    code reaches state without naming it. UnhashableError propagates (the caller reports it)."""
+    from ..keys.encoder import Notes
+
+    notes = Notes()
+    inputs_fp = {n: fingerprint(ns[n], n, notes) for n in reads}
+    try:
+        code = compile(source, "<xetcache-cell>", "exec", dont_inherit=True)
+        names = codedeps.names_of(code)
+    except SyntaxError:
+        code, names = None, frozenset()
+    why = decline.reason(source, code, names, notes.names)
+    if why:
+        raise Declined(why)
+    writable = set(reads) | {n for n, where in notes.globals.items() if where is ns}
+    return inputs_fp, {"functions": sorted(notes.functions)}, sorted(writable)
+
+
+class Run:
+    """Before and after a missed run: what it changed, as a graph to store and a trace to check later."""
+
+    def __init__(self, shell: Any, writable: List[str]) -> None:
+        self.ns = shell.user_ns
+        self.hidden_names = getattr(shell, "user_ns_hidden", {})
+        self.before = user_names(self.ns, self.hidden_names)
+        self.snapshot = Snapshot(self.ns, writable)
+        if self.snapshot.truncated:
+            raise Declined(f"the objects it can reach are too many to trace (> {len(self.snapshot.order)})")
+        self.hidden_before = hidden.capture()
+        self.hidden_fp = {n: fingerprint(s) for n, s in self.hidden_before.items()}
+        self.modules_before = set(sys.modules)
+
+    def result(self, defined: List[str], file_rec: files.FileRecorder) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+        """(graph, trace) of the finished run. Declined when it wrote files or changed what cannot be set back."""
+        if file_rec.writes:
+            raise Declined(f"writes file {file_rec.writes[0]} (a hit would not write it)")
+        after = user_names(self.ns, self.hidden_names)
+        replayed = set(defined)
+        bound = sorted(n for n, i in after.items() if self.before.get(n) != i and not (
+            n in replayed and isinstance(self.ns[n], (types.FunctionType, type, types.ModuleType))))
+        deleted = sorted(n for n in self.before if n not in after)
+        mutate, mutated = [], []
+        for oid in self.snapshot.changed():
+            try:
+                kind, state = self.snapshot.state_of(oid)
+            except NotRestorable as e:
+                raise Declined(f"cannot restore in place: {e}") from None
+            mutate.append((self.snapshot.objs[oid], kind, state))
+            mutated.append(self.snapshot.describe(oid))
+        hidden_after = hidden.capture()
+        changed_hidden = {n: s for n, s in hidden_after.items()
+                          if n not in self.hidden_fp or fingerprint(s) != self.hidden_fp[n]}
+        # the state a hit must start from: generators the run drew from, and the style plots are drawn in
+        deps = {n: fp for n, fp in self.hidden_fp.items() if n in changed_hidden or n == "matplotlib.rcParams"}
+        modules = []
+        for name in sorted(set(sys.modules) - self.modules_before):
+            m = sys.modules.get(name)
+            if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
+                modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
+        g = {"bind": {n: self.ns[n] for n in bound}, "mutate": mutate, "hidden": changed_hidden, "deleted": deleted}
+        trace = {"files": file_rec.reads(), "modules": modules, "hidden": deps, "bound": bound,
+                 "mutated": mutated, "deleted": deleted}
+        return g, trace
+
+    def serialise(self, g: Dict[str, Any]) -> Tuple[bytes, List[memoryview]]:
+        try:
+            return graph.dumps(g, self.snapshot, "the cell's results")
+        except Exception:
+            for name, value in g["bind"].items():  # say which variable, as the badge promises
+                graph.dumps({"bind": {name: value}}, self.snapshot, f"'{name}'")
+            raise
+
+
+def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
+    """Why a stored entry's trace does not hold in the kernel now (None = it holds)."""
+    for name, fp in (trace.get("hidden") or {}).items():
+        now = hidden.capture([name]).get(name)
+        if now is None or fingerprint(now) != fp:
+            return f"{name} is in another state than when the entry was stored"
+    path = files.changed(trace.get("files") or [])
+    if path:
+        return f"{path} changed"
+    for m in trace.get("modules") or []:
+        if codedeps.file_sha256(m.get("path") or "") != m.get("sha256"):
+            return f"module {m.get('name')} changed"
+    return None
+
+
+def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[Any]) -> Dict[str, Any]:
+    """Apply a stored run: resolve the objects it refers to (before anything moves), re-run the cell's
+    imports/defs, load the graph, set objects in place, bind names, set hidden state."""
+    ns = shell.user_ns
+    targets = [resolve(ns, p) for p in graph.paths_of(stream)]
+    module, _ = replay_nodes(source)
+    if module.body:
+        exec(shell.compile(module, filename, "exec"), shell.user_global_ns, ns)
+    g = graph.loads(stream, buffers, targets)
+    graph.restore(g, ns)
+    hidden.restore(g.get("hidden") or {})
+    return g
+
+
+def deps_of(inputs: List[str], extra: Dict[str, Any], trace: Dict[str, Any]) -> Dict[str, Any]:
+    """The event's `deps`: what the entry depends on, for the badge tooltip."""
+    return {"inputs": list(inputs), "functions": list(extra.get("functions") or []),
+            "files": [f.get("path") for f in trace.get("files") or []],
+            "modules": [m.get("name") for m in trace.get("modules") or []],
+            "hidden": sorted(trace.get("hidden") or {})}
+
+
+__all__ = ["Declined", "Run", "deps_of", "plan", "render", "replay_nodes", "restore", "stale_reason"]
