@@ -58,6 +58,10 @@ CASES = {
                      "df.attrs['unit'] = 'm'"),
     "matplotlib-style": ("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt",
                          "plt.style.use('ggplot')", "plt.rcParams['axes.facecolor']", None),
+    "cell-result-is-underscore": ("v = 20", "v * 2", "None", None),
+    "module-global-changed-by-helper": ("import helpers_mod", "helpers_mod.bump()", "helpers_mod.COUNTS", None),
+    "pandas-display-option": ("import pandas as pd", "pd.set_option('display.max_rows', 7)",
+                              "pd.get_option('display.max_rows')", None),
     "class-and-instance-in-one-cell": ("", "class P:\n    def __init__(self, v):\n        self.v = v\np = P(3)",
                                        "[p.v, type(p) is P]", None),
 }
@@ -67,6 +71,8 @@ CASES = {
 def test_hit_after_restart_equals_a_plain_run(name, tmp_path, kernel_factory):
     setup, body, check, edit = CASES[name]
     (tmp_path / "plain").mkdir()
+    for folder in (tmp_path, tmp_path / "plain"):  # a user module that keeps state in its own globals
+        (folder / "helpers_mod.py").write_text("COUNTS = []\ndef bump():\n    COUNTS.append(len(COUNTS))\n")
     expected = plain_value(kernel_factory, tmp_path, setup, body, check)
     k1 = kernel_factory(tmp_path)
     k1.load()
@@ -143,3 +149,29 @@ def test_user_module_source_is_a_dependency(tmp_path, kernel_factory):
     ev = one_event(k2.ok(cached(body)))
     assert ev["state"] == "stored", ev
     assert k2.value("v") == 2
+
+
+def test_hit_sets_the_cells_value_as_underscore(tmp_path, kernel_factory):
+    body = "v * 2"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok("v = 21")
+    assert one_event(k1.ok(cached(body)))["state"] == "stored"
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    k2.ok("v = 21")
+    assert one_event(k2.ok(cached(body)))["state"] == "hit"
+    assert k2.value("_") == 42
+
+
+def test_reading_ipython_history_declines(tmp_path, kernel):
+    kernel.load()
+    kernel.ok("1 + 1")
+    ev = one_event(kernel.ok(cached("y = _ * 2")))
+    assert ev["state"] == "declined" and "history" in ev["reason"], ev
+
+
+def test_subprocess_from_user_code_declines(tmp_path, kernel):
+    kernel.load()
+    ev = one_event(kernel.ok(cached("import subprocess\nsubprocess.run(['true'])")))
+    assert ev["state"] == "declined" and "subprocess" in ev["reason"], ev

@@ -31,8 +31,37 @@ def _ignored_roots() -> Tuple[str, ...]:
     return tuple(os.path.realpath(r) + (os.sep if not r.endswith(os.sep) else "") for r in roots)
 
 
+_SPAWN = ("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.startfile")
+
+
+def _called_from_user_code() -> bool:
+    """Whether the nearest frame outside the standard library is user code (not a library spawning workers)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename != __file__ and codedeps.is_user_file(filename) and not filename.startswith("<frozen"):
+            return True
+        if not codedeps.is_user_file(filename) and not _is_stdlib(filename):
+            return False  # site-packages code (joblib/loky workers, ...) started it: its own business
+        frame = frame.f_back
+    return False
+
+
+def _is_stdlib(filename: str) -> bool:
+    return "site-packages" not in filename and "dist-packages" not in filename
+
+
 def _hook(event: str, args: tuple) -> None:
-    if not _active or event not in ("open", "os.listdir", "os.scandir"):
+    if not _active:
+        return
+    if event in _SPAWN:
+        try:
+            if _called_from_user_code():
+                _active[-1].spawned.append(f"{event}({args[0] if args else ''})"[:120])
+        except Exception:
+            pass
+        return
+    if event not in ("open", "os.listdir", "os.scandir"):
         return
     try:
         rec = _active[-1]
@@ -54,6 +83,7 @@ class FileRecorder:
         self.read_paths: Dict[str, None] = {}
         self.dirs: Dict[str, None] = {}
         self.writes: List[str] = []
+        self.spawned: List[str] = []  # subprocesses the user's code started: their effects are not traced
 
     def _keep(self, path: object) -> Optional[str]:
         if isinstance(path, int) or path is None:

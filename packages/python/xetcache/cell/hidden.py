@@ -1,4 +1,5 @@
-"""Hidden state a cell can read and change without naming it: global random generators and matplotlib's style.
+"""Hidden state a cell can read and change without naming it: global random generators, matplotlib's style,
+pandas options and numpy print options.
 
 Each is an implicit input and output of a cached cell: its state before the run is recorded in the entry (a hit is
 valid only when the kernel is in that state now) and, when the run changed it, its state after the run is stored
@@ -45,12 +46,36 @@ def _mpl_set(state: Any) -> None:
         mpl.rcParams.update(state)
 
 
+def _pd_get() -> Any:
+    import copy
+
+    return copy.deepcopy(sys.modules["pandas"]._config.config._global_config)
+
+
+def _pd_set(state: Any) -> None:
+    cfg = sys.modules["pandas"]._config.config._global_config
+    cfg.clear()
+    cfg.update(state)
+
+
+def _np_print_get() -> Any:
+    return sys.modules["numpy"].get_printoptions()
+
+
+def _np_print_set(state: Any) -> None:
+    sys.modules["numpy"].set_printoptions(**state)
+
+
 # name -> (module that must be imported, get, set)
 SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "random": ("random", _random_get, _random_set),
     "numpy.random": ("numpy", _np_get, _np_set),
     "matplotlib.rcParams": ("matplotlib", _mpl_get, _mpl_set),
+    "pandas.options": ("pandas", _pd_get, _pd_set),
+    "numpy.printoptions": ("numpy", _np_print_get, _np_print_set),
 }
+# Sources that shape what a cell shows (plots, printed tables): a dependency of every run while imported.
+DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions")
 
 
 def present() -> List[str]:
@@ -74,3 +99,16 @@ def restore(states: Dict[str, Any]) -> None:
     for name, state in states.items():
         if name in SOURCES:
             SOURCES[name][2](state)
+
+
+def fingerprints(states: Dict[str, Any]) -> Dict[str, str]:
+    """Fingerprint of each captured state; a source whose state has none is left out (not a dependency)."""
+    from ..keys.fingerprint import fingerprint
+
+    out = {}
+    for name, state in states.items():
+        try:
+            out[name] = fingerprint(state)
+        except Exception:
+            continue
+    return out

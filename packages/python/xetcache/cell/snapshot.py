@@ -24,6 +24,7 @@ Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
 ATOMS = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis))
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
 OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType)
+MODULE_ROOT = "module:"  # a root that is a user module (sys.modules), not a name of the namespace
 LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph
 
 
@@ -83,7 +84,7 @@ class Snapshot:
         self.index: Dict[int, int] = {}  # id -> position in `order`
         self.order: List[int] = []
         self.truncated = False
-        queue = [(n, ns[n]) for n in sorted(set(names)) if n in ns]
+        queue = [(n, _root(ns, n)) for n in sorted(set(names)) if n in ns or n.startswith(MODULE_ROOT)]
         for name, value in queue:
             self._track(value, (name,))
         i = 0
@@ -182,9 +183,15 @@ def render(path: Path) -> str:
     return out
 
 
+def _root(ns: Dict[str, Any], name: str) -> Any:
+    if name.startswith(MODULE_ROOT):
+        return sys.modules[name[len(MODULE_ROOT):]]
+    return ns[name]
+
+
 def resolve(ns: Dict[str, Any], path: Path) -> Any:
     """The object at ``path`` in the namespace now. KeyError/IndexError/AttributeError when it is not there."""
-    o = ns[path[0]]
+    o = _root(ns, path[0])
     for kind, key in path[1:]:
         if kind in ("i", "k"):
             o = o[key]

@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
 from . import decline, files, graph, hidden
-from .snapshot import NotRestorable, Snapshot, render, resolve
+from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
 _REPLAYED = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -74,7 +74,16 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
     why = decline.reason(source, code, names, notes.names)
     if why:
         raise Declined(why)
+    history = sorted(n for n in names if _IPYTHON_NAMES.match(n) and n not in ("exit", "quit", "get_ipython"))
+    if history:
+        raise Declined(f"reads IPython's history ({history[0]}), which a cache key cannot hold")
     writable = set(reads) | {n for n, where in notes.globals.items() if where is ns}
+    # globals of user modules that reached functions read or write (helpers.counter): tracked through the module
+    for where in notes.globals.values():
+        if where is not ns and isinstance(where.get("__name__"), str) and where["__name__"] in sys.modules:
+            module = sys.modules[where["__name__"]]
+            if getattr(module, "__dict__", None) is where and codedeps.is_user_module(module):
+                writable.add(MODULE_ROOT + module.__name__)
     return inputs_fp, {"functions": sorted(notes.functions)}, sorted(writable)
 
 
@@ -85,17 +94,20 @@ class Run:
         self.ns = shell.user_ns
         self.hidden_names = getattr(shell, "user_ns_hidden", {})
         self.before = user_names(self.ns, self.hidden_names)
+        self.result_before = self.ns.get("_")  # the cell's value (Out, _) is set by the displayhook
         self.snapshot = Snapshot(self.ns, writable)
         if self.snapshot.truncated:
             raise Declined(f"the objects it can reach are too many to trace (> {len(self.snapshot.order)})")
         self.hidden_before = hidden.capture()
-        self.hidden_fp = {n: fingerprint(s) for n, s in self.hidden_before.items()}
+        self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
 
     def result(self, defined: List[str], file_rec: files.FileRecorder) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """(graph, trace) of the finished run. Declined when it wrote files or changed what cannot be set back."""
         if file_rec.writes:
             raise Declined(f"writes file {file_rec.writes[0]} (a hit would not write it)")
+        if file_rec.spawned:
+            raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
         after = user_names(self.ns, self.hidden_names)
         replayed = set(defined)
         bound = sorted(n for n, i in after.items() if self.before.get(n) != i and not (
@@ -110,16 +122,18 @@ class Run:
             mutate.append((self.snapshot.objs[oid], kind, state))
             mutated.append(self.snapshot.describe(oid))
         hidden_after = hidden.capture()
-        changed_hidden = {n: s for n, s in hidden_after.items()
-                          if n not in self.hidden_fp or fingerprint(s) != self.hidden_fp[n]}
+        after_fp = hidden.fingerprints(hidden_after)
+        changed_hidden = {n: s for n, s in hidden_after.items() if after_fp.get(n) != self.hidden_fp.get(n)}
         # the state a hit must start from: generators the run drew from, and the style plots are drawn in
-        deps = {n: fp for n, fp in self.hidden_fp.items() if n in changed_hidden or n == "matplotlib.rcParams"}
+        deps = {n: fp for n, fp in self.hidden_fp.items() if n in changed_hidden or n in hidden.DISPLAY}
         modules = []
         for name in sorted(set(sys.modules) - self.modules_before):
             m = sys.modules.get(name)
             if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
                 modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
         g = {"bind": {n: self.ns[n] for n in bound}, "mutate": mutate, "hidden": changed_hidden, "deleted": deleted}
+        if self.ns.get("_") is not self.result_before and "_" in self.ns:
+            g["result"] = self.ns["_"]  # so `_` and Out[n] hold the value after a hit too
         trace = {"files": file_rec.reads(), "modules": modules, "hidden": deps, "bound": bound,
                  "mutated": mutated, "deleted": deleted}
         return g, trace
@@ -136,8 +150,7 @@ class Run:
 def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
     """Why a stored entry's trace does not hold in the kernel now (None = it holds)."""
     for name, fp in (trace.get("hidden") or {}).items():
-        now = hidden.capture([name]).get(name)
-        if now is None or fingerprint(now) != fp:
+        if name not in hidden.SOURCES or hidden.fingerprints(hidden.capture([name])).get(name) != fp:
             return f"{name} is in another state than when the entry was stored"
     path = files.changed(trace.get("files") or [])
     if path:
@@ -159,6 +172,8 @@ def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[A
     g = graph.loads(stream, buffers, targets)
     graph.restore(g, ns)
     hidden.restore(g.get("hidden") or {})
+    if "result" in g:
+        shell.displayhook.update_user_ns(g["result"])
     return g
 
 
