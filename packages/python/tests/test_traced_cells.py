@@ -175,3 +175,13 @@ def test_subprocess_from_user_code_declines(tmp_path, kernel):
     kernel.load()
     ev = one_event(kernel.ok(cached("import subprocess\nsubprocess.run(['true'])")))
     assert ev["state"] == "declined" and "subprocess" in ev["reason"], ev
+
+
+def test_declared_outputs_warn_when_the_run_changed_more(tmp_path, kernel):
+    kernel.load()
+    kernel.ok("lst = [1]")
+    ev = one_event(kernel.ok("%%xetmemo input=lst output=n always=True\nlst.append(2)\nextra = 5\nn = len(lst)"))
+    assert ev["state"] == "stored"
+    assert "extra" in ev["warning"] and "lst" in ev["warning"], ev
+    ev = one_event(kernel.ok("%%xetmemo input=lst output=m always=True\nm = len(lst)"))
+    assert ev["warning"] is None

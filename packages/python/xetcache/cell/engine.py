@@ -90,7 +90,9 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
         previous = store.entries_for_cell(event["notebook"], event["cell_id"]) if event["cell_id"] else []
         event["changed"] = events.changes(previous, key, event["code_sha256"], inputs_fp)
     recorder = capture.Recorder(shell)
+    before = traced.user_names(shell.user_ns, getattr(shell, "user_ns_hidden", {}))
     runtime = _run(source, shell, code, recorder)
+    event["warning"] = _undeclared(plan, source, before, shell)
     event["runtime_s"] = events.secs(runtime)
     if not always and runtime < threshold:
         event["state"] = "skipped"
@@ -171,6 +173,25 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
     event.update(state="stored", bytes=manifest.get("total_bytes"), created=manifest.get("created"),
                  runtime_s=events.secs(runtime))
     return event
+
+
+def _undeclared(plan: _Plan, source: str, before: Dict[str, int], shell: Any) -> Optional[str]:
+    """Declared outputs keep the seed's contract (the user says what the cell makes), but say when the run bound
+    or (by its code) changed more: a hit will not restore those."""
+    if plan.inferred is not None:
+        return None
+    after = traced.user_names(shell.user_ns, getattr(shell, "user_ns_hidden", {}))
+    more = {n for n, i in after.items() if before.get(n) != i}
+    try:
+        more |= set(analysis.analyze(source).outputs)
+    except SyntaxError:
+        pass
+    more -= set(plan.outputs)
+    more = {n for n in more if n in shell.user_ns and not _is_code_object(shell.user_ns[n])}
+    if not more:
+        return None
+    names = ", ".join(sorted(more)[:5])
+    return f"the run also changed {names}, not in output= (a hit restores only the declared outputs)"
 
 
 def _fail(event: dict, code: str, variable: Optional[str], reason: str, runtime: Optional[float]) -> dict:

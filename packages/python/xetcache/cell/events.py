@@ -22,7 +22,7 @@ def new_event(*, cell_id: Optional[str], notebook: Optional[str], code_sha256: s
         "cell_id": cell_id, "notebook": notebook, "code_sha256": code_sha256, "key": None,
         "runtime_s": None, "restore_s": None, "saved_s": None, "bytes": None, "created": None,
         "threshold_s": threshold_s, "reason": None, "error_code": None, "variable": None, "changed": None,
-        "inputs": list(inputs), "outputs": list(outputs), "deps": None, "restores": None,
+        "inputs": list(inputs), "outputs": list(outputs), "deps": None, "restores": None, "warning": None,
     }
 
 
@@ -72,7 +72,8 @@ def describe(event: Dict[str, Any]) -> str:
     if state == "hit":
         return f"xetcache: hit {_secs(event.get('saved_s'))} saved{tail}"
     if state == "stored":
-        return f"xetcache: stored, ran {_secs(event.get('runtime_s'))}, {event.get('bytes') or 0} bytes{tail}"
+        warn = f"; warning: {event['warning']}" if event.get("warning") else ""
+        return f"xetcache: stored, ran {_secs(event.get('runtime_s'))}, {event.get('bytes') or 0} bytes{tail}{warn}"
     if state == "skipped":
         return f"xetcache: not stored, {event.get('reason')}{tail}"
     if state == "declined":
