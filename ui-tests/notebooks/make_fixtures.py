@@ -89,6 +89,13 @@ files = {
   "toolbar.ipynb": nb([
     ("only", "x = 1", {}),
   ]),
+  # declined.spec.ts: the engine refuses to cache a cell that uses exec (the test turns caching on); a cached cell
+  # whose tooltip and options dialog show what its entry depends on and restores.
+  "declined.ipynb": nb([
+    ("exec", "exec('x = 1')\nprint('x is', x)", {}),
+    ("inputs", "base = 5", {}),
+    ("uses", "# uses base\ny = base * 2\nprint('y is', y)", ALWAYS),
+  ]),
   # git.spec.ts: the kernel (whose server has an empty global git config) makes two repositories beside it, one
   # without the Git LFS filters and one with them set up locally; repo.ipynb is then opened inside each.
   "git_setup.ipynb": nb([

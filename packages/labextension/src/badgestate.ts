@@ -1,102 +1,160 @@
 /**
  * What a cell's badge shows, derived from (a) the last engine event for the cell and (b) the
  * entries the server knows for it, against the cell's current code hash. Pure, so every wording
- * and every state transition is unit-tested.
+ * and every state transition is unit-tested. Every text goes through the translation bundle.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { depsLine } from './depstext';
 import type { IEntrySummary, IRunEvent } from './events';
 import { formatBytes, formatDate, formatDuration } from './format';
 
-export type BadgeState = 'armed' | 'hit' | 'stored' | 'skipped' | 'stale' | 'error';
+export type BadgeState = 'armed' | 'hit' | 'stored' | 'skipped' | 'stale' | 'declined' | 'error';
 
 export interface IBadge {
   state: BadgeState;
   /** Short visible text. */
   label: string;
-  /** The tooltip: says why. */
+  /** The tooltip: says why (first line), then what the entry depends on and restores. */
   title: string;
 }
 
-/** What to do about each engine error code, appended to the engine's own reason. */
-export const ERROR_ADVICE: Readonly<Record<string, string>> = {
-  EUNPICKLABLE:
-    'List the variables to keep in the cell options (outputs), or turn caching off for this cell.',
-  EUNHASHABLE: 'Name the inputs in the cell options, or give the cell a key.',
-  ESTOREFULL:
-    'The store is full (over its byte budget), so this run was not stored: evict or trim entries in the XetCache browser, or raise the byte budget in Settings → XetCache.',
-  ECORRUPT: 'A cached object did not match its hash; it was quarantined and the cell ran normally.',
-  ESTORE: 'The cache folder could not be written: check its permissions and free disk space.'
-};
+/** What to do about an engine error code, appended to the engine's own reason ('' if nothing). */
+export function errorAdvice(code: string | null, trans: TranslationBundle): string {
+  switch (code) {
+    case 'EUNPICKLABLE':
+      return trans.__(
+        'List the variables to keep in the cell options (outputs), or turn caching off for this cell.'
+      );
+    case 'EUNHASHABLE':
+      return trans.__('Name the inputs in the cell options, or give the cell a key.');
+    case 'ESTOREFULL':
+      return trans.__(
+        'The store is full (over its byte budget), so this run was not stored: evict or trim entries in the XetCache browser, or raise the byte budget in Settings → XetCache.'
+      );
+    case 'ECORRUPT':
+      return trans.__(
+        'A cached object did not match its hash; it was quarantined and the cell ran normally.'
+      );
+    case 'ESTORE':
+      return trans.__(
+        'The cache folder could not be written: check its permissions and free disk space.'
+      );
+    default:
+      return '';
+  }
+}
 
 const sep = ' · ';
 
-function missWhy(ev: IRunEvent): string {
+/** The tooltip's first line, then (on a line of its own) what the run depends on and restores. */
+function withDeps(title: string, ev: IRunEvent, trans: TranslationBundle): string {
+  const deps = depsLine(ev, trans);
+  return deps ? `${title}\n${deps}` : title;
+}
+
+function missWhy(ev: IRunEvent, trans: TranslationBundle): string {
   const c = ev.changed;
   if (!c) {
-    return 'first run with these inputs';
+    return trans.__('first run with these inputs');
   }
   const parts: string[] = [];
   if (c.code) {
-    parts.push('the code changed');
+    parts.push(trans.__('the code changed'));
   }
   if (c.inputs.length) {
-    parts.push(`input ${c.inputs.join(', ')} changed`);
+    parts.push(trans.__('input %1 changed', c.inputs.join(', ')));
   }
-  return parts.length ? `miss: ${parts.join(' and ')}` : 'miss: no earlier entry matched';
+  if (!parts.length) {
+    return trans.__('miss: no earlier entry matched');
+  }
+  const what = parts.length === 2 ? trans.__('%1 and %2', parts[0], parts[1]) : parts[0];
+  return trans.__('miss: %1', what);
 }
 
 /**
  * Said (briefly: the fix is in the sidebar, once) on a badge whose earlier entries could not be
  * looked up because the server is not usable.
  */
-export const LOOKUP_UNAVAILABLE =
-  'earlier entries unknown: the XetCache server is not available (the XetCache sidebar says how to fix it)';
+export function lookupUnavailable(trans: TranslationBundle): string {
+  return trans.__(
+    'earlier entries unknown: the XetCache server is not available (the XetCache sidebar says how to fix it)'
+  );
+}
 
-export function armedBadge(lookupFailed = false): IBadge {
-  const title = 'Caching is on: the next run is stored if it is slow enough (or "always")';
+export function armedBadge(trans: TranslationBundle, lookupFailed = false): IBadge {
+  const title = trans.__(
+    'Caching is on: the next run is stored if it is slow enough (or "always")'
+  );
   return {
     state: 'armed',
-    label: 'cache',
-    title: lookupFailed ? `${title}${sep}${LOOKUP_UNAVAILABLE}` : title
+    label: trans.__('cache'),
+    title: lookupFailed ? `${title}${sep}${lookupUnavailable(trans)}` : title
   };
 }
 
-export function badgeFromEvent(ev: IRunEvent): IBadge {
+/** A run the engine refused to cache (e.g. "uses exec (line 3)"); the cell itself ran normally. */
+function declinedBadge(ev: IRunEvent, trans: TranslationBundle): IBadge {
+  const reason = ev.reason ?? trans.__('the engine cannot cache this cell safely');
+  const variable =
+    ev.variable && !reason.includes(ev.variable)
+      ? ` ${trans.__('(variable %1)', ev.variable)}`
+      : '';
+  const title =
+    trans.__('not cached: %1', reason + variable) +
+    sep +
+    trans.__('the cell ran normally; nothing was stored');
+  return { state: 'declined', label: trans.__('not cached'), title: withDeps(title, ev, trans) };
+}
+
+export function badgeFromEvent(ev: IRunEvent, trans: TranslationBundle): IBadge {
   switch (ev.state) {
     case 'hit': {
       const parts = [
-        `Restored in ${formatDuration(ev.restore_s)}`,
-        `saved ${formatDuration(ev.saved_s)}`,
-        `stored ${formatDate(ev.created)}`,
+        trans.__('Restored in %1', formatDuration(ev.restore_s)),
+        trans.__('saved %1', formatDuration(ev.saved_s)),
+        trans.__('stored %1', formatDate(ev.created)),
         formatBytes(ev.bytes)
       ];
       return {
         state: 'hit',
-        label: `hit · saved ${formatDuration(ev.saved_s)}`,
-        title: parts.join(sep)
+        label: trans.__('hit · saved %1', formatDuration(ev.saved_s)),
+        title: withDeps(parts.join(sep), ev, trans)
       };
     }
     case 'stored': {
       const parts = [
-        `Stored: ran ${formatDuration(ev.runtime_s)}`,
+        trans.__('Stored: ran %1', formatDuration(ev.runtime_s)),
         formatBytes(ev.bytes),
-        missWhy(ev)
+        missWhy(ev, trans)
       ];
-      return { state: 'stored', label: 'stored', title: parts.join(sep) };
+      return {
+        state: 'stored',
+        label: trans.__('stored'),
+        title: withDeps(parts.join(sep), ev, trans)
+      };
     }
     case 'skipped': {
       const title =
-        `ran ${formatDuration(ev.runtime_s)}, below the ${formatDuration(ev.threshold_s)} threshold — not cached` +
-        `${sep}${missWhy(ev)}`;
-      return { state: 'skipped', label: 'not cached', title };
+        trans.__(
+          'ran %1, below the %2 threshold — not cached',
+          formatDuration(ev.runtime_s),
+          formatDuration(ev.threshold_s)
+        ) + `${sep}${missWhy(ev, trans)}`;
+      return { state: 'skipped', label: trans.__('not cached'), title: withDeps(title, ev, trans) };
     }
+    case 'declined':
+      return declinedBadge(ev, trans);
     case 'error':
     default: {
-      const what = ev.reason ?? `cache error ${ev.error_code ?? ''}`.trim();
-      const advice = (ev.error_code && ERROR_ADVICE[ev.error_code]) || '';
-      const title = [what, ev.variable ? `(variable ${ev.variable})` : '', advice]
+      const what = ev.reason ?? trans.__('cache error %1', ev.error_code ?? '').trim();
+      const title = [
+        what,
+        ev.variable ? trans.__('(variable %1)', ev.variable) : '',
+        errorAdvice(ev.error_code, trans)
+      ]
         .filter(Boolean)
         .join(' ');
-      return { state: 'error', label: 'cache error', title };
+      return { state: 'error', label: trans.__('cache error'), title: withDeps(title, ev, trans) };
     }
   }
 }
@@ -105,28 +163,38 @@ export function badgeFromEvent(ev: IRunEvent): IBadge {
 export function badgeFromEntries(
   entries: IEntrySummary[],
   codeSha256: string,
+  trans: TranslationBundle,
   lookupFailed = false
 ): IBadge {
   if (!entries.length) {
-    return armedBadge(lookupFailed);
+    return armedBadge(trans, lookupFailed);
   }
   const newest = (list: IEntrySummary[]): IEntrySummary =>
     list.reduce((a, b) => (a.created >= b.created ? a : b));
   const matching = entries.filter(e => e.code_sha256 === codeSha256);
   if (matching.length) {
     const e = newest(matching);
-    const more = matching.length > 1 ? `${sep}${matching.length} entries` : '';
-    return {
-      state: 'stored',
-      label: 'cached',
-      title: `cached entry from ${formatDate(e.created)}${sep}ran ${formatDuration(e.runtime_s)}${sep}${formatBytes(e.total_bytes)}${more}`
-    };
+    const parts = [
+      trans.__('cached entry from %1', formatDate(e.created)),
+      trans.__('ran %1', formatDuration(e.runtime_s)),
+      formatBytes(e.total_bytes)
+    ];
+    if (matching.length > 1) {
+      parts.push(trans._n('%1 entry', '%1 entries', matching.length));
+    }
+    const restores = e.variables.length
+      ? `\n${trans.__('%1: %2', trans.__('restores'), e.variables.join(', '))}`
+      : '';
+    return { state: 'stored', label: trans.__('cached'), title: parts.join(sep) + restores };
   }
   const e = newest(entries);
   return {
     state: 'stale',
-    label: 'stale',
-    title: `The code changed since the cached entry from ${formatDate(e.created)}; the next run stores a new entry`
+    label: trans.__('stale'),
+    title: trans.__(
+      'The code changed since the cached entry from %1; the next run stores a new entry',
+      formatDate(e.created)
+    )
   };
 }
 
@@ -139,6 +207,7 @@ export function deriveBadge(opts: {
   codeSha256: string;
   lastEvent: IRunEvent | null;
   entries: IEntrySummary[];
+  trans: TranslationBundle;
   /** The server could not be asked for this notebook's entries (so none are known). */
   lookupFailed?: boolean;
 }): IBadge | null {
@@ -146,7 +215,7 @@ export function deriveBadge(opts: {
     return null;
   }
   if (opts.lastEvent && opts.lastEvent.code_sha256 === opts.codeSha256) {
-    return badgeFromEvent(opts.lastEvent);
+    return badgeFromEvent(opts.lastEvent, opts.trans);
   }
-  return badgeFromEntries(opts.entries, opts.codeSha256, opts.lookupFailed === true);
+  return badgeFromEntries(opts.entries, opts.codeSha256, opts.trans, opts.lookupFailed === true);
 }

@@ -4,6 +4,7 @@
  */
 import type { Cell, ICellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { deriveBadge, type IBadge } from './badgestate';
 import type { IEntrySummary, IRunEvent } from './events';
 import { isCachingEnabled, isXetmemoSource, METADATA_KEY } from './metadata';
@@ -11,8 +12,20 @@ import { sha256Hex } from './sha256';
 
 export const BADGE_CLASS = 'jp-xetcache-badge';
 
+/** The CellBadges of each open notebook, so the options dialog can show the cell's last run. */
+const BY_PANEL = new WeakMap<NotebookPanel, CellBadges>();
+
+export function badgesOf(panel: NotebookPanel | null | undefined): CellBadges | null {
+  return (panel && BY_PANEL.get(panel)) ?? null;
+}
+
 export class CellBadges {
-  constructor(private readonly _panel: NotebookPanel) {}
+  constructor(
+    private readonly _panel: NotebookPanel,
+    private readonly _trans: TranslationBundle
+  ) {
+    BY_PANEL.set(_panel, this);
+  }
 
   /** A kernel-wide problem (engine not loadable) shown on every enabled cell; null clears it. */
   set engineProblem(problem: string | null) {
@@ -52,6 +65,12 @@ export class CellBadges {
     return true;
   }
 
+  /** The cell's last engine event while it is about the cell's current code, else null. */
+  lastRun(model: ICellModel): IRunEvent | null {
+    const ev = this._events.get(model.sharedModel.getId());
+    return ev && ev.code_sha256 === sha256Hex(model.sharedModel.getSource()) ? ev : null;
+  }
+
   badgeFor(model: ICellModel): IBadge | null {
     if (model.type !== 'code') {
       return null;
@@ -61,8 +80,8 @@ export class CellBadges {
     if (enabled && this._engineProblem) {
       return {
         state: 'error',
-        label: 'cache off',
-        title: `${this._engineProblem} — the cell runs without the cache.`
+        label: this._trans.__('cache off'),
+        title: this._trans.__('%1 — the cell runs without the cache.', this._engineProblem)
       };
     }
     const id = model.sharedModel.getId();
@@ -72,6 +91,7 @@ export class CellBadges {
         codeSha256: enabled ? sha256Hex(source) : '',
         lastEvent: this._events.get(id) ?? null,
         entries: this._entries.get(id) ?? [],
+        trans: this._trans,
         lookupFailed: this._lookupFailed
       }) ?? null
     );

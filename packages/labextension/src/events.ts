@@ -5,12 +5,30 @@
  */
 import type { EntrySummary } from '@xetcache/store';
 
-export type RunState = 'hit' | 'stored' | 'skipped' | 'error';
+/** `declined`: the engine refused to cache this cell (e.g. it uses exec); the cell ran normally. */
+export type RunState = 'hit' | 'stored' | 'skipped' | 'declined' | 'error';
 
 export interface IRunChange {
   code: boolean;
   inputs: string[];
   previous_key: string | null;
+}
+
+/** What the entry depends on, as the engine recorded it (each list optional: [] when absent). */
+export interface IRunDeps {
+  inputs: string[];
+  /** Qualified names of the user functions the cell called. */
+  functions: string[];
+  files: string[];
+  modules: string[];
+  /** Hidden state the cell read, e.g. "random", "numpy.random", "matplotlib.rcParams". */
+  hidden: string[];
+}
+
+/** What a hit restores: variables bound anew and objects changed in place. */
+export interface IRunRestores {
+  bound: string[];
+  mutated: string[];
 }
 
 export interface IRunEvent {
@@ -32,16 +50,39 @@ export interface IRunEvent {
   changed: IRunChange | null;
   inputs: string[];
   outputs: string[];
+  /** Null when the engine sent none (older engines, skipped and error events). */
+  deps: IRunDeps | null;
+  restores: IRunRestores | null;
 }
 
 /** GET /api/entries item: defined once, in @xetcache/store (types only: no store code in the bundle). */
 export type IEntrySummary = EntrySummary;
 
-const STATES: RunState[] = ['hit', 'stored', 'skipped', 'error'];
+const STATES: RunState[] = ['hit', 'stored', 'skipped', 'declined', 'error'];
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const names = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+const record = (v: unknown): Record<string, unknown> | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
+function parseDeps(v: unknown): IRunDeps | null {
+  const d = record(v);
+  return d
+    ? {
+        inputs: names(d.inputs),
+        functions: names(d.functions),
+        files: names(d.files),
+        modules: names(d.modules),
+        hidden: names(d.hidden)
+      }
+    : null;
+}
+
+function parseRestores(v: unknown): IRunRestores | null {
+  const r = record(v);
+  return r ? { bound: names(r.bound), mutated: names(r.mutated) } : null;
+}
 
 /** Returns null for anything that is not a well-formed run event. */
 export function parseRunEvent(data: unknown): IRunEvent | null {
@@ -79,6 +120,8 @@ export function parseRunEvent(data: unknown): IRunEvent | null {
     variable: str(d.variable),
     changed,
     inputs: names(d.inputs),
-    outputs: names(d.outputs)
+    outputs: names(d.outputs),
+    deps: parseDeps(d.deps),
+    restores: parseRestores(d.restores)
   };
 }

@@ -12,6 +12,9 @@ export namespace CommandIDs {
   export const openBrowser = 'xetcache:open-browser';
 }
 
+/** The gettext domain of this extension's texts (`translator.load(TRANSLATION_DOMAIN)`). */
+export const TRANSLATION_DOMAIN = 'xetcache';
+
 /** The settings plugin's id: its schema (schema/plugin.json) holds every default. */
 export const SETTINGS_PLUGIN_ID = '@xetcache/labextension:plugin';
 

@@ -1,13 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { nullTranslator } from '@jupyterlab/translation';
 import {
-  badgeFromEntries,
-  badgeFromEvent,
-  deriveBadge,
-  LOOKUP_UNAVAILABLE
+  badgeFromEntries as fromEntries,
+  badgeFromEvent as fromEvent,
+  deriveBadge as derive,
+  lookupUnavailable
 } from '../src/badgestate';
 import { type IEntrySummary, type IRunEvent, parseRunEvent } from '../src/events';
 import { formatDate } from '../src/format';
+
+const trans = nullTranslator.load('xetcache');
+const LOOKUP_UNAVAILABLE = lookupUnavailable(trans);
+const badgeFromEvent = (e: IRunEvent) => fromEvent(e, trans);
+const badgeFromEntries = (list: IEntrySummary[], sha: string) => fromEntries(list, sha, trans);
+const deriveBadge = (o: Omit<Parameters<typeof derive>[0], 'trans'>) => derive({ ...o, trans });
 
 const ev = (o: Record<string, unknown>): IRunEvent => {
   const e = parseRunEvent({ type: 'run', code_sha256: 'c0de', ...o });
@@ -156,4 +163,73 @@ test('a failed entry lookup adds one short note to pre-run badges, never to run 
   });
   assert.equal(stored?.state, 'stored');
   assert.ok(!stored?.title.includes(LOOKUP_UNAVAILABLE));
+});
+
+test('declined: the engine refused to cache; "not cached" with the reason, the cell ran normally', () => {
+  const b = badgeFromEvent(ev({ state: 'declined', reason: 'uses exec (line 3)' }));
+  assert.equal(b.state, 'declined');
+  assert.equal(b.label, 'not cached');
+  assert.match(b.title, /^not cached: uses exec \(line 3\) · the cell ran normally/);
+  // The variable is named once: added when the reason does not say it, not repeated when it does.
+  const withVar = badgeFromEvent(
+    ev({ state: 'declined', reason: 'cannot restore in place', variable: 'gen' })
+  );
+  assert.match(withVar.title, /^not cached: cannot restore in place \(variable gen\)/);
+  const named = badgeFromEvent(
+    ev({ state: 'declined', reason: "cannot restore 'gen' in place", variable: 'gen' })
+  );
+  assert.match(named.title, /^not cached: cannot restore 'gen' in place · /);
+  assert.match(badgeFromEvent(ev({ state: 'declined' })).title, /^not cached: \S/);
+});
+
+test('declined is the badge while the code is unchanged; after an edit the entries decide again', () => {
+  const declined = ev({ state: 'declined', reason: 'writes file out.csv' });
+  const now = deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: declined, entries: [] });
+  assert.equal(now?.state, 'declined');
+  assert.match(now?.title ?? '', /not cached: writes file out\.csv/);
+  const edited = deriveBadge({ enabled: true, codeSha256: 'e1', lastEvent: declined, entries: [] });
+  assert.equal(edited?.state, 'armed');
+});
+
+test('the tooltip says what the entry depends on and what it restores, on a line of its own', () => {
+  const deps = {
+    inputs: ['a', 'b'],
+    functions: ['total'],
+    files: ['data.csv'],
+    hidden: ['numpy.random']
+  };
+  const restores = { bound: ['t'], mutated: ['lst'] };
+  const line =
+    'depends on: a, b · functions: total · files: data.csv · hidden: numpy.random; ' +
+    'restores: t (new), lst (changed in place)';
+  for (const state of ['hit', 'stored', 'declined']) {
+    const b = badgeFromEvent(ev({ state, reason: 'uses eval', deps, restores }));
+    assert.equal(b.title.split('\n')[1], line, state);
+  }
+  // Only what is present: no empty labels.
+  const few = badgeFromEvent(ev({ state: 'hit', deps: { modules: ['numpy'] } }));
+  assert.equal(few.title.split('\n')[1], 'modules: numpy');
+  assert.equal(badgeFromEvent(ev({ state: 'hit', deps: {} })).title.includes('\n'), false);
+});
+
+test('the badge of a stored entry (before any run) says what it restores', () => {
+  const b = badgeFromEntries([entry({ variables: ['x', 'y'] })], 'c0de');
+  assert.equal(b.title.split('\n')[1], 'restores: x, y');
+  assert.equal(badgeFromEntries([entry({ variables: [] })], 'c0de').title.includes('\n'), false);
+});
+
+test('every badge text goes through the translator', () => {
+  const marked = {
+    ...trans,
+    __: (msg: string, ...args: unknown[]) => `«${trans.__(msg, ...(args as string[]))}»`,
+    _n: (one: string, many: string, n: number, ...args: unknown[]) =>
+      `«${trans._n(one, many, n, ...(args as string[]))}»`
+  };
+  const run = (o: Record<string, unknown>) => fromEvent(ev(o), marked);
+  assert.equal(run({ state: 'declined', reason: 'uses exec' }).label, '«not cached»');
+  assert.equal(run({ state: 'stored' }).label, '«stored»');
+  assert.equal(run({ state: 'skipped' }).label, '«not cached»');
+  assert.equal(run({ state: 'error' }).label, '«cache error»');
+  assert.equal(fromEntries([], 'c0de', marked).label, '«cache»');
+  assert.match(run({ state: 'hit', deps: { inputs: ['a'] } }).title, /\n««depends on»: a»$/);
 });

@@ -7,22 +7,27 @@ import type { ICellModel } from '@jupyterlab/cells';
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
 import type { INotebookModel, NotebookPanel } from '@jupyterlab/notebook';
 import type { IObservableList } from '@jupyterlab/observables';
+import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import type { IDisposable } from '@lumino/disposable';
 import { CellBadges } from '../cellbadges';
 import { fetchNotebookEntries, notebookStore } from '../entries';
 import type { IRunEvent } from '../events';
 import { isServerUnavailable } from '../request';
-import { IXetCache } from '../tokens';
+import { IXetCache, TRANSLATION_DOMAIN } from '../tokens';
 
 /** Source edits re-hash the cell; wait for a pause in typing. */
 const EDIT_DEBOUNCE_MS = 300;
 
 class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel, INotebookModel> {
-  constructor(private readonly _xc: IXetCache) {}
+  constructor(
+    private readonly _xc: IXetCache,
+    private readonly _trans: TranslationBundle
+  ) {}
 
   createNew(panel: NotebookPanel, context: DocumentRegistry.IContext<INotebookModel>): IDisposable {
     const xc = this._xc;
-    const badges = new CellBadges(panel);
+    const trans = this._trans;
+    const badges = new CellBadges(panel, trans);
     xc.engine.watch(panel.sessionContext);
     const timers = new Map<ICellModel, number>();
 
@@ -77,7 +82,7 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
       const s = xc.engine.status(panel.sessionContext.session?.kernel);
       badges.engineProblem =
         s && (s.state === 'failed' || s.state === 'unsupported')
-          ? `XetCache engine not loaded in this kernel: ${s.error ?? s.state}`
+          ? trans.__('XetCache engine not loaded in this kernel: %1', s.error ?? s.state)
           : null;
     };
 
@@ -117,10 +122,12 @@ class BadgeExtension implements DocumentRegistry.IWidgetExtension<NotebookPanel,
 export const badgesPlugin: JupyterFrontEndPlugin<void> = {
   id: '@xetcache/labextension:badges',
   description:
-    'Shows per-cell cache badges (armed, hit, stored, skipped, stale, error) with explanations.',
+    'Shows per-cell cache badges (armed, hit, stored, skipped, stale, declined, error) with explanations.',
   autoStart: true,
   requires: [IXetCache],
-  activate: (app: JupyterFrontEnd, xc: IXetCache) => {
-    app.docRegistry.addWidgetExtension('Notebook', new BadgeExtension(xc));
+  optional: [ITranslator],
+  activate: (app: JupyterFrontEnd, xc: IXetCache, translator: ITranslator | null) => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    app.docRegistry.addWidgetExtension('Notebook', new BadgeExtension(xc, trans));
   }
 };

@@ -6,10 +6,12 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/applica
 import { ICommandPalette } from '@jupyterlab/apputils';
 import type { Cell, ICellModel } from '@jupyterlab/cells';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { badgesOf } from '../cellbadges';
 import { cacheIcon } from '../icons';
 import { isCachingEnabled, METADATA_KEY, readCellConfig, toggledConfig } from '../metadata';
 import { editCellOptions } from '../optionsdialog';
-import { CommandIDs } from '../tokens';
+import { CommandIDs, TRANSLATION_DOMAIN } from '../tokens';
 
 function targetCells(tracker: INotebookTracker): Cell[] {
   const nb = tracker.currentWidget?.content;
@@ -32,17 +34,24 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
   description: "Turn caching on or off for the selected cells; edit a cell's cache options.",
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette],
-  activate: (app: JupyterFrontEnd, tracker: INotebookTracker, palette: ICommandPalette | null) => {
+  optional: [ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ) => {
     const { commands } = app;
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
     const activeModel = (): ICellModel | null => tracker.activeCell?.model ?? null;
     const isCode = (): boolean => activeModel()?.type === 'code';
 
     commands.addCommand(CommandIDs.toggleCell, {
       // Icon only in the cell toolbar (args.toolbar is set there); text in menus and the palette.
-      label: args => (args.toolbar ? '' : 'Cache Cell Results (XetCache)'),
-      caption:
-        'Cache this cell: later runs with the same code and inputs restore variables and outputs instead of running',
+      label: args => (args.toolbar ? '' : trans.__('Cache Cell Results (XetCache)')),
+      caption: trans.__(
+        'Cache this cell: later runs with the same code and inputs restore variables and outputs instead of running'
+      ),
       icon: cacheIcon,
       isEnabled: isCode,
       isToggled: () => isCaching(activeModel()),
@@ -56,7 +65,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     commands.addCommand(CommandIDs.editCellOptions, {
-      label: 'XetCache Options for Cell…',
+      label: trans.__('XetCache Options for Cell…'),
       isEnabled: isCode,
       execute: async () => {
         const model = activeModel();
@@ -64,7 +73,9 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         const current = readCellConfig(model.getMetadata(METADATA_KEY)) ?? { enabled: true };
-        const next = await editCellOptions(current);
+        // What the last run recorded (depends on, restores), if it ran with the current code.
+        const run = badgesOf(tracker.currentWidget)?.lastRun(model) ?? null;
+        const next = await editCellOptions(current, trans, run);
         if (next && !model.isDisposed) {
           writeConfig(model, next);
           commands.notifyCommandChanged(CommandIDs.toggleCell);
@@ -83,8 +94,9 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
       onMeta();
     });
 
-    palette?.addItem({ command: CommandIDs.toggleCell, category: 'XetCache' });
-    palette?.addItem({ command: CommandIDs.editCellOptions, category: 'XetCache' });
+    const category = trans.__('XetCache');
+    palette?.addItem({ command: CommandIDs.toggleCell, category });
+    palette?.addItem({ command: CommandIDs.editCellOptions, category });
   }
 };
 
