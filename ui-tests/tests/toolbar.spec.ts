@@ -1,6 +1,7 @@
 // The cell toolbar toggle (`xetcache:toggle-cell`): pressed state, cell metadata, armed badge (clear of the cell
-// toolbar, which JupyterLab floats over the input's top right); and every command
-// named by a toolbar button (cell toolbar and notebook toolbar) is registered, so no button is dead.
+// toolbar, which JupyterLab floats over the input's top right); Shift+Enter right after a click runs the cell (focus
+// goes back to the notebook); and every command named by a toolbar button (cell toolbar and notebook toolbar) is
+// registered, so no button is dead.
 import { expect, test } from './fixtures';
 import type { Locator } from '@playwright/test';
 import { TOGGLE, cell, expectBadge, keepScreenshot, openFixture } from './helpers';
@@ -43,6 +44,24 @@ test('the toolbar toggle turns caching on and off, in aria-pressed, the cell met
   await expect(c.locator('.jp-xetcache-badge')).toHaveCount(0);
   const after = (await cellMetadata(page, 0)) as { enabled?: boolean } | null;
   expect(after?.enabled ?? false).toBe(false);
+});
+
+test('after a click on the toggle, Shift+Enter runs the cell and caching stays on (focus is back on the notebook)', async ({
+  page,
+  tmpPath
+}) => {
+  await openFixture(page, tmpPath, 'toolbar.ipynb');
+  await page.notebook.selectCells(0);
+  const toggle = (await cell(page, 0)).locator(TOGGLE).first();
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Shift+Enter');
+  // It ran (through the cache: a fast cell is skipped) and the toggle was not pressed a second time.
+  await expectBadge(page, 0, 'skipped');
+  expect(await cellMetadata(page, 0)).toMatchObject({ enabled: true });
+  expect(
+    await page.evaluate(() => document.activeElement?.closest('.jp-cell-toolbar') ?? null)
+  ).toBe(null);
 });
 
 /**

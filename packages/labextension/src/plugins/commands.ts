@@ -5,7 +5,7 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import type { Cell, ICellModel } from '@jupyterlab/cells';
-import { INotebookTracker } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { badgesOf } from '../cellbadges';
 import { cacheIcon } from '../icons';
@@ -19,6 +19,23 @@ function targetCells(tracker: INotebookTracker): Cell[] {
     return [];
   }
   return nb.widgets.filter(c => nb.isSelectedOrActive(c) && c.model.type === 'code');
+}
+
+/**
+ * Hands keyboard focus back to the notebook after the cell toolbar button was used, as
+ * JupyterLab's own cell toolbar commands do: otherwise the button keeps it, and Shift+Enter
+ * right after presses the button again (caching off) instead of running the cell. Only when the
+ * focus is inside the notebook and not in an editor (a menu or the palette hand it back
+ * themselves). `focusActiveCell` awaits the cell's readiness, so this lands after the toolbar's
+ * click handler has focused its button.
+ */
+function refocusNotebook(tracker: INotebookTracker): void {
+  const nb = tracker.currentWidget?.content;
+  const focused = document.activeElement;
+  if (!nb || !focused || !nb.node.contains(focused) || nb.activeCell?.editor?.hasFocus()) {
+    return;
+  }
+  void NotebookActions.focusActiveCell(nb, { waitUntilReady: true, preventScroll: true });
 }
 
 function writeConfig(model: ICellModel, value: object | null): void {
@@ -61,6 +78,7 @@ export const commandsPlugin: JupyterFrontEndPlugin<void> = {
           writeConfig(cell.model, toggledConfig(cell.model.getMetadata(METADATA_KEY), on));
         }
         commands.notifyCommandChanged(CommandIDs.toggleCell);
+        refocusNotebook(tracker);
       }
     });
 
