@@ -106,7 +106,8 @@ DECLINED = {
     "globals": "globals()['z'] = 1",
     "line-magic": "%time z = 1",
     "shell-command": "!true",
-    "file-write": "open('out.txt', 'w').write('x')",
+    "file-append": "open('out.txt', 'a').write('x')",
+    "file-update": "open('out.txt', 'w').close()\nopen('out.txt', 'r+').write('x')",
     "exec-in-called-function": None,
 }
 
@@ -185,3 +186,20 @@ def test_declared_outputs_warn_when_the_run_changed_more(tmp_path, kernel):
     assert "extra" in ev["warning"] and "lst" in ev["warning"], ev
     ev = one_event(kernel.ok("%%xetmemo input=lst output=m always=True\nm = len(lst)"))
     assert ev["warning"] is None
+
+
+def test_files_the_cell_writes_are_written_again_on_a_hit(tmp_path, kernel_factory):
+    body = "open('report.txt', 'w').write(f'total {n * 2}')\nimport os\nos.makedirs('out', exist_ok=True)\n" \
+           "with open('out/data.bin', 'wb') as f:\n    f.write(bytes(range(256)) * 1000)"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    k1.ok("n = 21")
+    assert one_event(k1.ok(cached(body)))["state"] == "stored"
+    (tmp_path / "report.txt").unlink()
+    (tmp_path / "out" / "data.bin").write_bytes(b"stale")
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    k2.ok("n = 21")
+    assert one_event(k2.ok(cached(body)))["state"] == "hit"
+    assert (tmp_path / "report.txt").read_text() == "total 42"
+    assert (tmp_path / "out" / "data.bin").read_bytes() == bytes(range(256)) * 1000

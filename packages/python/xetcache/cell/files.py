@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 import threading
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 
@@ -83,7 +83,8 @@ class FileRecorder:
         self.read_paths: Dict[str, None] = {}
         self.dirs: Dict[str, None] = {}
         self.writes: List[str] = []
-        self.spawned: List[str] = []  # subprocesses the user's code started: their effects are not traced
+        self.spawned: List[str] = []
+        self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit  # subprocesses the user's code started: their effects are not traced
 
     def _keep(self, path: object) -> Optional[str]:
         if isinstance(path, int) or path is None:
@@ -101,7 +102,15 @@ class FileRecorder:
             return
         writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
             isinstance(flags, int) and not isinstance(mode, str) and flags & _WRITE_FLAGS)
-        if writing:
+        # A file the run creates or truncates ("w", "x") ends up holding what the run wrote: a hit can write the
+        # same bytes. Appending or updating in place depends on what was there: the cell declines.
+        replaces = (isinstance(mode, str) and ("w" in mode or "x" in mode) and "+" not in mode) or (
+            isinstance(flags, int) and not isinstance(mode, str) and flags & os.O_TRUNC
+            and not flags & (os.O_APPEND | os.O_RDWR))
+        if writing and replaces and p not in self.writes and p not in self.read_paths:
+            self.created.setdefault(p)
+        elif writing:
+            self.created.pop(p, None)
             if p not in self.writes:
                 self.writes.append(p)
         else:
@@ -127,9 +136,33 @@ class FileRecorder:
 
     def reads(self) -> List[Dict[str, Optional[str]]]:
         """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""
-        out = [{"path": p, "sha256": file_digest(p)} for p in self.read_paths if p not in self.writes]
+        out = [{"path": p, "sha256": file_digest(p)} for p in self.read_paths
+               if p not in self.writes and p not in self.created]
         out += [{"path": p, "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
         return out
+
+
+def written(created: Dict[str, None]) -> Dict[str, bytearray]:
+    """Content of the files the run wrote from scratch, keyed by path relative to the working folder when inside
+    it (a colleague's clone writes into its own folder), else absolute. bytearray: large ones go out-of-band."""
+    cwd = os.path.realpath(os.getcwd()) + os.sep
+    out = {}
+    for p in created:
+        with open(p, "rb") as f:
+            data = bytearray(f.read())
+        out[p[len(cwd):] if p.startswith(cwd) else p] = data
+    return out
+
+
+def write_back(contents: Dict[str, Any]) -> None:
+    """Write recorded files again (tmp + rename: a reader never sees half a file)."""
+    for rel, data in contents.items():
+        path = os.path.abspath(rel)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        tmp = f"{path}.xetcache-tmp-{os.getpid()}"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
 
 
 def file_digest(path: str) -> Optional[str]:

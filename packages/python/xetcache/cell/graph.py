@@ -9,6 +9,7 @@ anything is changed, so `b = a` binds b to the kernel's own `a`, and `a.append(3
 from __future__ import annotations
 
 import io
+import os
 import pickle
 from typing import Any, Dict, List, Tuple
 
@@ -24,6 +25,13 @@ class _Pickler(pickle.Pickler):
         super().__init__(f, protocol=5, **kw)
         self.snapshot, self.paths, self.ids = snapshot, paths, ids
 
+    def reducer_override(self, obj: Any) -> Any:
+        # `with open(...) as f:` leaves a closed file in the namespace: it comes back closed, named as it was
+        if isinstance(obj, io.IOBase) and obj.closed and isinstance(getattr(obj, "name", None), str):
+            return _closed_file, (os.path.relpath(obj.name) if not os.path.isabs(obj.name) else obj.name,
+                                  getattr(obj, "mode", "rb"))
+        return NotImplemented
+
     def persistent_id(self, obj: Any) -> Any:
         oid = id(obj)
         if oid in self.snapshot.objs and self.snapshot.objs[oid] is obj:
@@ -33,6 +41,24 @@ class _Pickler(pickle.Pickler):
                 self.paths.append(self.snapshot.paths[oid])
             return ref
         return None
+
+
+def _closed_file(name: str, mode: str) -> Any:
+    """A closed file object like the run left (opened without touching the file's content, then closed)."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp()
+    os.close(fd)
+    try:
+        f = open(tmp, mode.replace("x", "w"))  # noqa: SIM115 - closed right away
+        f.close()
+    finally:
+        os.unlink(tmp)
+    raw = f
+    while hasattr(raw, "buffer") or hasattr(raw, "raw"):  # TextIOWrapper -> Buffered* -> FileIO
+        raw = getattr(raw, "buffer", None) or raw.raw
+    raw.name = name  # FileIO's name is the one the wrappers report
+    return f
 
 
 def dumps(graph: Dict[str, Any], snapshot: Snapshot, what: str) -> Tuple[bytes, List[memoryview]]:

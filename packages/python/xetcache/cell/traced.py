@@ -32,7 +32,9 @@ class Declined(Exception):
 
 
 def user_names(ns: Dict[str, Any], hidden_names: Any) -> Dict[str, int]:
-    return {n: id(v) for n, v in ns.items() if n not in hidden_names and not _IPYTHON_NAMES.match(n)}
+    """name -> id of what it is bound to, for the names that are the user's (not IPython's, not `__dunder__`)."""
+    return {n: id(v) for n, v in ns.items()
+            if n not in hidden_names and not _IPYTHON_NAMES.match(n) and not (n.startswith("__") and n.endswith("__"))}
 
 
 def replay_nodes(source: str) -> Tuple[ast.Module, List[str]]:
@@ -105,7 +107,7 @@ class Run:
     def result(self, defined: List[str], file_rec: files.FileRecorder) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """(graph, trace) of the finished run. Declined when it wrote files or changed what cannot be set back."""
         if file_rec.writes:
-            raise Declined(f"writes file {file_rec.writes[0]} (a hit would not write it)")
+            raise Declined(f"appends to or updates file {file_rec.writes[0]} (a hit cannot redo that)")
         if file_rec.spawned:
             raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
         after = user_names(self.ns, self.hidden_names)
@@ -132,9 +134,14 @@ class Run:
             if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
                 modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
         g = {"bind": {n: self.ns[n] for n in bound}, "mutate": mutate, "hidden": changed_hidden, "deleted": deleted}
+        if file_rec.created:
+            try:
+                g["files"] = files.written(file_rec.created)
+            except OSError as e:
+                raise Declined(f"wrote a file it cannot read back ({e})") from None
         if self.ns.get("_") is not self.result_before and "_" in self.ns:
             g["result"] = self.ns["_"]  # so `_` and Out[n] hold the value after a hit too
-        trace = {"files": file_rec.reads(), "modules": modules, "hidden": deps, "bound": bound,
+        trace = {"files": file_rec.reads(), "writes": sorted(file_rec.created), "modules": modules, "hidden": deps, "bound": bound,
                  "mutated": mutated, "deleted": deleted}
         return g, trace
 
@@ -172,6 +179,7 @@ def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[A
     g = graph.loads(stream, buffers, targets)
     graph.restore(g, ns)
     hidden.restore(g.get("hidden") or {})
+    files.write_back(g.get("files") or {})
     if "result" in g:
         shell.displayhook.update_user_ns(g["result"])
     return g
