@@ -30,12 +30,13 @@ def with_headings(cells):
 ON = {"xetcache": {"enabled": True}}
 ALWAYS = {"xetcache": {"enabled": True, "always": True}}
 SLOW = ("# slow cell\n"
-        "# (every real run logs a line)\n"
+        "# (every real run adds a file to runs/)\n"
         "import pathlib\n"
         "import time\n"
         "from IPython.display import HTML, display\n"
         "time.sleep(3.5)\n"
-        "pathlib.Path('side_effect.log').open('a').write('ran\\n')\n"
+        "pathlib.Path('runs').mkdir(exist_ok=True)\n"
+        "pathlib.Path(f'runs/{time.time_ns()}').write_text('ran')\n"
         "total = sum(range(n_items))\n"
         "print(f'total is {total}')\n"
         "display(HTML(f'<b>HTML total {total}</b>'))")

@@ -105,10 +105,17 @@ export async function readServerFile(
   return ((await res.json()) as { content: string }).content;
 }
 
-/** How many times the slow fixture cell really ran (it appends one line per real run). */
+/**
+ * How many times the slow fixture cell really ran: every real run writes a new file named by the time into
+ * runs/ (a hit writes the recorded files again under the same names, so it adds none).
+ */
 export async function realRuns(page: IJupyterLabPageFixture, tmpPath: string): Promise<number> {
-  const text = await readServerFile(page, `${tmpPath}/side_effect.log`);
-  return text === null ? 0 : text.split('\n').filter(l => l === 'ran').length;
+  const res = await page.request.get(`/api/contents/${tmpPath}/runs?type=directory&content=1`);
+  if (res.status() === 404) {
+    return 0;
+  }
+  expect(res.ok(), `GET contents ${tmpPath}/runs: ${res.status()}`).toBe(true);
+  return ((await res.json()) as { content: unknown[] }).content.length;
 }
 
 /** Runs a command the way a menu would, and accepts the confirmation dialog it may open (restart asks). */
