@@ -15,7 +15,7 @@ from coreutil import TempModule
 from xetcache.store import cache as store_cache
 from xetcache import config, xeteval, xeteval_always, xetmemo, xetmemo_always
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / "manifest.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "spec" / "schemas" / "manifest.schema.json").read_text())
 
 
 @pytest.fixture

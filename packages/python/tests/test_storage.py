@@ -13,7 +13,7 @@ import pytest
 
 from xetcache import Storage, config
 
-SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "store" / "schema" / "manifest.schema.json").read_text())
+SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "spec" / "schemas" / "manifest.schema.json").read_text())
 SHA = "c" * 64
 
 

@@ -64,15 +64,37 @@ class StoreVersionError(XetCacheError):
 
 
 class StoreNotFoundError(XetCacheError):
+    """No store at the path (no STORE file). Callers that only read treat it as "nothing cached yet"."""
+
     code = "ENOTSTORE"
+
+
+class NotAStoreError(XetCacheError):
+    """The folder has a STORE file this engine does not recognise, or one that is not a regular file. Same code
+    as the TypeScript side; NOT a StoreNotFoundError, so nobody mistakes it for "create a store here"."""
+
+    code = "ENOTSTORE"
+
+
+class BadRequestError(XetCacheError, ValueError):
+    """A caller passed something that cannot be an object id or key (it would become a path outside the store)."""
+
+    code = "EBADREQUEST"
 
 
 class StoreFullError(XetCacheError):
     code = "ESTOREFULL"
 
 
-class BadManifestError(XetCacheError):
+class BadManifestError(CorruptObjectError):
+    """A manifest that does not parse or does not match the schema (spec/schemas/manifest.schema.json). A miss,
+    never an error in the user's cell; subclasses CorruptObjectError for the same reason as ObjectNotLocalError."""
+
     code = "EBADMANIFEST"
+
+    def __init__(self, message: str, **details: object) -> None:
+        XetCacheError.__init__(self, message, **details)
+        self.oid = None
 
 
 class UnloadableError(CorruptObjectError):

@@ -9,41 +9,74 @@ import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { XetCacheError, sysCode } from './errors';
-import { objectPath, quarantinePath } from './layout';
+import { OBJECTS_DIR, QUARANTINE_DIR, objectPath, quarantinePath } from './layout';
 import { looksLikeLfsPointer, LFS_POINTER_MAX_BYTES } from './lfs';
+import { NotRegularError, openRegular, realDirs } from './safe-open';
 
 const READ_CHUNK = 4 * 1024 * 1024;
 const STREAM_CHUNK = 2 * 1024 * 1024;
 
 export type ObjectState = 'local' | 'pointer' | 'missing';
 
+/** objects/sha256/<o0o1> is a real folder: through a symlinked one a read or a move would leave the store. */
+function fanIsReal(dir: string, oid: string): Promise<boolean> {
+  return realDirs(dir, ...OBJECTS_DIR.split(path.sep), oid.slice(0, 2));
+}
+
+/**
+ * The object's regular file, opened. ENOTFOUND when absent; EINTEGRITY (quarantined) when the name is a symlink,
+ * FIFO, device or folder, or its fan-out folder is not a real folder: none of them is ever read.
+ */
 async function openObject(
   dir: string,
   oid: string
 ): Promise<{ fh: FileHandle; size: number; path: string }> {
   const p = objectPath(dir, oid);
-  let fh: FileHandle;
-  try {
-    fh = await fsp.open(p, 'r');
-  } catch (e) {
-    if (sysCode(e) === 'ENOENT')
-      throw new XetCacheError('ENOTFOUND', `object ${oid} is not in the store`, { oid });
-    throw e;
+  const notFound = () =>
+    new XetCacheError('ENOTFOUND', `object ${oid} is not in the store`, { oid });
+  if (!(await fanIsReal(dir, oid))) {
+    const there = await fsp.lstat(path.dirname(p)).then(
+      () => true,
+      () => false
+    );
+    if (!there) throw notFound();
+    throw new XetCacheError(
+      'EINTEGRITY',
+      `objects/sha256/${oid.slice(0, 2)} is not a real folder`,
+      {
+        oid
+      }
+    );
   }
   try {
-    const st = await fh.stat();
-    return { fh, size: st.size, path: p };
+    const { fh, stat } = await openRegular(p);
+    return { fh, size: stat.size, path: p };
   } catch (e) {
-    await fh.close();
+    if (sysCode(e) === 'ENOENT') throw notFound();
+    if (e instanceof NotRegularError) {
+      const moved = await quarantineObject(dir, oid).catch(() => null);
+      throw new XetCacheError('EINTEGRITY', `object ${oid} is not a regular file; not read`, {
+        oid,
+        quarantined: moved
+      });
+    }
     throw e;
   }
 }
 
-/** Move bad bytes aside so nothing loads them again and a later write of the real content can take the name. */
-export async function quarantineObject(dir: string, oid: string): Promise<string> {
+/**
+ * Move bad bytes aside so nothing loads them again and a later write of the real content can take the name.
+ * The directory entry moves (a symlink as itself, never its target), and only between real folders of the store:
+ * otherwise the rename could move a file from, or into, a folder outside it. Returns where it went, or null.
+ */
+export async function quarantineObject(dir: string, oid: string): Promise<string | null> {
   const from = objectPath(dir, oid);
   const to = quarantinePath(dir, oid);
-  await fsp.mkdir(path.dirname(to), { recursive: true });
+  if (!(await fanIsReal(dir, oid))) return null;
+  await fsp.mkdir(path.dirname(to)).catch((e: unknown) => {
+    if (sysCode(e) !== 'EEXIST') throw e;
+  });
+  if (!(await realDirs(dir, QUARANTINE_DIR))) return null;
   try {
     await fsp.rename(from, to);
   } catch (e) {
@@ -142,11 +175,11 @@ export function createObjectReadStream(dir: string, oid: string): Readable {
   return Readable.from(verifiedChunks(dir, oid), { objectMode: false });
 }
 
-/** Hash a file without keeping it in memory (verify, objectState). */
+/** Hash a regular file without keeping it in memory (verify). NotRegularError for anything else. */
 export async function hashFile(
   p: string
 ): Promise<{ digest: string; size: number; head: Buffer | null }> {
-  const fh = await fsp.open(p, 'r');
+  const { fh } = await openRegular(p);
   const hash = createHash('sha256');
   const buf = Buffer.allocUnsafe(READ_CHUNK);
   let size = 0;
@@ -166,22 +199,32 @@ export async function hashFile(
   return { digest: hash.digest('hex'), size, head: size < LFS_POINTER_MAX_BYTES ? head : null };
 }
 
-/** 'pointer' only when the small file both looks like one and does not hash to its own name. */
+/**
+ * 'pointer' only when the small file both looks like one and does not hash to its own name. A name that is not a
+ * regular file in a real folder (a symlink, FIFO, folder) is 'missing': it is not content and is never read.
+ */
 export async function objectState(dir: string, oid: string): Promise<ObjectState> {
   const p = objectPath(dir, oid);
+  if (!(await fanIsReal(dir, oid))) return 'missing';
+  let fh: FileHandle;
   let size: number;
   try {
-    size = (await fsp.stat(p)).size;
+    ({
+      fh,
+      stat: { size }
+    } = await openRegular(p));
   } catch (e) {
-    if (sysCode(e) === 'ENOENT') return 'missing';
+    if (sysCode(e) === 'ENOENT' || e instanceof NotRegularError) return 'missing';
     throw e;
   }
-  if (size >= LFS_POINTER_MAX_BYTES) return 'local';
-  const bytes = await fsp.readFile(p).catch((e: unknown) => {
-    if (sysCode(e) === 'ENOENT') return null;
-    throw e;
-  });
-  if (bytes === null) return 'missing';
-  if (!looksLikeLfsPointer(bytes)) return 'local';
-  return createHash('sha256').update(bytes).digest('hex') === oid ? 'local' : 'pointer';
+  try {
+    if (size >= LFS_POINTER_MAX_BYTES) return 'local';
+    const bytes = Buffer.alloc(size);
+    const { bytesRead } = await fh.read(bytes, 0, size, 0);
+    const head = bytes.subarray(0, bytesRead);
+    if (!looksLikeLfsPointer(head)) return 'local';
+    return createHash('sha256').update(head).digest('hex') === oid ? 'local' : 'pointer';
+  } finally {
+    await fh.close();
+  }
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { sysCode } from './errors';
 import { objectPath } from './layout';
 import { looksLikeLfsPointer, LFS_POINTER_MAX_BYTES } from './lfs';
+import { NotRegularError, readRegular } from './safe-open';
 import { createTmp, fsyncDir, placeNoClobber, removeQuietly, writeAll } from './tmp';
 
 /** Slices of a Buffer argument: big enough to amortise syscalls, small enough to overlap hashing with writing. */
@@ -39,9 +40,12 @@ async function* slices(data: Buffer | NodeJS.ReadableStream): AsyncGenerator<Buf
 
 /** A pointer at the final path means "content not fetched": real content for that oid should replace it. */
 async function isPointerFile(p: string): Promise<boolean> {
-  const st = await fsp.stat(p);
-  if (st.size >= LFS_POINTER_MAX_BYTES) return false;
-  return looksLikeLfsPointer(await fsp.readFile(p));
+  try {
+    return looksLikeLfsPointer(await readRegular(p, LFS_POINTER_MAX_BYTES));
+  } catch (e) {
+    if (e instanceof NotRegularError) return false; // never read; left for verify to report
+    throw e;
+  }
 }
 
 export async function writeObject(
@@ -83,15 +87,16 @@ export async function writeObject(
     const placed = await placeNoClobber(tmp.path, finalPath);
     if (placed === 'placed') {
       await fsyncDir(path.dirname(finalPath));
-    } else if (await isPointerFile(finalPath)) {
-      // Checked by hash above: our bytes are the content, the file there is only a pointer to it.
+    } else if (!(await fsp.lstat(finalPath)).isFile() || (await isPointerFile(finalPath))) {
+      // Checked by hash above: our bytes are the content, the file there is only a pointer to it (or a symlink
+      // or FIFO a clone planted, which no reader opens): the rename replaces the name, never a link's target.
       await fsp.rename(tmp.path, finalPath);
       await fsyncDir(path.dirname(finalPath));
     } else {
       // Same name = same bytes. Refresh its mtime so a concurrent gc treats it as young (grace period) while
       // our caller goes on to write the manifest that references it.
       const now = new Date();
-      await fsp.utimes(finalPath, now, now).catch((e: unknown) => {
+      await fsp.lutimes(finalPath, now, now).catch((e: unknown) => {
         if (sysCode(e) !== 'EPERM' && sysCode(e) !== 'EACCES') throw e; // someone else's file: still valid
       });
     }

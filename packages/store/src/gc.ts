@@ -9,7 +9,8 @@ import { isXetCacheError, sysCode } from './errors';
 import { DEFAULT_GC_GRACE_MS } from './layout';
 import { listManifestFiles, listObjectFiles } from './listing';
 import { parseManifest } from './manifest';
-import { manifestObjectIds } from './manifest-type';
+import { liveIdsOfText, manifestLiveIds } from './manifest-type';
+import { NotRegularError, readRegular } from './safe-open';
 import { cleanStaleTmp } from './tmp';
 
 export interface GcOptions {
@@ -30,39 +31,50 @@ export interface GcReport {
   tmpRemoved: number;
 }
 
-const HEX64_ANY = /[0-9a-f]{64}/g;
-
-async function mark(dir: string): Promise<{ live: Set<string>; unreadable: number }> {
+/**
+ * Mark: the live set of every manifest (spec/FORMAT.md, "gc"; vectors in spec/vectors/gc-live-sets.json). gc
+ * deletes what it does not understand, so what it cannot read counts as wanted: a manifest that is not valid (a
+ * merge conflict, a newer format) keeps every 64-hex run in its text, a valid one also what its unknown fields name.
+ */
+export async function markLive(
+  dir: string
+): Promise<{ live: Set<string>; unreadable: number; blind: boolean }> {
   const live = new Set<string>();
   let unreadable = 0;
+  let blind = false; // a manifest name that is not a regular file: what it means cannot be known
   for (const { name: key, path: p } of (await listManifestFiles(dir)).items) {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = await fsp.readFile(p, 'utf8');
+      bytes = await readRegular(p);
     } catch (e) {
       if (sysCode(e) === 'ENOENT') continue; // evicted while we walked: its objects may go
+      if (e instanceof NotRegularError) {
+        unreadable++; // a symlink or FIFO is never read (verify reports it), and nothing is swept meanwhile
+        blind = true;
+        continue;
+      }
       throw e;
     }
     try {
-      for (const oid of manifestObjectIds(parseManifest(text, key, p))) live.add(oid);
+      for (const oid of manifestLiveIds(parseManifest(bytes, key, p))) live.add(oid);
     } catch (e) {
       if (!isXetCacheError(e)) throw e;
-      // A broken manifest (say, a git merge conflict) still means someone wants these objects: keep them all.
       unreadable++;
-      for (const m of text.match(HEX64_ANY) ?? []) live.add(m);
+      for (const oid of liveIdsOfText(bytes.toString('latin1'))) live.add(oid);
     }
   }
-  return { live, unreadable };
+  return { live, unreadable, blind };
 }
 
 export async function gcStore(dir: string, opts: GcOptions = {}): Promise<GcReport> {
   const graceMs = opts.graceMs ?? DEFAULT_GC_GRACE_MS;
   const now = opts.now ?? Date.now();
-  const { live, unreadable } = await mark(dir);
+  const { live, unreadable, blind } = await markLive(dir);
   let removed = 0;
   let freedBytes = 0;
   let kept = 0;
-  for (const { name: oid, path: p } of (await listObjectFiles(dir)).items) {
+  const objects = blind ? [] : (await listObjectFiles(dir)).items;
+  for (const { name: oid, path: p } of objects) {
     if (live.has(oid)) {
       kept++;
       continue;

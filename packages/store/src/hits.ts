@@ -3,9 +3,11 @@
  * O_APPEND mode so concurrent appenders (engine, server) never interleave. Readers ingest it incrementally from a
  * byte offset and leave a torn last line (an appender mid-write, or killed) for the next read.
  */
-import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { XetCacheError, sysCode } from './errors';
 import { hitsPath, isHex64 } from './layout';
+import { APPEND_FLAGS, NotRegularError, openRegular } from './safe-open';
+import { schemaValidator } from './validate';
 
 export interface Hit {
   key: string;
@@ -24,26 +26,41 @@ export interface HitsRead {
 /** POSIX only guarantees atomic appends below PIPE_BUF-ish sizes in practice; the contract caps lines at 4 KiB. */
 const MAX_LINE = 4096;
 
+/** hits.jsonl must be a regular file of the store: a symlink planted by a clone would append (or read) elsewhere. */
+async function openHits(dir: string, flags?: number): Promise<FileHandle> {
+  try {
+    return (await openRegular(hitsPath(dir), flags)).fh;
+  } catch (e) {
+    if (e instanceof NotRegularError)
+      throw new XetCacheError('EINTEGRITY', 'hits.jsonl is not a regular file; not used', {
+        path: hitsPath(dir)
+      });
+    throw e;
+  }
+}
+
+/**
+ * The bytes of one line: compact JSON in the order key, at, saved_s, "\n" at the end. The Python engine writes the
+ * same bytes (spec/vectors/hit-lines.json). EBADREQUEST for anything the contract does not allow.
+ */
+export function formatHitLine(h: { key: string; at: string; saved_s: number }): Buffer {
+  // The hit-line schema decides (spec/schemas/hit.schema.json): 64-hex key, a UTC timestamp, finite saved_s >= 0.
+  const hit = { key: h.key, at: h.at, saved_s: h.saved_s };
+  if (!schemaValidator('hit')(hit))
+    throw new XetCacheError('EBADREQUEST', 'not a valid hit (key, at, saved_s)', { hit });
+  const line = Buffer.from(`${JSON.stringify(hit)}\n`, 'utf8');
+  if (line.length > MAX_LINE)
+    throw new XetCacheError('EBADREQUEST', 'hit line too long', { bytes: line.length });
+  return line;
+}
+
 export async function appendHit(
   dir: string,
   h: { key: string; at?: string; saved_s: number }
 ): Promise<Hit> {
-  if (!isHex64(h.key))
-    throw new XetCacheError('EBADREQUEST', 'hit key must be 64 lowercase hex', { key: h.key });
-  if (typeof h.saved_s !== 'number' || !Number.isFinite(h.saved_s) || h.saved_s < 0) {
-    throw new XetCacheError('EBADREQUEST', 'saved_s must be a finite number >= 0', {
-      saved_s: h.saved_s
-    });
-  }
-  const at = h.at ?? new Date().toISOString();
-  if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) {
-    throw new XetCacheError('EBADREQUEST', 'at must be an ISO 8601 date-time', { at });
-  }
-  const hit: Hit = { key: h.key, at, saved_s: h.saved_s };
-  const line = Buffer.from(`${JSON.stringify(hit)}\n`, 'utf8');
-  if (line.length > MAX_LINE)
-    throw new XetCacheError('EBADREQUEST', 'hit line too long', { bytes: line.length });
-  const fh = await fsp.open(hitsPath(dir), 'a');
+  const hit: Hit = { key: h.key, at: h.at ?? new Date().toISOString(), saved_s: h.saved_s };
+  const line = formatHitLine(hit);
+  const fh = await openHits(dir, APPEND_FLAGS);
   try {
     await fh.write(line); // one write() call: O_APPEND makes it land whole at the end
   } finally {
@@ -73,9 +90,9 @@ export async function readHits(dir: string, fromOffset: number): Promise<HitsRea
       offset: fromOffset
     });
   }
-  let fh;
+  let fh: FileHandle;
   try {
-    fh = await fsp.open(hitsPath(dir), 'r');
+    fh = await openHits(dir);
   } catch (e) {
     if (sysCode(e) === 'ENOENT') return { hits: [], offset: 0, skipped: 0 };
     throw e;

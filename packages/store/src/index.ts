@@ -1,10 +1,26 @@
 // Public API of @xetcache/store (docs/INTERFACES.md). Re-exports only; each concept lives in its own file.
 export { ERROR_CODES, type ErrorCode, XetCacheError, isXetCacheError } from './errors';
 export { openStore, type Store, type OpenOptions } from './store';
-export type { Manifest, ManifestVariable, ManifestOutputs, ManifestSource } from './manifest-type';
-export { manifestObjectIds } from './manifest-type';
-export { validateManifest, MANIFEST_SCHEMA_PATH } from './validate';
+export type {
+  Manifest,
+  ManifestVariable,
+  ManifestOutputs,
+  ManifestSource,
+  ManifestState,
+  ManifestTrace
+} from './manifest-type';
+export { manifestObjectIds, manifestLiveIds, liveIdsOfText, GRAPH_CODEC } from './manifest-type';
+export {
+  validateManifest,
+  schemaValidator,
+  MANIFEST_SCHEMA_PATH,
+  SCHEMAS_DIR,
+  SPEC_DIR
+} from './validate';
 export { serializeManifest, parseManifest } from './manifest';
+export { canonicalJson } from './canonical-json';
+export { formatHitLine } from './hits';
+export { openRegular, openRegularSync, readRegular, NotRegularError } from './safe-open';
 export type { ObjectState } from './content-read';
 export type { Hit, HitsRead } from './hits';
 export type { VerifyReport, VerifyProblem } from './verify';

@@ -1,6 +1,8 @@
 /**
  * Walking the two-level fan-out directories (objects/sha256/<o0o1>/<oid>, entries/<k0k1>/<key>.json). Files that
  * do not follow the naming rule are returned separately as `stray` so verify can report them and gc ignores them.
+ * A fan-out entry that is not a real folder (a symlink to one, planted by a clone) is stray as a whole and never
+ * entered: through it gc would delete, and verify read, files outside the store.
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
@@ -30,6 +32,12 @@ async function walkFanOut(
   const stray: string[] = [];
   for (const fan of (await readdirOrEmpty(root)).sort()) {
     const fanDir = path.join(root, fan);
+    const st = await fsp.lstat(fanDir).catch(() => null);
+    if (!st) continue; // removed while we walked
+    if (!st.isDirectory()) {
+      stray.push(fanDir);
+      continue;
+    }
     for (const file of (await readdirOrEmpty(fanDir)).sort()) {
       const name = nameOf(file);
       if (isHex64(name) && name.startsWith(fan))

@@ -1,12 +1,17 @@
 /**
- * The TypeScript shape of a manifest. It mirrors schema/manifest.schema.json by hand; the schema stays the single
- * authority (validateManifest checks against it), this type only gives the compiler the same picture.
+ * The TypeScript shape of a manifest. It mirrors spec/schemas/manifest.schema.json by hand; the schema stays the
+ * single authority (validateManifest checks against it), this type only gives the compiler the same picture.
+ * Which objects a manifest names is decided here, once, for verify, fetch/status, LFS include lists and gc.
  */
+import { isHex64 } from './layout';
+
+export const GRAPH_CODEC = 'xetcache-graph-1';
+
 export interface ManifestVariable {
-  /** First: the pickle stream; then its out-of-band buffers in order. */
+  /** pickle5: its pickle stream, then its out-of-band buffers. xetcache-graph-1: exactly state.objects. */
   objects: string[];
   bytes: number;
-  codec: 'pickle5';
+  codec: 'pickle5' | typeof GRAPH_CODEC;
   /** module.qualname of the value's type. */
   type: string;
 }
@@ -25,6 +30,26 @@ export interface ManifestSource {
   qualname?: string | null;
 }
 
+/** One pickle graph holding everything a cell run restores (first object: the stream; then its buffers). */
+export interface ManifestState {
+  codec: typeof GRAPH_CODEC;
+  objects: string[];
+  bytes: number;
+}
+
+/** What the run depended on and changed (every property optional; more may be added). */
+export interface ManifestTrace {
+  globals?: Record<string, string>;
+  files?: { path: string; sha256: string | null }[];
+  modules?: { name: string; path: string; sha256: string | null }[];
+  functions?: string[];
+  hidden?: Record<string, string>;
+  bound?: string[];
+  mutated?: string[];
+  deleted?: string[];
+  [more: string]: unknown;
+}
+
 export interface Manifest {
   format: 1;
   key: string;
@@ -40,13 +65,68 @@ export interface Manifest {
   namespace: string | null;
   total_bytes: number;
   engine: { name: string; version: string };
+  state?: ManifestState;
+  trace?: ManifestTrace;
+  /** A newer minor of format 1 may add properties: kept as they are (spec/FORMAT.md, "Evolution"). */
+  [more: string]: unknown;
 }
 
-/** Every object id a manifest names, each once, in a stable order (variables by name, then outputs). */
+/**
+ * Every object id a manifest names, each once, in a stable order (variables by name, outputs, state): what a
+ * restore needs, what verify checks, what `fetch`/`status` and LFS include lists name.
+ */
 export function manifestObjectIds(m: Manifest): string[] {
   const seen = new Set<string>();
   for (const name of Object.keys(m.variables).sort())
     for (const oid of m.variables[name].objects) seen.add(oid);
   if (m.outputs) seen.add(m.outputs.object);
+  for (const oid of m.state?.objects ?? []) seen.add(oid);
   return [...seen];
+}
+
+/** Top-level fields that hold hashes or text, never object ids: the only ones gc's mark may skip. */
+const NOT_OBJECTS = new Set([
+  'format',
+  'key',
+  'kind',
+  'created',
+  'runtime_s',
+  'language',
+  'source',
+  'inputs',
+  'outputs_names',
+  'namespace',
+  'total_bytes',
+  'engine',
+  'trace'
+]);
+
+function hexStrings(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    if (isHex64(value)) out.add(value);
+  } else if (Array.isArray(value)) {
+    for (const v of value) hexStrings(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      hexStrings(k, out);
+      hexStrings(v, out);
+    }
+  }
+}
+
+/**
+ * What gc keeps for a valid manifest: its objects plus every 64-hex string (key or value) under a field this
+ * library does not know, so objects a newer minor names (say, chunk lists) are never swept by an older gc.
+ * The Python engine computes the same set (store/manifest.py live_ids; spec/vectors/gc-live-sets.json).
+ */
+export function manifestLiveIds(m: Manifest): Set<string> {
+  const live = new Set(manifestObjectIds(m));
+  for (const [name, value] of Object.entries(m))
+    if (!NOT_OBJECTS.has(name)) hexStrings(value, live);
+  return live;
+}
+
+/** What gc keeps for a manifest it cannot read (a merge conflict, a newer major): every run of 64 hex. */
+export function liveIdsOfText(text: string): Set<string> {
+  return new Set(text.match(/[0-9a-f]{64}/g) ?? []);
 }

@@ -3,35 +3,37 @@
  * names exists, so a reader that finds a manifest can always find (or fetch from LFS) its objects.
  */
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { objectState } from './content-read';
 import { XetCacheError, sysCode } from './errors';
-import { manifestPath } from './layout';
+import { ENTRIES_DIR, manifestPath } from './layout';
 import { listManifestFiles } from './listing';
 import { type Manifest, manifestObjectIds } from './manifest-type';
+import { canonicalJson } from './canonical-json';
+import { decodeUtf8, NotRegularError, readRegular, realDirs } from './safe-open';
 import { writeFileAtomic } from './tmp';
 import { validateManifest } from './validate';
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort())
-      out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
-  }
-  return value;
-}
-
-/** Pretty, sorted keys, trailing newline: one field per line, so concurrent edits in git merge line by line. */
+/**
+ * Pretty, sorted keys, trailing newline: one field per line, so concurrent edits in git merge line by line.
+ * Byte-identical to the Python engine's manifests (spec/vectors/canonical-json.json).
+ */
 export function serializeManifest(m: Manifest): string {
-  return `${JSON.stringify(sortKeys(m), null, 2)}\n`;
+  return `${canonicalJson(m, 2)}\n`;
 }
 
-/** Parse + validate text already read from `where` (a path, for messages); the key must match the file name. */
-export function parseManifest(text: string, expectedKey?: string, where?: string): Manifest {
+/**
+ * Parse + validate a manifest file's content (bytes: strict UTF-8, so invalid bytes are refused as Python refuses
+ * them) read from `where` (a path, for messages); the key must match the file name.
+ */
+export function parseManifest(
+  content: string | Buffer,
+  expectedKey?: string,
+  where?: string
+): Manifest {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(typeof content === 'string' ? content : decodeUtf8(content));
   } catch (e) {
     throw new XetCacheError(
       'EBADMANIFEST',
@@ -51,16 +53,32 @@ export function parseManifest(text: string, expectedKey?: string, where?: string
   return m;
 }
 
-export async function readManifest(dir: string, key: string): Promise<Manifest> {
-  const p = manifestPath(dir, key);
-  let text: string;
+/** The bytes of a manifest file: a regular file in a real entries/<k0k1>/ folder, or EBADMANIFEST. */
+export async function readManifestBytes(dir: string, key: string): Promise<Buffer> {
+  const p = manifestPath(dir, key); // EBADREQUEST for a key that would leave the store
+  const bad = () =>
+    new XetCacheError('EBADMANIFEST', `${p} is not a regular file in a real folder; not read`, {
+      path: p
+    });
+  if (!(await realDirs(dir, ENTRIES_DIR, key.slice(0, 2)))) {
+    const there = await fsp.lstat(path.dirname(p)).then(
+      () => true,
+      () => false
+    );
+    if (there) throw bad();
+    throw new XetCacheError('ENOTFOUND', `no entry ${key}`, { key });
+  }
   try {
-    text = await fsp.readFile(p, 'utf8');
+    return await readRegular(p);
   } catch (e) {
     if (sysCode(e) === 'ENOENT') throw new XetCacheError('ENOTFOUND', `no entry ${key}`, { key });
+    if (e instanceof NotRegularError) throw bad();
     throw e;
   }
-  return parseManifest(text, key, p);
+}
+
+export async function readManifest(dir: string, key: string): Promise<Manifest> {
+  return parseManifest(await readManifestBytes(dir, key), key, manifestPath(dir, key));
 }
 
 /** Objects that are neither local content nor an LFS pointer (a pointer's content exists upstream). */
@@ -90,6 +108,8 @@ export async function writeManifest(dir: string, m: Manifest): Promise<void> {
 
 /** Evict = delete the manifest (objects go later, via gc). Returns false if there was none. */
 export async function deleteManifest(dir: string, key: string): Promise<boolean> {
+  // Through a symlinked entries/<k0k1>/ the unlink would delete a file outside the store.
+  if (!(await realDirs(dir, ENTRIES_DIR, key.slice(0, 2)))) return false;
   try {
     await fsp.unlink(manifestPath(dir, key));
     return true;

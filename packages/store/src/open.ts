@@ -17,26 +17,55 @@ import {
   STORE_FORMAT_MAJOR,
   TMP_DIR
 } from './layout';
+import { NotRegularError, readRegular, realDirs } from './safe-open';
 import { cleanStaleTmp, writeFileAtomic } from './tmp';
+
+/** A marker is one short line; a longer file is not one (the same limit as the Python engine). */
+export const STORE_FILE_MAX = 1024;
 
 export interface OpenOptions {
   /** Create the store if it is missing (default true, like the Python engine). false: ENOTSTORE if missing. */
   create?: boolean;
 }
 
-/** "xetcache-store 1" (a minor such as "1.2" is accepted: minors only add things older readers may ignore). */
+/**
+ * "xetcache-store 1" (a minor such as "1.2" is accepted: minors only add things older readers may ignore).
+ * Explicit ASCII classes, as in Python, where \d and \s would also match other scripts' digits and spaces.
+ */
 export function parseStoreFile(text: string): { major: number; minor: number } | null {
-  const m = /^xetcache-store (\d+)((?:\.\d+)*)\s*$/.exec(text); // same rule as the Python engine
+  const m = /^xetcache-store ([0-9]+)((?:\.[0-9]+)*)[ \t\r\n]*$/.exec(text);
   if (!m) return null;
   return { major: Number(m[1]), minor: m[2] ? Number(m[2].split('.')[1]) : 0 };
 }
 
+/** The marker's text; null when absent. A symlink, FIFO or over-long file is not a marker (ENOTSTORE). */
 async function readStoreFile(dir: string): Promise<string | null> {
+  let bytes: Buffer;
   try {
-    return await fsp.readFile(path.join(dir, STORE_FILE), 'utf8');
+    bytes = await readRegular(path.join(dir, STORE_FILE), STORE_FILE_MAX + 1);
   } catch (e) {
-    if (sysCode(e) === 'ENOENT' || sysCode(e) === 'ENOTDIR') return null;
+    if (sysCode(e) === 'ENOENT') return null;
+    if (e instanceof NotRegularError)
+      throw new XetCacheError('ENOTSTORE', `${dir}/STORE is not a regular file`, { dir });
     throw e;
+  }
+  if (bytes.length > STORE_FILE_MAX)
+    throw new XetCacheError('ENOTSTORE', `${dir}/STORE is too long to be a marker`, { dir });
+  return bytes.toString('utf8');
+}
+
+/** Folders of a store that must be real folders: through a symlinked one, gc and quarantine would leave it. */
+const STORE_DIRS = [ENTRIES_DIR, 'objects', OBJECTS_DIR, TMP_DIR];
+
+async function checkDirs(dir: string): Promise<void> {
+  for (const sub of STORE_DIRS) {
+    const p = path.join(dir, sub);
+    const exists = await fsp.lstat(p).then(
+      () => true,
+      () => false
+    );
+    if (exists && !(await realDirs(dir, ...sub.split(path.sep))))
+      throw new XetCacheError('ENOTSTORE', `${p} is not a real folder (a symlink?)`, { dir });
   }
 }
 
@@ -89,6 +118,8 @@ export async function openStoreDir(dir: string, opts: OpenOptions = {}): Promise
   const abs = path.resolve(dir);
   const create = opts.create ?? true;
   let text = await readStoreFile(abs);
+  if (text !== null) checkVersion(abs, text); // before anything is created in a folder that is not ours
+  await checkDirs(abs); // before mkdir, which would follow a symlinked objects/ out of the store
   if (text === null) {
     if (!create)
       throw new XetCacheError('ENOTSTORE', `${abs} is not a xetcache store (no STORE file)`, {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as C, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
-import { sysCode } from './errors';
+import { XetCacheError, sysCode } from './errors';
 import { TMP_STALE_MS, tmpRoot } from './layout';
 
 export interface TmpFile {
@@ -67,6 +67,21 @@ export async function removeQuietly(p: string): Promise<void> {
 }
 
 /**
+ * Make the folder `finalPath` goes into (a fan-out folder such as objects/sha256/ab), refusing one that exists but
+ * is not a real folder: through a symlinked one (a clone can plant it) the file would land outside the store.
+ */
+export async function ensureRealParent(finalPath: string): Promise<void> {
+  const parent = path.dirname(finalPath);
+  await fsp.mkdir(parent, { recursive: true }).catch((e: unknown) => {
+    if (sysCode(e) !== 'EEXIST') throw e;
+  });
+  if (!(await fsp.lstat(parent)).isDirectory())
+    throw new XetCacheError('EINTEGRITY', `${parent} is not a real folder; nothing written`, {
+      path: parent
+    });
+}
+
+/**
  * Move a finished tmp file to `finalPath` only if nothing is there yet. link() fails with EEXIST instead of
  * replacing, which makes "never overwrite an object" atomic even against a concurrent writer of the same oid.
  * The caller still removes the tmp name afterwards (in its finally).
@@ -75,7 +90,7 @@ export async function placeNoClobber(
   tmpPath: string,
   finalPath: string
 ): Promise<'placed' | 'existed'> {
-  await fsp.mkdir(path.dirname(finalPath), { recursive: true });
+  await ensureRealParent(finalPath);
   try {
     await fsp.link(tmpPath, finalPath);
     return 'placed';
@@ -98,7 +113,7 @@ export async function placeNoClobber(
 
 /** Atomic replace: the path holds the old bytes or the new bytes, never a mix (used for manifests). */
 export async function placeReplace(tmpPath: string, finalPath: string): Promise<void> {
-  await fsp.mkdir(path.dirname(finalPath), { recursive: true });
+  await ensureRealParent(finalPath);
   await fsp.rename(tmpPath, finalPath);
 }
 

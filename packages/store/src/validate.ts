@@ -1,6 +1,8 @@
 /**
- * Manifest validation against schema/manifest.schema.json, read from disk relative to this package (lib/ and src/
- * both sit beside schema/). The Python side validates against the same file, so the two cannot drift apart.
+ * Manifest validation against spec/schemas/manifest.schema.json, the one schema both languages use (lib/ and src/
+ * both sit three levels below the repository's spec/; the server bundle inlines it, server/scripts/bundle.js).
+ * The Python engine cannot import a JSON Schema library, so it has its own small validator of the same rules;
+ * the vectors in spec/vectors/manifests*.json prove the three agree.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,32 +10,58 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XetCacheError } from './errors';
-import type { Manifest } from './manifest-type';
+import { GRAPH_CODEC, type Manifest } from './manifest-type';
 
-export const MANIFEST_SCHEMA_PATH = path.join(__dirname, '..', 'schema', 'manifest.schema.json');
+export const SPEC_DIR = path.join(__dirname, '..', '..', '..', 'spec');
+export const SCHEMAS_DIR = path.join(SPEC_DIR, 'schemas');
+export const MANIFEST_SCHEMA_PATH = path.join(SCHEMAS_DIR, 'manifest.schema.json');
 
-let compiled: ValidateFunction | undefined;
+export type SchemaName = 'manifest' | 'hit' | 'run-event' | 'cell-spec';
+
+/** The schema file's JSON. (server/scripts/bundle.js replaces this body: a bundle has no spec/ folder.) */
+export function loadSchema(name: SchemaName): object {
+  return JSON.parse(
+    fs.readFileSync(path.join(SCHEMAS_DIR, `${name}.schema.json`), 'utf8')
+  ) as object;
+}
+
+const compiled = new Map<SchemaName, ValidateFunction>();
 
 /** Compiled once per process, on first use: compiling costs milliseconds, validating microseconds. */
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(fs.readFileSync(MANIFEST_SCHEMA_PATH, 'utf8')) as object;
+export function schemaValidator(name: SchemaName): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    // Only the format the schema uses; the array form also skips ajv-formats' extra keywords.
+    // Only the format the schemas use; the array form also skips ajv-formats' extra keywords.
     addFormats(ajv as unknown as Parameters<typeof addFormats>[0], ['date-time']);
-    compiled = ajv.compile(schema);
+    v = ajv.compile(loadSchema(name));
+    compiled.set(name, v);
   }
-  return compiled;
+  return v;
+}
+
+/** Rules JSON Schema cannot say (spec/FORMAT.md): a graph variable names exactly the state's objects. */
+function beyondSchema(m: Manifest): { path: string; message: string }[] {
+  if (!m.state) return [];
+  const want = JSON.stringify(m.state.objects);
+  return Object.entries(m.variables)
+    .filter(([, v]) => v.codec === GRAPH_CODEC && JSON.stringify(v.objects) !== want)
+    .map(([name]) => ({
+      path: `/variables/${name}/objects`,
+      message: 'must equal /state/objects'
+    }));
 }
 
 /** Returns the value typed as a Manifest, or throws EBADMANIFEST listing what is wrong (JSON pointer + message). */
 export function validateManifest(value: unknown): Manifest {
-  const validate = validator();
-  if (validate(value)) return value as Manifest;
-  const errors = (validate.errors ?? []).map(e => ({
-    path: e.instancePath || '/',
-    message: e.message ?? 'invalid'
-  }));
+  const validate = schemaValidator('manifest');
+  const errors = validate(value)
+    ? beyondSchema(value as Manifest)
+    : (validate.errors ?? []).map(e => ({
+        path: e.instancePath || '/',
+        message: e.message ?? 'invalid'
+      }));
+  if (errors.length === 0) return value as Manifest;
   const summary = errors
     .slice(0, 3)
     .map(e => `${e.path} ${e.message}`)

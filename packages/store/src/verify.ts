@@ -3,7 +3,6 @@
  * It only reports (a read quarantines; verify does not move anything), and it tolerates concurrent writers,
  * evictions and gc: a file that vanishes between listing and reading is simply skipped.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { hashFile, objectState } from './content-read';
 import { type ErrorCode, isXetCacheError, sysCode } from './errors';
@@ -11,6 +10,7 @@ import { looksLikeLfsPointer } from './lfs';
 import { listManifestFiles, listObjectFiles } from './listing';
 import { parseManifest } from './manifest';
 import { manifestObjectIds } from './manifest-type';
+import { NotRegularError, readRegular } from './safe-open';
 
 export interface VerifyProblem {
   /** EINTEGRITY (bytes ≠ name, or a stray file under objects/), EBADMANIFEST, ENOTFOUND (a named object is
@@ -33,12 +33,16 @@ export interface VerifyReport {
   pointers: number;
 }
 
-/** undefined when the file vanished under us (a concurrent gc or eviction): not a problem. */
-async function gone<T>(work: Promise<T>): Promise<T | undefined> {
+/**
+ * undefined when the file vanished under us (a concurrent gc or eviction): not a problem. null when the name is
+ * not a regular file (a symlink, FIFO, folder): never read, reported by the caller.
+ */
+async function gone<T>(work: Promise<T>): Promise<T | undefined | null> {
   try {
     return await work;
   } catch (e) {
     if (sysCode(e) === 'ENOENT') return undefined;
+    if (e instanceof NotRegularError) return null;
     throw e;
   }
 }
@@ -55,11 +59,23 @@ export async function verifyStore(dir: string): Promise<VerifyReport> {
 
   const objs = await listObjectFiles(dir);
   for (const p of objs.stray)
-    add('EINTEGRITY', p, 'not a valid object name (expected objects/sha256/<o0o1>/<oid>)');
+    add(
+      'EINTEGRITY',
+      p,
+      'not a valid object name or a real folder (expected objects/sha256/<o0o1>/<oid>)'
+    );
   for (const { name: oid, path: p } of objs.items) {
     const h = await gone(hashFile(p));
-    if (!h) continue;
+    if (h === undefined) continue;
     checked.add(oid);
+    if (h === null) {
+      add(
+        'EINTEGRITY',
+        p,
+        `object ${oid} is not a regular file (a symlink, FIFO or folder); not read`
+      );
+      continue;
+    }
     if (h.digest === oid) objects++;
     else if (h.head && looksLikeLfsPointer(h.head)) {
       pointers++;
@@ -75,11 +91,15 @@ export async function verifyStore(dir: string): Promise<VerifyReport> {
   for (const p of mans.stray)
     add('EBADMANIFEST', p, 'unexpected file under entries/ (expected <k0k1>/<key>.json)');
   for (const { name: key, path: p } of mans.items) {
-    const text = await gone(fsp.readFile(p, 'utf8'));
-    if (text === undefined) continue;
+    const bytes = await gone(readRegular(p));
+    if (bytes === undefined) continue;
+    if (bytes === null) {
+      add('EBADMANIFEST', p, 'not a regular file (a symlink, FIFO or folder); not read');
+      continue;
+    }
     let ids: string[];
     try {
-      ids = manifestObjectIds(parseManifest(text, key, rel(p)));
+      ids = manifestObjectIds(parseManifest(bytes, key, rel(p)));
     } catch (e) {
       if (!isXetCacheError(e)) throw e;
       add(e.code, p, e.message);

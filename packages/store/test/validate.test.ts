@@ -25,6 +25,12 @@ test('a complete manifest validates and comes back typed', () => {
   );
 });
 
+test('an unknown field (a newer minor) is accepted and kept; a newer major is refused', () => {
+  const m = validateManifest({ ...makeManifest(KEY, [OID]), extra: { note: 1 } });
+  assert.deepEqual(m.extra, { note: 1 });
+  assert.equal(badCode({ ...makeManifest(KEY, [OID]), format: 2 }), 'EBADMANIFEST');
+});
+
 test('schema violations are EBADMANIFEST with a list of errors', () => {
   const cases: unknown[] = [
     null,
@@ -34,7 +40,6 @@ test('schema violations are EBADMANIFEST with a list of errors', () => {
     { ...makeManifest(KEY, [OID]), kind: 'notebook' },
     { ...makeManifest(KEY, [OID]), created: 'yesterday' },
     { ...makeManifest(KEY, [OID]), runtime_s: -1 },
-    { ...makeManifest(KEY, [OID]), extra: true },
     {
       ...makeManifest(KEY, [OID]),
       variables: { x: { objects: [], bytes: 1, codec: 'pickle5', type: 't' } }

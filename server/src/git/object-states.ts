@@ -2,8 +2,13 @@
  * Which entries of a store can be restored right now, and which still hold Git LFS pointers (a clone made with
  * GIT_LFS_SKIP_SMUDGE=1, or a partial `git lfs pull`). Backs `xetcache status` and `xetcache fetch`.
  */
-import * as fs from 'node:fs/promises';
-import { isXetCacheError, manifestObjectIds, type Manifest, type Store } from '@xetcache/store';
+import {
+  isXetCacheError,
+  manifestObjectIds,
+  readRegular,
+  type Manifest,
+  type Store
+} from '@xetcache/store';
 
 export type EntryLfsState = 'local' | 'pointer' | 'missing';
 
@@ -29,7 +34,7 @@ const POINTER_SIZE = /^size (\d+)$/m;
 /** The content size a pointer file announces (0 when unreadable: it is only used for progress figures). */
 export async function pointerSize(file: string): Promise<number> {
   try {
-    const m = POINTER_SIZE.exec(await fs.readFile(file, 'utf8'));
+    const m = POINTER_SIZE.exec((await readRegular(file, 1024)).toString('utf8'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isXetCacheError, validateManifest } from '@xetcache/store';
+import { isXetCacheError, openRegularSync, parseManifest } from '@xetcache/store';
 import { entriesDir as entriesRoot } from './paths';
 import { manifestToColumns, type ManifestColumns } from './rows';
 
@@ -47,7 +47,8 @@ export function listShards(storeDir: string): ShardDir[] {
   for (const name of names) {
     if (!SHARD.test(name)) continue;
     try {
-      const st = fs.statSync(path.join(root, name), { bigint: true });
+      // lstat: a shard that is a symlink (a clone can plant one) is not entered, so no file outside is read
+      const st = fs.lstatSync(path.join(root, name), { bigint: true });
       if (!st.isDirectory()) continue;
       out.push({ name, mtimeNs: st.mtimeNs.toString(), mtimeMs: Number(st.mtimeMs) });
     } catch (e) {
@@ -71,7 +72,7 @@ export function listShardFiles(storeDir: string, shard: string): Map<string, Fil
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
     try {
-      const st = fs.statSync(path.join(dir, name));
+      const st = fs.lstatSync(path.join(dir, name)); // symlinks and FIFOs are not manifests, and never opened
       if (st.isFile()) out.set(name, { mtimeMs: st.mtimeMs, size: st.size });
     } catch (e) {
       if (!isEnoent(e)) throw e; // removed between readdir and stat: it is gone, which the caller sees next time
@@ -87,21 +88,20 @@ export function listShardFiles(storeDir: string, shard: string): Map<string, Fil
  */
 export function readManifestFile(storeDir: string, shard: string, name: string): ParsedFile | null {
   const file = path.join(entriesRoot(storeDir), shard, name);
-  let fd: number;
+  let opened: { fd: number; stat: fs.Stats };
   try {
-    fd = fs.openSync(file, 'r');
+    opened = openRegularSync(file); // O_NOFOLLOW | O_NONBLOCK, then fstat: only a regular file is read
   } catch (e) {
-    if (isEnoent(e)) return null;
+    if (isEnoent(e) || (e as { code?: unknown }).code === 'ENOTREGULAR') return null;
     throw e;
   }
   let sig: FileSig;
-  let text: string;
+  let bytes: Buffer;
   try {
-    const st = fs.fstatSync(fd);
-    sig = { mtimeMs: st.mtimeMs, size: st.size };
-    text = fs.readFileSync(fd, 'utf8');
+    sig = { mtimeMs: opened.stat.mtimeMs, size: opened.stat.size };
+    bytes = fs.readFileSync(opened.fd);
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(opened.fd);
   }
   if (!MANIFEST.test(name) || name.slice(0, 2) !== shard) {
     return {
@@ -112,19 +112,10 @@ export function readManifestFile(storeDir: string, shard: string, name: string):
     };
   }
   try {
-    const manifest = validateManifest(JSON.parse(text));
-    if (manifest.key !== name.slice(0, 64)) {
-      return {
-        ok: false,
-        sig,
-        code: 'EBADMANIFEST',
-        message: `manifest key ${manifest.key} does not match its file name`
-      };
-    }
+    // The store library's parser: strict UTF-8, the schema, the key equal to the file name.
+    const manifest = parseManifest(bytes, name.slice(0, 64), file);
     return { ok: true, columns: manifestToColumns(manifest, sig) };
   } catch (e) {
-    if (e instanceof SyntaxError)
-      return { ok: false, sig, code: 'EBADMANIFEST', message: `not JSON: ${e.message}` };
     if (isXetCacheError(e)) return { ok: false, sig, code: e.code, message: e.message };
     throw e;
   }

@@ -41,7 +41,7 @@ export function objectsRoutes(registry: StoreRegistry): Router {
       'Cache-Control': 'private, max-age=31536000, immutable',
       ETag: `"${oid}"`
     });
-    const { size } = await fsp.stat(store.objectPath(oid));
+    const { size } = await fsp.lstat(store.objectPath(oid)); // a regular file: objectState said local
     if (size <= BUFFER_LIMIT) {
       res.send(await store.readObject(oid));
       return;

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
+import stat
 import threading
 from typing import List, Optional, Sequence, Tuple, Union
 
-from . import atomic, layout
+from . import atomic, layout, safeio
 from ..errors import CorruptObjectError
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -51,6 +52,11 @@ def _refresh(final: str) -> None:
         pass
 
 
+def _final_path(store_dir: str, oid: str) -> str:
+    layout.check_dir(store_dir, "objects", "sha256", oid[:2])
+    return layout.object_path(store_dir, oid)
+
+
 def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None) -> Tuple[str, int]:
     """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
 
@@ -75,7 +81,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 finally:
                     t.join()
                 oid = box[0].hexdigest()
-                final = layout.object_path(store_dir, oid)
+                final = _final_path(store_dir, oid)
                 if holds(final, chunks, size):  # a duplicate (already durable): drop ours
                     _refresh(final)
                     return oid, size
@@ -83,7 +89,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 h = _hash_chunks(chunks)
                 atomic.write_all(fd, chunks)
                 oid = h.hexdigest()
-                final = layout.object_path(store_dir, oid)
+                final = _final_path(store_dir, oid)
                 if holds(final, chunks, size):  # a duplicate: skip the fsync, the main cost of a small write
                     _refresh(final)
                     return oid, size
@@ -111,12 +117,12 @@ def holds(path: str, chunks: Sequence[memoryview], size: int) -> bool:
     """True if the file at ``path`` holds exactly the bytes of ``chunks`` (so it hashes to their oid).
 
     Compares instead of hashing: memcmp is several times faster than sha256, and it is only paid when the object
-    already exists. A pointer file differs in size, so it costs one stat."""
+    already exists. A pointer file differs in size, so it costs one lstat; a symlink or FIFO is never opened."""
     try:
-        st = os.stat(path)
-        if st.st_size != size:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != size:
             return False
-        with open(path, "rb", buffering=0) as f:
+        with os.fdopen(safeio.open_regular(path)[0], "rb", buffering=0) as f:
             block = bytearray(min(size, COMPARE_BLOCK))
             for chunk in chunks:
                 for pos in range(0, len(chunk), COMPARE_BLOCK):
@@ -130,49 +136,82 @@ def holds(path: str, chunks: Sequence[memoryview], size: int) -> bool:
         return False
 
 
+def looks_like_pointer(head: bytes, size: int) -> bool:
+    """The Git LFS pointer rule (spec/FORMAT.md): < 1024 bytes and starts with the spec line. Callers hash first:
+    content that happens to start with the line hashes to its own name, which a pointer (it names it) never can."""
+    return size < POINTER_MAX and head.startswith(POINTER_PREFIX)
+
+
 def is_pointer(path: str) -> bool:
-    """A Git LFS pointer file (CONTRACT.md: starts with the spec line and is < 1024 bytes)."""
+    """The file at ``path`` is a regular file that looks like a Git LFS pointer (used before replacing a file that
+    does not hold our bytes, so the hash has been found wrong already)."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(POINTER_MAX)
+        head = safeio.read_regular(path, POINTER_MAX)
     except OSError:
         return False
-    return len(head) < POINTER_MAX and head.startswith(POINTER_PREFIX)
+    return looks_like_pointer(head, len(head))
 
 
-def quarantine(store_dir: str, oid: str) -> None:
+def quarantine(store_dir: str, oid: str) -> bool:
+    """Move the object's directory entry to quarantine/ (a symlink moves as itself, never its target). Only when
+    every folder on both sides is a real folder inside the store: otherwise the rename could move a file that lives
+    outside the store, or into a folder outside it. True when moved."""
     qdir = os.path.join(store_dir, "quarantine")
-    os.makedirs(qdir, exist_ok=True)
+    if not safeio.real_dirs(store_dir, "objects", "sha256", oid[:2]):
+        return False
+    try:
+        os.mkdir(qdir)
+    except FileExistsError:
+        pass
+    except OSError:  # a read-only store: the read still fails, nothing is moved
+        return False
+    if not safeio.real_dirs(store_dir, "quarantine"):
+        return False
     try:
         os.replace(layout.object_path(store_dir, oid), os.path.join(qdir, oid))
-    except FileNotFoundError:  # another reader quarantined it first
-        pass
+        return True
+    except OSError:  # another reader quarantined it first, or the store is read-only
+        return False
 
 
 def _mismatch(store_dir: str, oid: str, got: str) -> CorruptObjectError:
-    quarantine(store_dir, oid)
-    return CorruptObjectError(f"object {oid} is corrupt (its bytes hash to {got}); moved to quarantine/", oid=oid)
+    moved = quarantine(store_dir, oid)
+    where = "moved to quarantine/" if moved else "left in place"
+    return CorruptObjectError(f"object {oid} is corrupt ({got}); {where}", oid=oid)
+
+
+def _open(store_dir: str, oid: str) -> Tuple[int, int]:
+    """(fd, size) of the object's regular file. NotLocal when absent; CorruptObjectError (quarantined) when the name
+    is a symlink, FIFO, device or folder, or its fan-out folder is not a real folder: none of them is read."""
+    path = layout.object_path(store_dir, oid)
+    if not safeio.real_dirs(store_dir, "objects", "sha256", oid[:2]):
+        if os.path.lexists(os.path.dirname(path)):
+            raise _mismatch(store_dir, oid, f"objects/sha256/{oid[:2]} is not a real folder")
+        raise NotLocal(oid, pointer=False)
+    try:
+        fd, st = safeio.open_regular(path)
+    except FileNotFoundError:
+        raise NotLocal(oid, pointer=False) from None
+    except safeio.NotRegular:
+        raise _mismatch(store_dir, oid, "not a regular file") from None
+    return fd, st.st_size
 
 
 def read_object(store_dir: str, oid: str) -> Buffer:
     """The verified bytes of an object (bytes/bytearray, or a private mmap for large ones).
 
-    Raises NotLocal (missing / LFS pointer) or CorruptObjectError (quarantined)."""
-    path = layout.object_path(store_dir, oid)
+    Raises NotLocal (missing / LFS pointer) or CorruptObjectError (quarantined). The hash is checked before the
+    pointer rule, exactly as the TypeScript side does (spec/vectors/lfs-pointers.json)."""
+    fd, size = _open(store_dir, oid)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
-        raise NotLocal(oid, pointer=False) from None
-    try:
-        size = os.fstat(fd).st_size
         if size < POINTER_MAX:
             data = os.read(fd, POINTER_MAX)
-            if data.startswith(POINTER_PREFIX):
-                raise NotLocal(oid, pointer=True)
             got = hashlib.sha256(data).hexdigest()
-            if got != oid:
-                raise _mismatch(store_dir, oid, got)
-            return data
+            if got == oid:
+                return data
+            if looks_like_pointer(data, len(data)):
+                raise NotLocal(oid, pointer=True)
+            raise _mismatch(store_dir, oid, f"its bytes hash to {got}")
         if size >= MMAP_MIN and hasattr(mmap, "ACCESS_COPY"):
             buf: Buffer = mmap.mmap(fd, size, access=mmap.ACCESS_COPY)
         else:
@@ -185,12 +224,12 @@ def read_object(store_dir: str, oid: str) -> Buffer:
                         break
                     pos += n
             if pos != size:
-                raise _mismatch(store_dir, oid, "<truncated while reading>")
+                raise _mismatch(store_dir, oid, "truncated while reading")
         got = hashlib.sha256(buf).hexdigest()
         if got != oid:
             if isinstance(buf, mmap.mmap):
                 buf.close()
-            raise _mismatch(store_dir, oid, got)
+            raise _mismatch(store_dir, oid, f"its bytes hash to {got}")
         return buf
     finally:
         os.close(fd)

@@ -1,18 +1,25 @@
-"""The engine's view of a store folder (format: docs/CONTRACT.md): look up, load, save entries, log hits."""
+"""The engine's view of a store folder (format: spec/FORMAT.md): look up, load, save entries, log hits.
+
+Everything read from the store is checked before use: a manifest is parsed and validated (store/manifest.py, the
+same rules as the TypeScript side), so a malformed one is a miss with a reason, never an error in the user's cell;
+objects are opened only as regular files inside the store and hash-checked before anything is unpickled."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import atomic, codec, layout, objects
+from . import atomic, canonjson, codec, layout, manifest as manifests, objects, safeio
 from ..lfs import hooks as lfs_hooks
 from .._version import __version__
 from ..config import get_byte_budget
-from ..errors import ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError
+from ..errors import (
+    BadManifestError, BadRequestError, ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError,
+)
 from .shardcache import ShardCache
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
@@ -25,8 +32,18 @@ def utc_now() -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
 
 
-def dump_manifest(manifest: Dict[str, Any]) -> bytes:
-    return (json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+dump_manifest = manifests.dumps
+
+
+def hit_line(key: str, at: str, saved_s: float) -> bytes:
+    """One hits.jsonl line: compact JSON in the order key, at, saved_s, with the TypeScript writer's bytes
+    (spec/vectors/hit-lines.json; the rules of spec/schemas/hit.schema.json). A non-finite saved_s is refused."""
+    layout.check_id(key, "hit key")
+    if not manifests.is_timestamp(at):
+        raise BadRequestError(f"at must be a UTC date-time like 2026-11-25T10:00:00.123Z, got {at!r}")
+    if isinstance(saved_s, bool) or not isinstance(saved_s, (int, float)) or not math.isfinite(saved_s) or saved_s < 0:
+        raise BadRequestError(f"saved_s must be a finite number >= 0, got {saved_s!r}")
+    return ('{"key":%s,"at":%s,"saved_s":%s}\n' % (json.dumps(key), json.dumps(at), canonjson.number(saved_s))).encode()
 
 
 _RUN_FIELDS = ("created", "runtime_s")  # differ between two runs of the same entry
@@ -38,9 +55,10 @@ def _same_entry(a: Dict[str, Any], b: Dict[str, Any]) -> bool:
 
 
 def _variable_oids(manifest: Dict[str, Any]) -> List[str]:
-    state = manifest.get("state") or {}
-    return list(state.get("objects") or []) + [
-        oid for v in (manifest.get("variables") or {}).values() for oid in v["objects"]]
+    """Objects that restore the variables: the graph's when there is one (every variable names the same ones)."""
+    if "state" in manifest:
+        return list(manifest["state"]["objects"])
+    return [oid for v in manifest["variables"].values() for oid in v["objects"]]
 
 
 def _output_oids(manifest: Dict[str, Any]) -> List[str]:
@@ -55,8 +73,10 @@ def _cell_of_manifest(m: Dict[str, Any]) -> tuple:
 
 def _unpickle(manifest: Dict[str, Any], got: Dict[str, Any]) -> Dict[str, Any]:
     """Variables from verified object bytes (the only place anything of a store is unpickled)."""
+    if "state" in manifest:  # one graph: only the cell engine knows how to restore it (load_state)
+        raise UnloadableError("the entry stores one graph of the whole run; only the cell engine restores it")
     values = {}
-    for name, v in (manifest.get("variables") or {}).items():
+    for name, v in manifest["variables"].items():
         first, *rest = v["objects"]
         try:
             values[name] = codec.loads(got[first], [got[o] for o in rest])
@@ -88,18 +108,29 @@ class Storage:
         return layout.object_path(self.path, oid)
 
     # ---- reading -------------------------------------------------------------------------------------------
-    def lookup(self, key: str) -> Optional[Dict[str, Any]]:
-        """The manifest of ``key``, or None (absent, or unreadable: an unreadable manifest is a miss)."""
+    def read_manifest(self, key: str) -> Optional[Dict[str, Any]]:
+        """The valid manifest of ``key``, None when there is none. BadManifestError (EBADMANIFEST, a
+        CorruptObjectError, so callers treat it as a miss) says why one that exists cannot be used: not JSON,
+        against the schema, a newer format, not a regular file (a symlink or FIFO is never opened)."""
+        path = self.manifest_path(key)  # EBADREQUEST for a key that is not 64 hex: it would leave the store
+        if not safeio.real_dirs(self.path, "entries", key[:2]):
+            if os.path.lexists(os.path.dirname(path)):
+                raise BadManifestError(f"entries/{key[:2]} is not a real folder; not read", path=path)
+            return None
         try:
-            with open(self.manifest_path(key), "rb") as f:
-                m = json.loads(f.read())
+            data = safeio.read_regular(path)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
+        except OSError as e:
+            raise BadManifestError(f"manifest {key[:12]} cannot be read: {e}", path=path) from None
+        return manifests.parse(data, key)
+
+    def lookup(self, key: str) -> Optional[Dict[str, Any]]:
+        """The manifest of ``key``, or None (absent, or unusable: read_manifest says why)."""
+        try:
+            return self.read_manifest(key)
+        except BadManifestError:
             return None
-        if not isinstance(m, dict) or m.get("format") != 1 or m.get("key") != key:
-            return None
-        return m
 
     def _read_all(self, oids: List[str]) -> Dict[str, Any]:
         """Verified bytes of every oid, fetching LFS pointers through the hook once. Nothing is unpickled here."""
@@ -124,20 +155,20 @@ class Storage:
                                       oids=pointers + missing)
         return got
 
+    def load_state(self, manifest: Dict[str, Any]) -> Tuple[Any, List[Any], List[Dict[str, Any]]]:
+        """(pickle stream, out-of-band buffers, outputs) of an entry with a ``state`` graph: verified bytes, not
+        unpickled (the cell engine does that, cell/graph.py). Failures as load_variables."""
+        if "state" not in manifest:
+            raise UnloadableError("the entry has no state graph")
+        first, *rest = manifest["state"]["objects"]
+        got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
+        return got[first], [got[o] for o in rest], _outputs(manifest, got)
+
     def load_entry(self, manifest: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
         """(variables, outputs) of an entry. Every object of both is verified first, and the ones that are only
         LFS pointers are fetched together: a hit runs at most one `git lfs pull`. Failures as load_variables."""
         got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
         return _unpickle(manifest, got), _outputs(manifest, got)
-
-    def load_state(self, manifest: Dict[str, Any]) -> Tuple[Any, List[Any], List[Dict[str, Any]]]:
-        """(pickle stream, out-of-band buffers, outputs) of an entry stored as one graph (``state``): verified bytes,
-        NOT unpickled (the cell engine unpickles them with the namespace at hand)."""
-        oids = list((manifest.get("state") or {}).get("objects") or [])
-        if not oids:
-            raise UnloadableError("the entry has no state object", variable=None)
-        got = self._read_all(oids + _output_oids(manifest))
-        return got[oids[0]], [got[o] for o in oids[1:]], _outputs(manifest, got)
 
     def load_variables(self, manifest: Dict[str, Any]) -> Dict[str, Any]:
         """All stored variables of an entry. Every object is verified before the first unpickle; any failure is a
@@ -148,12 +179,13 @@ class Storage:
         return _outputs(manifest, self._read_all(_output_oids(manifest)))
 
     def iter_manifests(self) -> Iterator[Dict[str, Any]]:
+        """Every valid manifest; invalid ones and names that are not <64 hex>.json are skipped."""
         root = os.path.join(self.path, "entries")
         for d in sorted(os.scandir(root), key=lambda e: e.name) if os.path.isdir(root) else ():
-            if not d.is_dir():
+            if not d.is_dir(follow_symlinks=False):
                 continue
             for f in os.scandir(d.path):
-                if f.name.endswith(".json"):
+                if f.name.endswith(".json") and layout.is_hex64(f.name[:-5]) and f.name.startswith(d.name):
                     m = self.lookup(f.name[:-5])
                     if m is not None:
                         yield m
@@ -168,48 +200,53 @@ class Storage:
         return found
 
     def _cell_of_file(self, path: str, _st: os.stat_result) -> Optional[tuple]:
-        m = self.lookup(os.path.basename(path)[:-5])
+        name = os.path.basename(path)[:-5]
+        m = self.lookup(name) if layout.is_hex64(name) else None
         return _cell_of_manifest(m) if m is not None else None
 
     # ---- writing -------------------------------------------------------------------------------------------
     def save(self, *, key: str, kind: str, variables: Dict[str, Any], outputs: Optional[List[Dict[str, Any]]],
              runtime_s: float, source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str],
              namespace: Optional[str], state: Optional[Tuple[bytes, List[memoryview]]] = None,
-             state_codec: str = "", trace: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+             state_codec: str = manifests.GRAPH_CODEC, trace: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Store an entry: every object durable first, then the manifest. Returns the manifest.
 
         With ``state`` (a cell run's graph, already serialised: stream + out-of-band buffers) ``variables`` maps each
-        bound name to its type name only; every variable lists the graph's objects (see the spec's ``state``)."""
+        bound name to its type name only; every variable lists the graph's objects (spec/FORMAT.md, "state").
+        The manifest is validated before it is written: the engine never writes what a reader would refuse."""
         # 1. serialise everything in memory first, so an unpicklable value leaves no trace in the store
         if state is not None:
-            return self._save_graph(key=key, kind=kind, types_=variables, outputs=outputs, runtime_s=runtime_s,
-                                    source=source, inputs=inputs, outputs_names=outputs_names, namespace=namespace,
-                                    state=state, codec_name=state_codec, trace=trace or {})
-        encoded = {name: (codec.dumps(value, name), codec.type_name(value)) for name, value in variables.items()}
+            if state_codec != manifests.GRAPH_CODEC:
+                raise ValueError(f"unknown state codec {state_codec!r}")
+            groups = {"": [memoryview(state[0])] + list(state[1])}
+            types_ = dict(variables)
+        else:
+            encoded = {name: codec.dumps(value, name) for name, value in variables.items()}
+            groups = {name: [memoryview(stream)] + list(buffers) for name, (stream, buffers) in encoded.items()}
+            types_ = {name: codec.type_name(value) for name, value in variables.items()}
         outputs_blob = None
         if outputs:
             try:
                 outputs_blob = json.dumps(outputs, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
             except (TypeError, ValueError) as e:
                 raise UnpicklableError(f"the cell's outputs are not JSON: {e}", variable="<outputs>") from None
-        blobs = [[memoryview(s)] + list(b) for (s, b), _ in encoded.values()] + ([[memoryview(outputs_blob)]] if outputs_blob else [])
-        self._check_budget(sum(len(c.cast("B")) for blob in blobs for c in blob))
+        incoming = sum(len(c.cast("B")) for parts in groups.values() for c in parts) + len(outputs_blob or b"")
+        self._check_budget(incoming)
         # 2. objects (each durable on return), then their directories, then the manifest
-        var_docs: Dict[str, Any] = {}
         sizes: Dict[str, int] = {}
         replaced: List[str] = []  # LFS pointers that now hold their content
-        for name, ((stream, buffers), tname) in encoded.items():
-            oids = []
-            for part in [memoryview(stream)] + buffers:
+        oids_of: Dict[str, List[str]] = {}
+        for name, parts in groups.items():
+            oids_of[name] = []
+            for part in parts:
                 oid, n = objects.write_object(self.path, [part], replaced)
-                oids.append(oid)
+                oids_of[name].append(oid)
                 sizes[oid] = n
-            var_docs[name] = {"objects": oids, "bytes": sum(sizes[o] for o in oids), "codec": codec.CODEC, "type": tname}
         out_doc = None
         if outputs_blob is not None:
             oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
             sizes[oid] = n
-            out_doc = {"object": oid, "bytes": n, "count": len(outputs)}
+            out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
         for d in {os.path.dirname(self.object_path(o)) for o in sizes}:
             atomic.fsync_dir(d)
         if replaced:
@@ -221,59 +258,24 @@ class Storage:
         manifest = {
             "format": 1, "key": key, "kind": kind, "created": utc_now(), "runtime_s": max(0.0, float(runtime_s)),
             "language": dict(LANGUAGE), "source": src, "inputs": dict(inputs), "outputs_names": sorted(outputs_names),
-            "variables": var_docs, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
+            "variables": {}, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
             "engine": dict(ENGINE),
         }
+        if state is not None:
+            oids = oids_of[""]
+            graph = {"codec": manifests.GRAPH_CODEC, "objects": oids, "bytes": sum(sizes[o] for o in set(oids))}
+            manifest.update(state=graph, trace=dict(trace or {}))
+            oids_of = {name: oids for name in types_}
+        for name, oids in oids_of.items():
+            codec_name = manifests.GRAPH_CODEC if state is not None else codec.CODEC
+            manifest["variables"][name] = {"objects": oids, "bytes": sum(sizes[o] for o in set(oids)),
+                                           "codec": codec_name, "type": types_[name]}
+        manifests.validate(manifest)
         old = self.lookup(key)
         if old is not None and _same_entry(old, manifest):
             return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
         path = self.manifest_path(key)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
-        return manifest
-
-    def _save_graph(self, *, key: str, kind: str, types_: Dict[str, str], outputs: Optional[List[Dict[str, Any]]],
-                    runtime_s: float, source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str],
-                    namespace: Optional[str], state: Tuple[bytes, List[memoryview]], codec_name: str,
-                    trace: Dict[str, Any]) -> Dict[str, Any]:
-        stream, buffers = state
-        outputs_blob = None
-        if outputs:
-            try:
-                outputs_blob = json.dumps(outputs, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-            except (TypeError, ValueError) as e:
-                raise UnpicklableError(f"the cell's outputs are not JSON: {e}", variable="<outputs>") from None
-        parts = [memoryview(stream)] + list(buffers)
-        self._check_budget(sum(len(c.cast("B")) for c in parts) + len(outputs_blob or b""))
-        replaced: List[str] = []
-        sizes: Dict[str, int] = {}
-        oids = []
-        for part in parts:
-            oid, n = objects.write_object(self.path, [part], replaced)
-            oids.append(oid)
-            sizes[oid] = n
-        out_doc = None
-        if outputs_blob is not None:
-            oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
-            sizes[oid] = n
-            out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
-        for d in {os.path.dirname(self.object_path(o)) for o in sizes}:
-            atomic.fsync_dir(d)
-        if replaced:
-            lfs_hooks.objects_replaced(self.path, replaced)
-        state_bytes = sum(sizes[o] for o in dict.fromkeys(oids))
-        var_docs = {name: {"objects": list(oids), "bytes": state_bytes, "codec": codec_name, "type": tname}
-                    for name, tname in types_.items()}
-        src = {"notebook": None, "cell_id": None, "qualname": None, **source}
-        src["preview"] = str(src.get("preview") or "")[:400]
-        manifest = {
-            "format": 1, "key": key, "kind": kind, "created": utc_now(), "runtime_s": max(0.0, float(runtime_s)),
-            "language": dict(LANGUAGE), "source": src, "inputs": dict(inputs), "outputs_names": sorted(outputs_names),
-            "variables": var_docs, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
-            "engine": dict(ENGINE), "state": {"codec": codec_name, "objects": oids, "bytes": state_bytes},
-            "trace": trace,
-        }
-        path = self.manifest_path(key)
+        layout.check_dir(self.path, "entries", key[:2])
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
         return manifest
@@ -290,11 +292,14 @@ class Storage:
             )
 
     def record_hit(self, key: str, saved_s: float) -> None:
-        """Append one line to hits.jsonl with a single write() on an O_APPEND fd (atomic for lines < 4 KiB)."""
-        line = json.dumps({"key": key, "at": utc_now(), "saved_s": round(max(0.0, float(saved_s)), 6)}) + "\n"
+        """Append one line to hits.jsonl with a single write() on an O_APPEND fd (atomic for lines < 4 KiB).
+        A saved time that is not a finite number (a manifest's runtime can be anything) is logged as 0; the file
+        must be a regular file of the store (a symlink planted by a clone would append elsewhere)."""
+        saved = float(saved_s) if isinstance(saved_s, (int, float)) and math.isfinite(saved_s) else 0.0
+        line = hit_line(key, utc_now(), round(max(0.0, saved), 6))
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-        fd = os.open(os.path.join(self.path, "hits.jsonl"), flags, 0o644)
+        fd, _ = safeio.open_regular(os.path.join(self.path, "hits.jsonl"), flags, 0o644)
         try:
-            os.write(fd, line.encode())
+            os.write(fd, line)
         finally:
             os.close(fd)
