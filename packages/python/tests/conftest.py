@@ -36,7 +36,12 @@ class RunResult:
         return self.of_type("stream", "display_data", "execute_result", "error")
 
     def comm_events(self) -> List[dict]:
-        return [m["content"]["data"] for m in self.of_type("comm_msg")]
+        """Run events the engine sent on the comm (notices, e.g. LFS progress, are separate: notices())."""
+        return [d for d in (m["content"]["data"] for m in self.of_type("comm_msg")) if d.get("type") != "notice"]
+
+    def notices(self) -> List[str]:
+        return [d["text"] for d in (m["content"]["data"] for m in self.of_type("comm_msg"))
+                if d.get("type") == "notice"]
 
 
 class Kernel:

@@ -63,7 +63,7 @@ def _run_notebook_in_kernel(k) -> dict:
     assert k.value("len(data)") == 256 * 4000 * 3
     events = r.comm_events()
     assert len(events) == 1, events
-    return {**events[0], "_stderr": r.stream("stderr"), "_stdout": r.stream("stdout")}
+    return {**events[0], "_stderr": r.stream("stderr"), "_stdout": r.stream("stdout"), "_notices": r.notices()}
 
 
 def _env() -> dict:
@@ -168,7 +168,9 @@ def test_lazy_clone_hits_in_a_kernel(world):
     ev = _run_notebook_in_kernel(k)
     assert ev["state"] == "hit", ev
     assert ev["key"] == world["cell"]["key"]
-    assert "xetcache: fetching" in ev["_stderr"]
+    # progress is a transient notice for the frontend, never part of the cell's (saved) outputs
+    assert any("xetcache: fetching" in t for t in ev["_notices"])
+    assert "xetcache: fetching" not in ev["_stderr"]
     assert "computing 3" in ev["_stdout"]
     assert _runs(project) == []
     assert set(gu.local_lfs_oids(c)) == _oids(world["cell"])
@@ -228,7 +230,9 @@ def test_unreachable_remote_runs_the_cell_and_says_why(world):
     assert _runs(project) == ["cell"]  # it ran, normally
     assert ev["state"] in ("stored", "skipped"), ev
     assert "ENOTLOCAL" in (ev.get("reason") or ""), ev
-    assert "not fetched from Git LFS" in ev["_stderr"] and "git lfs pull failed" in ev["_stderr"]
+    said = " ".join(ev["_notices"])  # a notice for the frontend (the badge's reason says it too), not an output
+    assert "not fetched from Git LFS" in said and "git lfs pull failed" in said
+    assert "not fetched" not in ev["_stderr"]
     # Nothing was downloaded; the recomputed bytes replaced the pointers instead (git's LFS cache then holds them
     # too: the clean filter copies them there when the engine refreshes the index, as `git lfs pull` would).
     assert set(gu.local_lfs_oids(d)) == _oids(world["cell"])

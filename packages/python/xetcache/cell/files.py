@@ -68,7 +68,7 @@ def _hook(event: str, args: tuple) -> None:
         if event == "open":
             path, mode, flags = (tuple(args) + (None, None, None))[:3]
             rec.opened(path, mode, flags)
-        else:
+        elif _called_from_user_code():  # not importlib scanning sys.path folders, not a library's own lookups
             rec.listed(args[0] if args else ".")
     except Exception:  # never break the user's open()
         pass
@@ -136,9 +136,12 @@ class FileRecorder:
 
     def reads(self) -> List[Dict[str, Optional[str]]]:
         """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""
-        out = [{"path": p, "sha256": file_digest(p)} for p in self.read_paths
+        cwd = os.path.realpath(os.getcwd()) + os.sep
+        # paths inside the working folder are kept relative: a colleague's clone sits elsewhere
+        rel = lambda p: p[len(cwd):] if p.startswith(cwd) else p  # noqa: E731
+        out = [{"path": rel(p), "sha256": file_digest(p)} for p in self.read_paths
                if p not in self.writes and p not in self.created]
-        out += [{"path": p, "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
+        out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
         return out
 
 

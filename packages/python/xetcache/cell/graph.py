@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import sys
 from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
@@ -26,6 +27,12 @@ class _Pickler(pickle.Pickler):
         self.snapshot, self.paths, self.ids = snapshot, paths, ids
 
     def reducer_override(self, obj: Any) -> Any:
+        np = sys.modules.get("numpy")
+        if np is not None and type(obj) is np.ndarray and obj.base is not None and obj.size:
+            owner = _owner(obj, np)
+            if owner is not None:  # a view: stored as a view of its base, so memory stays shared after a hit
+                offset = obj.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+                return _array_view, (owner, offset, obj.shape, obj.strides, obj.dtype, obj.flags.writeable)
         # `with open(...) as f:` leaves a closed file in the namespace: it comes back closed, named as it was
         if isinstance(obj, io.IOBase) and obj.closed and isinstance(getattr(obj, "name", None), str):
             return _closed_file, (os.path.relpath(obj.name) if not os.path.isabs(obj.name) else obj.name,
@@ -41,6 +48,24 @@ class _Pickler(pickle.Pickler):
                 self.paths.append(self.snapshot.paths[oid])
             return ref
         return None
+
+
+def _owner(a: Any, np: Any) -> Any:
+    """The array that owns the memory ``a`` views (None when the memory belongs to something else)."""
+    base = a.base
+    while isinstance(base, np.ndarray) and base.base is not None:
+        base = base.base
+    if type(base) is not np.ndarray or not (base.flags.c_contiguous or base.flags.f_contiguous):
+        return None
+    return base
+
+
+def _array_view(owner: Any, offset: int, shape: Any, strides: Any, dtype: Any, writeable: bool) -> Any:
+    np = sys.modules["numpy"]
+    flat = owner.reshape(-1, order="A").view(np.uint8)  # the owner's bytes, in memory order, no copy
+    view = np.ndarray(shape, dtype=dtype, buffer=flat, offset=offset, strides=strides)
+    view.flags.writeable = writeable and owner.flags.writeable
+    return view
 
 
 def _closed_file(name: str, mode: str) -> Any:

@@ -66,6 +66,37 @@ def _np_print_set(state: Any) -> None:
     sys.modules["numpy"].set_printoptions(**state)
 
 
+def _warnings_get() -> Any:
+    return list(warnings.filters)
+
+
+def _warnings_set(state: Any) -> None:
+    warnings.filters[:] = state
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # as warnings.filterwarnings does
+
+
+def _decimal_get() -> Any:
+    c = sys.modules["decimal"].getcontext()
+    return (c.prec, c.rounding, c.Emin, c.Emax, c.capitals, c.clamp)
+
+
+def _decimal_set(state: Any) -> None:
+    c = sys.modules["decimal"].getcontext()
+    c.prec, c.rounding, c.Emin, c.Emax, c.capitals, c.clamp = state
+
+
+def _cwd_get() -> Any:
+    import os
+
+    return os.getcwd()
+
+
+def _cwd_set(state: Any) -> None:
+    import os
+
+    os.chdir(state)  # a path relative to where the cell started (see diff()), so a colleague's clone works too
+
+
 # name -> (module that must be imported, get, set)
 SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "random": ("random", _random_get, _random_set),
@@ -73,9 +104,19 @@ SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "matplotlib.rcParams": ("matplotlib", _mpl_get, _mpl_set),
     "pandas.options": ("pandas", _pd_get, _pd_set),
     "numpy.printoptions": ("numpy", _np_print_get, _np_print_set),
+    "warnings.filters": ("warnings", _warnings_get, _warnings_set),
+    "decimal.context": ("decimal", _decimal_get, _decimal_set),
+    "working directory": ("os", _cwd_get, _cwd_set),
 }
 # Sources that shape what a cell shows (plots, printed tables): a dependency of every run while imported.
 DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions")
+
+
+ENV = "os.environ:"  # one source per variable the run changed: a machine's whole environment is not an input
+
+
+def env_changes(before: Dict[str, str], after: Dict[str, str]) -> Dict[str, Optional[str]]:
+    return {k: after.get(k) for k in set(before) | set(after) if before.get(k) != after.get(k)}
 
 
 def present() -> List[str]:
@@ -84,8 +125,13 @@ def present() -> List[str]:
 
 def capture(names: Optional[List[str]] = None) -> Dict[str, Any]:
     """Current state of each hidden source (that is imported), by name."""
+    import os
+
     out = {}
     for name in names if names is not None else present():
+        if name.startswith(ENV):
+            out[name] = os.environ.get(name[len(ENV):])
+            continue
         module, get, _ = SOURCES[name]
         if module in sys.modules:
             try:
@@ -96,9 +142,20 @@ def capture(names: Optional[List[str]] = None) -> Dict[str, Any]:
 
 
 def restore(states: Dict[str, Any]) -> None:
+    import os
+
     for name, state in states.items():
-        if name in SOURCES:
+        if name.startswith(ENV):
+            if state is None:
+                os.environ.pop(name[len(ENV):], None)
+            else:
+                os.environ[name[len(ENV):]] = state
+        elif name in SOURCES:
             SOURCES[name][2](state)
+
+
+def known(name: str) -> bool:
+    return name in SOURCES or name.startswith(ENV)
 
 
 def fingerprints(states: Dict[str, Any]) -> Dict[str, str]:

@@ -85,7 +85,7 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
     trace["functions"] = extra.get("functions") or []
     try:
         state = tracer.serialise(g)
-        manifest = open_store(create=True).save(  # type: ignore[union-attr]
+        manifest = open_store(create=True, path=store_dir).save(  # type: ignore[union-attr]
             key=event["key"], kind="cell", variables={n: _type_name(v) for n, v in g["bind"].items()},
             outputs=recorder.outputs or None, runtime_s=runtime, source=_source_info(event, code),
             inputs=inputs_fp, outputs_names=[], namespace=spec.get("key"), state=state, state_codec=graph.CODEC,

@@ -38,6 +38,11 @@ def _leaf_kind(o: Any) -> Optional[str]:
         return type(o).__name__ if type(o) in (set, bytearray) else None
     if isinstance(o, random.Random):
         return "random"
+    pd = sys.modules.get("pandas")
+    if pd is not None and isinstance(o, (pd.DataFrame, pd.Series)):
+        return "pandas"  # its internals (block managers, copy-on-write references) are pandas' business
+    if pd is not None and isinstance(o, pd.Index):
+        return "opaque"  # immutable
     np = sys.modules.get("numpy")
     if np is not None:
         if isinstance(o, np.ndarray):
@@ -159,6 +164,8 @@ class Snapshot:
         kind = _leaf_kind(o)
         if kind == "ndarray":
             return kind, o.copy(order="K")
+        if kind == "pandas":
+            return kind, o.copy(deep=True)
         if kind == "set":
             return kind, list(o)
         if kind == "bytearray":
@@ -229,6 +236,11 @@ def apply(o: Any, kind: str, state: Any) -> None:
         if o.shape != state.shape or o.dtype != state.dtype:
             raise NotRestorable("array changed shape or dtype")
         o[...] = state
+    elif kind == "pandas":
+        o.__setstate__(state.__getstate__())
+        clear = getattr(o, "_clear_item_cache", None)
+        if clear is not None:
+            clear()
     elif kind == "set":
         o.clear()
         o.update(state)

@@ -13,6 +13,7 @@ Anything that cannot be done soundly makes the cell decline: it runs normally an
 from __future__ import annotations
 
 import ast
+import os
 import re
 import sys
 import types
@@ -101,6 +102,7 @@ class Run:
         if self.snapshot.truncated:
             raise Declined(f"the objects it can reach are too many to trace (> {len(self.snapshot.order)})")
         self.hidden_before = hidden.capture()
+        self.env_before = dict(__import__("os").environ)
         self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
 
@@ -126,6 +128,12 @@ class Run:
         hidden_after = hidden.capture()
         after_fp = hidden.fingerprints(hidden_after)
         changed_hidden = {n: s for n, s in hidden_after.items() if after_fp.get(n) != self.hidden_fp.get(n)}
+        if "working directory" in changed_hidden:  # moved: replay the move, not this machine's absolute path
+            changed_hidden["working directory"] = os.path.relpath(changed_hidden["working directory"],
+                                                                  self.hidden_before["working directory"])
+        for k, v in hidden.env_changes(self.env_before, dict(os.environ)).items():
+            changed_hidden[hidden.ENV + k] = v
+            self.hidden_fp.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k)}))
         # the state a hit must start from: generators the run drew from, and the style plots are drawn in
         deps = {n: fp for n, fp in self.hidden_fp.items() if n in changed_hidden or n in hidden.DISPLAY}
         modules = []
@@ -157,7 +165,7 @@ class Run:
 def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
     """Why a stored entry's trace does not hold in the kernel now (None = it holds)."""
     for name, fp in (trace.get("hidden") or {}).items():
-        if name not in hidden.SOURCES or hidden.fingerprints(hidden.capture([name])).get(name) != fp:
+        if not hidden.known(name) or hidden.fingerprints(hidden.capture([name])).get(name) != fp:
             return f"{name} is in another state than when the entry was stored"
     path = files.changed(trace.get("files") or [])
     if path:

@@ -9,13 +9,26 @@ import sys
 from typing import Any, List
 
 from ..cell import events
+from ..lfs import notice
 
 COMM_TARGET = "xetcache"
 _comms: List[Any] = []  # open comms, most recent last
 _registered_with: List[Any] = []
 
 
+def _notice(text: str) -> bool:
+    """Sink for lfs/notice.py: a transient notice for the frontend, never part of the cell's outputs."""
+    while _comms:
+        try:
+            _comms[-1].send({"type": "notice", "text": text})
+            return True
+        except Exception:
+            _comms.pop()
+    return False
+
+
 def _on_comm_open(comm: Any, msg: dict) -> None:
+    notice.set_sink(_notice)
     _comms.append(comm)
 
     def closed(_msg: dict) -> None:

@@ -22,7 +22,7 @@ _USAGE = ("usage: %%xetmemo [input=v1,v2] [output=v3,v4] [always=True] [key=name
           f"(accepted keys: {', '.join(XETMEMO_KEYS)}; a missing input= or output= is inferred from the code, "
           "an empty one means none)")
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: re's "$" would accept a trailing newline
 # key=value pairs; a value runs until the next `word=` so `input=a, b` (space after the comma) still parses
 _PAIR = re.compile(r"\s*([^\s=]+)\s*=(.*?)(?=\s+[^\s=,]+\s*=|\s*$)")
 SPEC_FIELDS = {"cell_id": (str,), "notebook": (str,), "code_sha256": (str,), "inputs": (list,),
@@ -37,7 +37,7 @@ class MagicLineError(UsageError):
 
 def _names(key: str, value: str) -> List[str]:
     names = [n.strip() for n in value.split(",") if n.strip()]
-    bad = [n for n in names if not _IDENT.match(n)]
+    bad = [n for n in names if not _IDENT.fullmatch(n)]
     if bad:
         raise MagicLineError(f"xetcache: {key}= expects comma-separated variable names, got {bad[0]!r}. {_USAGE}")
     return names
@@ -84,7 +84,7 @@ def parse_cell_spec(line: str) -> Dict[str, Any]:
         if value is not None and not isinstance(value, types_):
             raise MagicLineError(f"xetcache: spec field {field!r} must be {types_[0].__name__} or null")
         if field in ("inputs", "outputs") and value is not None:
-            bad = [n for n in value if not isinstance(n, str) or not _IDENT.match(n)]
+            bad = [n for n in value if not isinstance(n, str) or not _IDENT.fullmatch(n)]
             if bad:
                 raise MagicLineError(f"xetcache: spec field {field!r} names must be identifiers, got {bad[0]!r}")
     return spec

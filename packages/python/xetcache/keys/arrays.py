@@ -58,9 +58,9 @@ def _ndarray(enc: Encoder, a: Any, np: Any) -> None:
     declared = _dtype_tag(a.dtype)  # byte order is observable (`a.dtype`), so it is part of the value
     if not a.dtype.isnative:
         a = a.astype(a.dtype.newbyteorder("="))
-    # Memory order is observable (`a.flags`, `tobytes()`, `ravel(order="K")`) and survives pickling for
-    # Fortran-ordered arrays; other strided views come back C-ordered from a pickle, so only F is marked.
-    order = b"F" if a.ndim > 1 and a.flags.f_contiguous and not a.flags.c_contiguous else b"C"
+    # Memory layout is observable (`a.flags`, `tobytes(order="A")`, `ravel(order="K")`): C, Fortran or strided
+    # (a view). The cell engine stores views as views of their base (cell/graph.py), so this survives a hit.
+    order = b"C" if a.flags.c_contiguous else b"F" if a.flags.f_contiguous else b"S"
     c = np.ascontiguousarray(a)  # no copy when already C-contiguous (the strides-normalised layout)
     dt = declared
     enc.h.update(b"A" + _n(len(dt)) + dt + tname + b"\0" + shape + order + _n(c.nbytes))

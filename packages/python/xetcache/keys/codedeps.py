@@ -208,7 +208,15 @@ def encode(enc: Encoder, v: Any) -> bool:
         return True
     if isinstance(v, types.ModuleType) and is_user_module(v):
         enc.text(b"U", v.__name__)
-        enc.encode(file_sha256(v.__file__))
+        if not enc.enter(v):
+            return True
+        try:
+            enc.encode(file_sha256(v.__file__))
+            # its globals as they are now: `helpers.FACTOR = 4` in a cell changes what helpers.scaled() returns
+            _named(enc, "attribute", [(k, a) for k, a in vars(v).items() if not k.startswith("__")
+                                      and not isinstance(a, types.ModuleType)])
+        finally:
+            enc.leave(v)
         return True
     return False
 

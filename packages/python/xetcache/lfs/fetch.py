@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
-from typing import Dict, List, Optional, Sequence, TextIO, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from ..errors import ObjectNotLocalError
+from . import notice
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX_BYTES = 1024  # git-lfs never treats a file of 1024 bytes or more as a pointer (CONTRACT.md)
@@ -180,15 +180,15 @@ def fetch_objects(store_dir: str, oids: Sequence[str], *, stream: Optional[TextI
     The reason is also printed as one line on ``stream`` (stderr), so a user sees why the cached result was
     not used even without the lab extension. The bytes are hash-checked by the storage when loaded
     (invariant 5), as for any object."""
-    stream = stream if stream is not None else sys.stderr
+    say = notice.say if stream is None else (lambda text: print(text, file=stream, flush=True))
     try:
-        return _fetch(store_dir, oids, stream, timeout)
+        return _fetch(store_dir, oids, say, timeout)
     except ObjectNotLocalError as e:
-        print(f"xetcache: not fetched from Git LFS: {e} The code runs instead.", file=stream, flush=True)
+        say(f"xetcache: not fetched from Git LFS: {e} The code runs instead.")
         raise
 
 
-def _fetch(store_dir: str, oids: Sequence[str], stream: TextIO, timeout: Optional[float]) -> bool:
+def _fetch(store_dir: str, oids: Sequence[str], say: Callable[[str], None], timeout: Optional[float]) -> bool:
     store_dir = os.path.realpath(store_dir)
     todo: List[Tuple[str, str, int]] = []  # (oid, path, size)
     for oid in dict.fromkeys(oids):
@@ -219,7 +219,7 @@ def _fetch(store_dir: str, oids: Sequence[str], stream: TextIO, timeout: Optiona
 
     total = sum(size for _, _, size in todo)
     n = len(todo)
-    print(f"xetcache: fetching {n} object{'s' if n != 1 else ''} ({_human(total)}) from LFS…", file=stream, flush=True)
+    say(f"xetcache: fetching {n} object{'s' if n != 1 else ''} ({_human(total)}) from LFS…")
     patterns = [include_pattern(os.path.relpath(path, top).replace(os.sep, "/")) for _, path, _ in todo]
     started = time.monotonic()
     with _lock(git_dir):
@@ -242,7 +242,7 @@ def _fetch(store_dir: str, oids: Sequence[str], stream: TextIO, timeout: Optiona
         raise _fail(f"git lfs pull ran but {len(still)} object(s) are still pointers (not in the checked-out "
                     f"commit, or not on the remote).", still, "EFETCH")
     if total >= LARGE_FETCH_BYTES:
-        print(f"xetcache: fetched {_human(total)} in {time.monotonic() - started:.1f} s", file=stream, flush=True)
+        say(f"xetcache: fetched {_human(total)} in {time.monotonic() - started:.1f} s")
     return True
 
 

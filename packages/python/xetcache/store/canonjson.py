@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, List
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def number(x: Any) -> str:
@@ -46,6 +49,12 @@ def _decompose(text: str) -> tuple:
     return digits.rstrip("0"), n
 
 
+def _string(s: str) -> str:
+    """A JSON string as JSON.stringify writes it: UTF-8 as is, lone surrogates escaped (\\ud800), not left raw."""
+    text = json.dumps(s, ensure_ascii=False)
+    return _SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text) if _SURROGATE.search(text) else text
+
+
 def dumps(value: Any, indent: int = 0) -> str:
     """``value`` as canonical JSON: sorted keys, ``indent`` spaces per level (0 = compact), no trailing newline."""
     out: List[str] = []
@@ -59,7 +68,7 @@ def _write(value: Any, indent: int, level: int, out: List[str]) -> None:
     elif isinstance(value, (int, float)):
         out.append(number(value))
     elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
+        out.append(_string(value))
     elif isinstance(value, (list, tuple)):
         _container([(None, v) for v in value], "[]", indent, level, out)
     elif isinstance(value, dict):
@@ -79,6 +88,6 @@ def _container(items: list, brackets: str, indent: int, level: int, out: List[st
     for i, (k, v) in enumerate(items):
         out.append(("," if i else "") + pad)
         if k is not None:
-            out.append(json.dumps(k, ensure_ascii=False) + (": " if indent else ":"))
+            out.append(_string(k) + (": " if indent else ":"))
         _write(v, indent, level + 1, out)
     out.append(("\n" + " " * (indent * level) if indent else "") + brackets[1])

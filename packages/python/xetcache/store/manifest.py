@@ -20,6 +20,7 @@ from ..errors import BadManifestError
 FORMAT = 1
 GRAPH_CODEC = "xetcache-graph-1"
 MAX_SIZE = 2**53 - 1  # sizes above this are not exact in JavaScript
+MAX_DEPTH = 64  # objects and arrays nested deeper are refused by both languages (spec/FORMAT.md)
 _CREATED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-5][0-9]):([0-5][0-9])(?:\.[0-9]{1,9})?Z")
 _REQUIRED = ("format", "key", "kind", "created", "runtime_s", "language", "source", "inputs", "outputs_names",
              "variables", "outputs", "namespace", "total_bytes", "engine")
@@ -152,11 +153,25 @@ def _trace(c: _Checker, v: Any, path: str) -> None:
     }, ())
 
 
+def _depth(value: Any) -> int:
+    """How deeply ``value`` nests (iteratively: a hostile manifest must not exhaust the stack)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, (dict, list)):
+            deepest = max(deepest, d)
+            if d <= MAX_DEPTH:
+                todo.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return deepest
+
+
 def errors(m: Any) -> List[str]:
     """Everything wrong with ``m`` (empty when valid): the schema, then the rules JSON Schema cannot say."""
     c = _Checker()
     if not c.obj(m, ""):
         return c.errors
+    if _depth(m) > MAX_DEPTH:  # Python's json gives up near 1000 levels (configurable), JavaScript's does not
+        return [f"/ nests deeper than {MAX_DEPTH} levels"]
     graph = "state" in m
     named = lambda *req, **spec: lambda x, p: c.fields(x, p, spec, req)  # noqa: E731
     c.fields(m, "", {
