@@ -16,6 +16,7 @@ Containers already on the current path (cycles) are encoded as a back-reference 
 
 from __future__ import annotations
 
+import copyreg
 import dataclasses
 import enum
 import hashlib
@@ -230,7 +231,9 @@ def _encode_callable(enc: Encoder, v: Any) -> None:
 
 def _encode_reduce(enc: Encoder, v: Any) -> None:
     try:
-        rv = v.__reduce_ex__(4)
+        # copyreg's table first, as pickle does (re.Pattern and a few others register there)
+        reducer = copyreg.dispatch_table.get(type(v))
+        rv = reducer(v) if reducer is not None else v.__reduce_ex__(4)
     except Exception as e:  # C types without a value (sockets, handles, ...) refuse to reduce
         raise Unhashable(f"{_qualname(type(v))} has no stable value ({e})") from None
     if isinstance(rv, str):  # a global singleton, pickled by name
