@@ -39,6 +39,8 @@ def _called_from_user_code() -> bool:
     frame = sys._getframe(2)
     while frame is not None:
         filename = frame.f_code.co_filename
+        if filename.startswith("<frozen importlib"):
+            return False  # the import system (scanning sys.path folders), whoever imported
         if filename != __file__ and codedeps.is_user_file(filename) and not filename.startswith("<frozen"):
             return True
         if not codedeps.is_user_file(filename) and not _is_stdlib(filename):

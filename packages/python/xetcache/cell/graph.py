@@ -28,7 +28,8 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         np = sys.modules.get("numpy")
-        if np is not None and type(obj) is np.ndarray and obj.base is not None and obj.size:
+        if np is not None and type(obj) is np.ndarray and obj.base is not None and obj.size \
+                and not obj.dtype.hasobject:  # object arrays hold references, not bytes: pickled as values
             owner = _owner(obj, np)
             if owner is not None:  # a view: stored as a view of its base, so memory stays shared after a hit
                 offset = obj.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
@@ -55,7 +56,8 @@ def _owner(a: Any, np: Any) -> Any:
     base = a.base
     while isinstance(base, np.ndarray) and base.base is not None:
         base = base.base
-    if type(base) is not np.ndarray or not (base.flags.c_contiguous or base.flags.f_contiguous):
+    if type(base) is not np.ndarray or base.dtype.hasobject or not (
+            base.flags.c_contiguous or base.flags.f_contiguous):
         return None
     return base
 

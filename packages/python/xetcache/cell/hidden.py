@@ -169,3 +169,41 @@ def fingerprints(states: Dict[str, Any]) -> Dict[str, str]:
         except Exception:
             continue
     return out
+
+
+class SeedWatch:
+    """While a run lasts: which global generators the cell seeded *before drawing from them*. Their state before
+    the run then does not matter (a cell that starts with `np.random.seed(0)` is not a dependency of whatever
+    state the kernel's RNG was in), so it is not recorded as one. Seeds through other references (a `seed`
+    imported by name before) are not seen: they only cost a miss."""
+
+    _TARGETS = (("random", "random", "seed"), ("numpy.random", "numpy.random", "seed"))
+
+    def __init__(self) -> None:
+        self.seeded_first: List[str] = []
+        self._undo: List[Tuple[Any, str, Any]] = []
+
+    def __enter__(self) -> "SeedWatch":
+        for name, module_name, attr in self._TARGETS:
+            module = sys.modules.get(module_name)
+            original = getattr(module, attr, None) if module is not None else None
+            if original is None:
+                continue
+            before = capture([name]).get(name)
+            self._undo.append((module, attr, original))
+            setattr(module, attr, self._wrap(name, original, before))
+        return self
+
+    def _wrap(self, name: str, original: Callable[..., Any], before: Any) -> Callable[..., Any]:
+        def seed(*args: Any, **kwargs: Any) -> Any:
+            if name not in self.seeded_first and fingerprints({name: capture([name]).get(name)}) == \
+                    fingerprints({name: before}):
+                self.seeded_first.append(name)
+            return original(*args, **kwargs)
+
+        return seed
+
+    def __exit__(self, *exc: object) -> None:
+        while self._undo:
+            module, attr, original = self._undo.pop()
+            setattr(module, attr, original)

@@ -12,7 +12,7 @@ from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.key import cell_key
 from ..store.cache import open_store
 from ..store.storage import Storage
-from . import analysis, capture, events, execution, files, graph, traced
+from . import analysis, capture, events, execution, files, graph, hidden, traced
 
 RunFn = Callable[[str, Any, str, Optional[capture.Recorder]], float]
 
@@ -65,11 +65,11 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
         return _declined(event, str(e), run_body(source, shell, code, None))
     recorder = capture.Recorder(shell)
     store_dir = config.get_memo_path()
-    with files.FileRecorder(store_dir) as file_rec:
+    with files.FileRecorder(store_dir) as file_rec, hidden.SeedWatch() as seeds:
         runtime = run_body(source, shell, code, recorder)
     event["runtime_s"] = events.secs(runtime)
     try:
-        g, trace = tracer.result(defined, file_rec)
+        g, trace = tracer.result(defined, file_rec, seeds)
     except traced.Declined as e:
         return _declined(event, str(e), runtime)
     event["deps"] = traced.deps_of(reads, extra, trace)

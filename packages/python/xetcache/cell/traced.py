@@ -106,7 +106,8 @@ class Run:
         self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
 
-    def result(self, defined: List[str], file_rec: files.FileRecorder) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    def result(self, defined: List[str], file_rec: files.FileRecorder,
+               seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
         """(graph, trace) of the finished run. Declined when it wrote files or changed what cannot be set back."""
         if file_rec.writes:
             raise Declined(f"appends to or updates file {file_rec.writes[0]} (a hit cannot redo that)")
@@ -135,7 +136,9 @@ class Run:
             changed_hidden[hidden.ENV + k] = v
             self.hidden_fp.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k)}))
         # the state a hit must start from: generators the run drew from, and the style plots are drawn in
-        deps = {n: fp for n, fp in self.hidden_fp.items() if n in changed_hidden or n in hidden.DISPLAY}
+        seeded = set(seeds.seeded_first if seeds is not None else ())
+        deps = {n: fp for n, fp in self.hidden_fp.items()
+                if (n in changed_hidden and n not in seeded) or n in hidden.DISPLAY}
         modules = []
         for name in sorted(set(sys.modules) - self.modules_before):
             m = sys.modules.get(name)
