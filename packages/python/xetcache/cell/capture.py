@@ -29,6 +29,7 @@ class Recorder:
         self._display_ids: List[Optional[str]] = []  # parallel to outputs, for update_display_data
         self._pending_clear = False
         self._undo: List[Callable[[], None]] = []
+        self._last_stream: Optional[str] = None
 
     # --- recording -------------------------------------------------------------------------------------------
     def _append(self, output: Output, display_id: Optional[str] = None) -> None:
@@ -98,8 +99,17 @@ class Recorder:
         stream = getattr(sys, name)
         original = stream.write
         on_stream = self.on_stream
+        other = "stderr" if name == "stdout" else "stdout"
 
         def write(text, *args, **kwargs):
+            # Each stream buffers on its own; flushing the other one when the cell switches streams makes the
+            # live cell show writes in the order they happened: the order recorded, and replayed on a hit.
+            if self._last_stream == other:
+                try:
+                    getattr(sys, other).flush()
+                except Exception:
+                    pass
+            self._last_stream = name
             result = original(text, *args, **kwargs)
             if isinstance(text, str):
                 on_stream(name, text)

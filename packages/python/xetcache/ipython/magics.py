@@ -15,7 +15,7 @@ from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
 
 from ..cell import cellinfo
 from ..cell import engine as cellengine
-from . import comm
+from . import comm, tracebacks
 
 XETMEMO_KEYS = ("input", "output", "always", "key")
 _USAGE = ("usage: %%xetmemo [input=v1,v2] [output=v3,v4] [always=True] [key=name]   "
@@ -116,7 +116,11 @@ class XetCacheMagics(Magics):
 
     def _run(self, cell: str, spec: Dict[str, Any]) -> None:
         __tracebackhide__ = True  # a failing cell shows the user's frames, not the engine's (IPython skips these)
-        event = cellengine.run_cached_cell(cell, spec, self.shell)
+        try:
+            event = cellengine.run_cached_cell(cell, spec, self.shell)
+        except BaseException as e:
+            tracebacks.mark(e)
+            raise
         comm.emit(event)
 
 
@@ -129,5 +133,6 @@ def load_ipython_extension(ip: Any) -> None:
     if _loaded is ip:
         return
     ip.register_magics(XetCacheMagics)
+    tracebacks.install(ip)
     comm.register_comm_target()
     _loaded = ip
