@@ -78,4 +78,4 @@ def test_sub_packages_show_the_architecture():
     subs = {p.name for p in PKG.iterdir() if (p / "__init__.py").exists()}
     assert {"store", "keys", "cell", "memo", "ipython", "lfs"} <= subs
     flat = sorted(p.name for p in PKG.glob("*.py"))
-    assert flat == ["__init__.py", "_version.py", "config.py", "errors.py", "proxy.py"], flat
+    assert flat == ["__init__.py", "__main__.py", "_version.py", "cli.py", "config.py", "errors.py", "proxy.py"], flat

@@ -10,8 +10,12 @@ def main(argv=None) -> int:
         from .headless.run import main as run_main
 
         return run_main(args[1:])
-    from .cli import main as cli_main
-
+    try:
+        from .cli import main as cli_main
+    except ImportError as e:
+        print(f"xetcache: no CLI in this installation ({e}); `python -m xetcache run NOTEBOOK` runs a notebook",
+              file=sys.stderr)
+        return 1
     return cli_main(args)
 
 

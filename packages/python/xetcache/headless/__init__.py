@@ -16,7 +16,7 @@ from typing import Any
 _NAMES = {
     "CachedCells": "client", "CachedNotebookClient": "client",
     "CachedExecutePreprocessor": "preprocessor",
-    "XetCacheEngine": "papermill_engine", "CachedPapermillClient": "papermill_engine",
+    "XetCacheEngine": "papermill_engine", "CachedPapermillClient": "papermill_client",
     "run_notebook": "run",
 }
 

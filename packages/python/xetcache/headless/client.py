@@ -238,9 +238,12 @@ class CachedCells(LoggingConfigurable):
             return
         self._xet_summarized = True
         runs = self.xetcache_summary_runs()
-        if self.record_runs and runs:
-            nb = self.nb  # type: ignore[attr-defined]
-            nb.metadata[summary.RUN_KEY] = summary.totals(runs)
+        if self.record_runs:
+            meta = self.nb.metadata  # type: ignore[attr-defined]
+            if runs:
+                meta[summary.RUN_KEY] = summary.totals(runs)
+            else:
+                meta.pop(summary.RUN_KEY, None)  # a previous run's totals would describe another run
         if self.log_summary:
             for line in summary.lines(runs, self.xetcache_notebook_name()):
                 self.log.info("%s", line)

@@ -1,58 +1,40 @@
-"""The papermill engine `xetcache` (entry point group `papermill.engine`): papermill's own nbclient engine whose
-client runs toggled cells through the XetCache engine (CachedCells), so
+"""The papermill engine `xetcache` (entry point group `papermill.engine`):
 
     papermill --engine xetcache in.ipynb out.ipynb
 
-reuses and fills the cache of the notebook's cells as JupyterLab does. Everything else (parameters, autosave,
-progress, error markers) is papermill's.
+runs the notebook with papermill's own nbclient engine whose client sends toggled cells through the XetCache engine
+(CachedCells), so the notebook's cells reuse and fill the cache as in JupyterLab. Everything else (parameters,
+autosave, progress, error markers) is papermill's. From Python, CachedCells options go with the engine's keyword
+arguments: `papermill.execute_notebook(src, out, engine_name="xetcache", threshold_s=1)`.
+
+This module does not import papermill: papermill loads its entry points while it is being imported, so a module
+that imported papermill at its top would be loaded half-way whenever it is imported first. The engine registered
+here hands each call to the real one (papermill_client.py), imported when papermill calls it.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any, Optional
 
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine
-from papermill.utils import merge_kwargs, remove_args
 
-from .client import CachedCells
+def _engine() -> Any:
+    from .papermill_client import CachedNBClientEngine
 
-
-class CachedPapermillClient(CachedCells, PapermillNotebookClient):
-    """papermill's client (autosave, cell timing and error markers) with cached toggled cells."""
+    return CachedNBClientEngine
 
 
-def local_notebook(input_path: Any) -> Optional[str]:
-    """The input notebook's file, when it is one: papermill has already entered `--cwd`, so a relative input path
-    is looked up in the working directory, then in the directory papermill was started from ($PWD)."""
-    if not isinstance(input_path, str) or "://" in input_path:
-        return None
-    candidates = [input_path] if os.path.isabs(input_path) else [
-        os.path.abspath(input_path)] + ([os.path.join(os.environ["PWD"], input_path)] if os.environ.get("PWD") else [])
-    return next((c for c in candidates if os.path.isfile(c)), None)
+class XetCacheEngine:
+    """What papermill's engine registry calls (papermill.engines.Engine's class methods), handed to
+    papermill_client.CachedNBClientEngine (papermill's NBClientEngine with the CachedCells client)."""
 
-
-class XetCacheEngine(NBClientEngine):
     @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
-                                 stdout_file: Any = None, stderr_file: Any = None, start_timeout: int = 60,
-                                 execution_timeout: Optional[int] = None, **kwargs: Any) -> Any:
-        """NBClientEngine.execute_managed_notebook with our client, told which notebook file it runs."""
-        from papermill.engines import logger
+    def execute_notebook(cls, nb: Any, kernel_name: Any, **kwargs: Any) -> Any:
+        return _engine().execute_notebook(nb, kernel_name, **kwargs)
 
-        notebook = kwargs.pop("notebook_path", None) or local_notebook(kwargs.get("input_path"))
-        kwargs = remove_args(["input_path"], **kwargs)
-        safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
-        final_kwargs = merge_kwargs(
-            safe_kwargs,
-            timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
-            startup_timeout=start_timeout,
-            kernel_name=kernel_name,
-            log=logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-            notebook_path=notebook,
-        )
-        return CachedPapermillClient(nb_man, **final_kwargs).execute()
+    @classmethod
+    def nb_kernel_name(cls, nb: Any, name: Optional[str] = None) -> Any:
+        return _engine().nb_kernel_name(nb, name)
+
+    @classmethod
+    def nb_language(cls, nb: Any, language: Optional[str] = None) -> Any:
+        return _engine().nb_language(nb, language)
