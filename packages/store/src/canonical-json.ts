@@ -5,7 +5,8 @@
  * insertion order, and Array.prototype.sort compares UTF-16 units, not code points as Python does.
  */
 
-function byCodePoint(a: string, b: string): number {
+/** Python's string order (code points); Array.prototype.sort alone compares UTF-16 units. */
+export function byCodePoint(a: string, b: string): number {
   const x = [...a];
   const y = [...b];
   for (let i = 0; i < Math.min(x.length, y.length); i++) {

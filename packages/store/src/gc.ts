@@ -41,8 +41,10 @@ export async function markLive(
 ): Promise<{ live: Set<string>; unreadable: number; blind: boolean }> {
   const live = new Set<string>();
   let unreadable = 0;
-  let blind = false; // a manifest name that is not a regular file: what it means cannot be known
-  for (const { name: key, path: p } of (await listManifestFiles(dir)).items) {
+  const listing = await listManifestFiles(dir);
+  // A manifest that is not a regular file, or a symlinked entries/<k0k1>/: what it names cannot be known.
+  let blind = listing.unsafe.length > 0;
+  for (const { name: key, path: p } of listing.items) {
     let bytes: Buffer;
     try {
       bytes = await readRegular(p);

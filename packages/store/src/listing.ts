@@ -24,18 +24,17 @@ export async function readdirOrEmpty(p: string): Promise<string[]> {
   }
 }
 
-async function walkFanOut(
-  root: string,
-  nameOf: (file: string) => string
-): Promise<{ items: Listed[]; stray: string[] }> {
+async function walkFanOut(root: string, nameOf: (file: string) => string): Promise<Listing> {
   const items: Listed[] = [];
   const stray: string[] = [];
+  const unsafe: string[] = [];
   for (const fan of (await readdirOrEmpty(root)).sort()) {
     const fanDir = path.join(root, fan);
     const st = await fsp.lstat(fanDir).catch(() => null);
     if (!st) continue; // removed while we walked
     if (!st.isDirectory()) {
       stray.push(fanDir);
+      if (st.isSymbolicLink()) unsafe.push(fanDir);
       continue;
     }
     for (const file of (await readdirOrEmpty(fanDir)).sort()) {
@@ -45,13 +44,21 @@ async function walkFanOut(
       else stray.push(path.join(fanDir, file));
     }
   }
-  return { items, stray };
+  return { items, stray, unsafe };
 }
 
-export function listObjectFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
+export interface Listing {
+  items: Listed[];
+  /** Names that do not follow the rule (reported by verify, ignored by gc). */
+  stray: string[];
+  /** Fan-out folders that are symlinks: what lies behind them is outside the store and never entered. */
+  unsafe: string[];
+}
+
+export function listObjectFiles(dir: string): Promise<Listing> {
   return walkFanOut(objectsRoot(dir), f => f);
 }
 
-export function listManifestFiles(dir: string): Promise<{ items: Listed[]; stray: string[] }> {
+export function listManifestFiles(dir: string): Promise<Listing> {
   return walkFanOut(entriesRoot(dir), f => (f.endsWith('.json') ? f.slice(0, -5) : ''));
 }

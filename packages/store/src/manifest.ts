@@ -115,6 +115,14 @@ export async function deleteManifest(dir: string, key: string): Promise<boolean>
     return true;
   } catch (e) {
     if (sysCode(e) === 'ENOENT') return false; // of two concurrent evictions, only one reports it
+    if (sysCode(e) === 'EISDIR' || sysCode(e) === 'EPERM')
+      throw new XetCacheError(
+        'EBADMANIFEST',
+        `entry ${key} is a folder, not a manifest; not removed`,
+        {
+          key
+        }
+      );
     throw e;
   }
 }

@@ -40,8 +40,29 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
   return v;
 }
 
-/** Rules JSON Schema cannot say (spec/FORMAT.md): a graph variable names exactly the state's objects. */
+/** Objects and arrays nested deeper are refused (Python's json gives up near 1000 levels, V8's does not). */
+export const MAX_DEPTH = 64;
+
+function depth(value: unknown): number {
+  let deepest = 0;
+  const todo: [unknown, number][] = [[value, 1]];
+  while (todo.length) {
+    const [v, d] = todo.pop() as [unknown, number];
+    if (v && typeof v === 'object') {
+      deepest = Math.max(deepest, d);
+      if (d <= MAX_DEPTH) for (const x of Object.values(v)) todo.push([x, d + 1]);
+    }
+  }
+  return deepest;
+}
+
+/**
+ * Rules JSON Schema cannot say (spec/FORMAT.md): a graph variable names exactly the state's objects; nesting is
+ * at most MAX_DEPTH deep.
+ */
 function beyondSchema(m: Manifest): { path: string; message: string }[] {
+  if (depth(m) > MAX_DEPTH)
+    return [{ path: '/', message: `nests deeper than ${MAX_DEPTH} levels` }];
   if (!m.state) return [];
   const want = JSON.stringify(m.state.objects);
   return Object.entries(m.variables)
