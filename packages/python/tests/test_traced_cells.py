@@ -203,3 +203,47 @@ def test_files_the_cell_writes_are_written_again_on_a_hit(tmp_path, kernel_facto
     assert one_event(k2.ok(cached(body)))["state"] == "hit"
     assert (tmp_path / "report.txt").read_text() == "total 42"
     assert (tmp_path / "out" / "data.bin").read_bytes() == bytes(range(256)) * 1000
+
+
+def test_a_file_named_in_the_code_is_a_dependency_even_if_native_code_reads_it(tmp_path, kernel_factory):
+    (tmp_path / "table.bin").write_bytes(b"v1")
+    # os.open + os.read from a helper compiled outside the cell would be seen; here nothing opens it at all:
+    # the name alone makes it a dependency (pyarrow/h5py read files from C++, unseen by Python's audit hook)
+    body = "name = 'table.bin'\nsize = len(name)"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    assert one_event(k1.ok(cached(body)))["state"] == "stored"
+    (tmp_path / "table.bin").write_bytes(b"v2")
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    ev = one_event(k2.ok(cached(body)))
+    assert ev["state"] == "stored" and "table.bin" in (ev["reason"] or ""), ev
+
+
+def test_masked_arrays_differ_by_their_mask():
+    import numpy as np
+
+    from xetcache import fingerprint
+
+    a = np.ma.array([1, 2, 3], mask=[0, 1, 0])
+    b = np.ma.array([1, 2, 3], mask=[0, 0, 0])
+    assert fingerprint(a) != fingerprint(b)
+
+
+def test_dataclass_attributes_set_after_init_count():
+    import dataclasses
+
+    from xetcache import fingerprint
+
+    @dataclasses.dataclass
+    class A:
+        x: int
+
+        def __post_init__(self):
+            self.y = self.x * 2
+
+    globals()["A"] = A
+    A.__qualname__ = "A"
+    one, two = A(1), A(1)
+    two.y = 5
+    assert fingerprint(one) != fingerprint(two)

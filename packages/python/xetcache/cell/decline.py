@@ -59,8 +59,11 @@ def reason(source: str, code: Optional[types.CodeType], names: Iterable[str],
     for name, where in sorted(function_names.items()):
         if name in DYNAMIC:
             return f"{DYNAMIC[name]} (in {where})"
+    consts = list(_string_constants(code)) if code is not None else []
+    if "modules" in names and ("__name__" in names or "__main__" in consts):
+        return "reaches the namespace through sys.modules"
     if code is not None and "query" in names | set(function_names):
-        if any("@" in s for s in _string_constants(code)):
+        if any("@" in s for s in consts):
             return "uses a query string with @names (read from the calling frame)"
     return None
 
@@ -88,4 +91,22 @@ def deftime_reads(node: ast.stmt) -> List[str]:
         for sub in ast.walk(e):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in out:
                 out.append(sub.id)
+    return out
+
+
+def named_files(code: Optional[types.CodeType], values: Iterable[object]) -> List[str]:
+    """Existing files named by the cell's string constants or by str/Path inputs: dependencies even when the
+    library that reads them opens them from native code (pyarrow, h5py), which the audit hook does not see."""
+    import os
+
+    candidates = list(_string_constants(code)) if code is not None else []
+    candidates += [os.fspath(v) for v in values if isinstance(v, (str, os.PathLike))]
+    out: List[str] = []
+    for c in candidates:
+        if isinstance(c, str) and 0 < len(c) < 4096 and "\n" not in c and "\0" not in c:
+            try:
+                if os.path.isfile(c) and c not in out:
+                    out.append(c)
+            except (OSError, ValueError):
+                continue
     return out

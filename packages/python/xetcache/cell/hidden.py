@@ -97,6 +97,23 @@ def _cwd_set(state: Any) -> None:
     os.chdir(state)  # a path relative to where the cell started (see diff()), so a colleague's clone works too
 
 
+def _sklearn_get() -> Any:
+    return sys.modules["sklearn"].get_config()
+
+
+def _sklearn_set(state: Any) -> None:
+    sys.modules["sklearn"].set_config(**state)
+
+
+def _torch_get() -> Any:
+    return sys.modules["torch"].random.get_rng_state().numpy().tobytes()
+
+
+def _torch_set(state: Any) -> None:
+    torch = sys.modules["torch"]
+    torch.random.set_rng_state(torch.frombuffer(bytearray(state), dtype=torch.uint8))
+
+
 # name -> (module that must be imported, get, set)
 SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "random": ("random", _random_get, _random_set),
@@ -107,9 +124,12 @@ SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "warnings.filters": ("warnings", _warnings_get, _warnings_set),
     "decimal.context": ("decimal", _decimal_get, _decimal_set),
     "working directory": ("os", _cwd_get, _cwd_set),
+    "sklearn.config": ("sklearn", _sklearn_get, _sklearn_set),
+    "torch.random": ("torch", _torch_get, _torch_set),
 }
-# Sources that shape what a cell shows (plots, printed tables): a dependency of every run while imported.
-DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions")
+# Sources that shape what a cell shows or computes (plots, printed tables, sklearn's transform output): a dependency
+# of every run while imported.
+DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions", "sklearn.config")
 
 
 ENV = "os.environ:"  # one source per variable the run changed: a machine's whole environment is not an input

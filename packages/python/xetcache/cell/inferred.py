@@ -68,6 +68,8 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
     with files.FileRecorder(store_dir) as file_rec, hidden.SeedWatch() as seeds:
         runtime = run_body(source, shell, code, recorder)
     event["runtime_s"] = events.secs(runtime)
+    for path in extra.get("named_files") or []:  # files named in the code: read, maybe by native code we cannot see
+        file_rec.opened(path, "r", None)
     try:
         g, trace = tracer.result(defined, file_rec, seeds)
     except traced.Declined as e:

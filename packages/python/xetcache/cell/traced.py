@@ -87,7 +87,8 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
             module = sys.modules[where["__name__"]]
             if getattr(module, "__dict__", None) is where and codedeps.is_user_module(module):
                 writable.add(MODULE_ROOT + module.__name__)
-    return inputs_fp, {"functions": sorted(notes.functions)}, sorted(writable)
+    named = decline.named_files(code, [ns[n] for n in reads])
+    return inputs_fp, {"functions": sorted(notes.functions), "named_files": named}, sorted(writable)
 
 
 class Run:

@@ -19,7 +19,7 @@ def encode(enc: Encoder, v: Any) -> bool:
     """Encode ``v`` if it is a numpy/pandas value; False if it is not one of those."""
     np = sys.modules.get("numpy")
     if np is not None:
-        if isinstance(v, np.ndarray):
+        if type(v) is np.ndarray:  # subclasses (masked arrays: the mask) carry more: their own reduce says what
             _ndarray(enc, v, np)
             return True
         if isinstance(v, np.generic):

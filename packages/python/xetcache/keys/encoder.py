@@ -17,7 +17,6 @@ Containers already on the current path (cycles) are encoded as a back-reference 
 from __future__ import annotations
 
 import copyreg
-import dataclasses
 import enum
 import hashlib
 import io
@@ -216,6 +215,7 @@ _EXACT: Dict[type, Callable[[Encoder, Any], None]] = {
     range: lambda enc, v: enc.raw(b"r", repr((v.start, v.stop, v.step)).encode()),
     slice: lambda enc, v: (enc.h.update(b"x"), enc.encode((v.start, v.stop, v.step))),
     type(Ellipsis): lambda enc, v: enc.h.update(b"E"),
+    types.MappingProxyType: lambda enc, v: enc.ordered_mapping(b"p", v.items(), v),  # class dicts, field metadata
 }
 _BUILTIN_BASES = (bool, int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
 
@@ -290,20 +290,8 @@ def _encode_other(enc: Encoder, v: Any) -> None:
         _encode_callable(enc, v)
     elif isinstance(v, enum.Enum):
         enc.text(b"e", f"{_qualname(type(v))}.{v.name}")
-    elif dataclasses.is_dataclass(v):
-        if not enc.enter(v):
-            return
-        try:
-            enc.text(b"D", _qualname(type(v)))
-            for f in dataclasses.fields(v):
-                enc.text(b"k", f.name)
-                try:
-                    enc.encode(getattr(v, f.name))
-                except Unhashable as e:
-                    e.path.insert(0, f".{f.name}")
-                    raise
-        finally:
-            enc.leave(v)
+    # dataclasses go through their reduce like other objects: every attribute counts, not only the declared
+    # fields (`__post_init__` may set more)
     elif isinstance(v, _BUILTIN_BASES) and _plain_subclass(type(v)):
         # subclasses of builtins that pickle like their base (namedtuple, user subclasses): type name + the
         # builtin value + extra attributes. Others (defaultdict, Counter, ...) go through their own reduce.
