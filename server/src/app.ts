@@ -6,7 +6,9 @@
 import express from 'express';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { XetCacheError } from '@xetcache/store';
 import { errorMiddleware, notFoundRoute } from './http/error-status';
+import { nativeBindingProblem } from './index-db/native-binding';
 import { StoreRegistry } from './http/registry';
 import { requireSameSite } from './http/same-site';
 import { entriesRoutes } from './routes/entries';
@@ -21,6 +23,12 @@ import { SERVER_VERSION } from './version';
 export interface AppOptions {
   /** Every store served lives under this directory (the Jupyter root). */
   root: string;
+  /**
+   * Why the SQLite addon cannot load (null: it loads). Default: checked once in this process. When set, every
+   * /api request, GET /api/status included, answers 500 EINTERNAL with this one line, so the JupyterLab sidebar
+   * shows the reason; GET / still answers so jupyter-server-proxy sees the server up and passes requests on.
+   */
+  addonProblem?: string | null;
 }
 
 export interface XetCacheApp {
@@ -45,6 +53,10 @@ export function createApp(opts: AppOptions): XetCacheApp {
   });
 
   const api = express.Router();
+  const addonProblem = opts.addonProblem !== undefined ? opts.addonProblem : nativeBindingProblem();
+  if (addonProblem !== null) {
+    api.use((_req, _res, next) => next(new XetCacheError('EINTERNAL', addonProblem)));
+  }
   api.use(requireSameSite);
   api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
   api.use(statusRoutes());

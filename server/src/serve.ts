@@ -13,6 +13,8 @@ export interface ServeOptions {
   /** TCP port on 127.0.0.1 (0 = any free port). Ignored when socket is given. */
   port?: number;
   socket?: string;
+  /** See AppOptions.addonProblem (default: checked in this process). */
+  addonProblem?: string | null;
 }
 
 export interface RunningServer {
@@ -53,7 +55,7 @@ function listen(
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const app = createApp({ root: opts.root });
+  const app = createApp({ root: opts.root, addonProblem: opts.addonProblem });
   const server = http.createServer(app.app);
   // Browsers keep connections open; closing must not wait for them forever.
   server.keepAliveTimeout = 5000;

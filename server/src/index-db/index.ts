@@ -18,3 +18,4 @@ export {
 export type { EntrySummary } from './rows';
 export { INDEX_SCHEMA_VERSION } from './schema';
 export { openIndexDb, indexPath, INDEX_FILE } from './open-db';
+export { nativeBindingProblem } from './native-binding';

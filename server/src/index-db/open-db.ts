@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureSchema } from './schema';
-import { nativeBindingPath } from './native-binding';
+import { assertNativeBinding, nativeBindingPath } from './native-binding';
 
 export const INDEX_FILE = 'index.sqlite';
 const BUSY_TIMEOUT_MS = 10_000;
@@ -29,6 +29,8 @@ function removeIndexFiles(file: string): void {
 }
 
 function openOnce(file: string): OpenedDb {
+  // An addon built for another Node ABI/OS/CPU: one clear line instead of the loader's multi-line text.
+  assertNativeBinding();
   // A -wal/-shm pair without its database belongs to a deleted index; SQLite must not replay it into a new one.
   if (!fs.existsSync(file)) {
     fs.rmSync(`${file}-wal`, { force: true });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { addEntry, makeStore, tempDir } from '../support/fixtures';
+import { addEntry, makeStore, PROJECT_VERSION, tempDir } from '../support/fixtures';
 
 // The real entry point (built lib/): `npm test` runs `tsc -b` first.
 const BIN = path.join(__dirname, '..', '..', 'bin', 'xetcache.js');
@@ -91,7 +91,7 @@ test('failures name their code on stderr: no store, bad invocation', async t => 
   const other = xetcache(root, '--store', path.join(root, 'x'), 'stats', '--json');
   assert.equal(JSON.parse(other.stderr).code, 'ENOTSTORE');
   assert.equal(xetcache(root, 'frobnicate').code, 2);
-  assert.equal(xetcache(root, '--version').stdout.trim(), '0.1.0');
+  assert.equal(xetcache(root, '--version').stdout.trim(), PROJECT_VERSION);
 });
 
 test('serve on a Unix socket answers GET / and the API, and stops on SIGTERM', async t => {
@@ -128,5 +128,5 @@ test('the workspace links the bin: node_modules/.bin/xetcache runs the CLI', () 
   const link = path.join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'xetcache');
   const r = spawnSync(link, ['--version'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), '0.1.0');
+  assert.equal(r.stdout.trim(), PROJECT_VERSION);
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { get, serve, tempDir } from '../support/fixtures';
+import { get, PROJECT_VERSION, serve, tempDir } from '../support/fixtures';
 import { assertMatchesOpenApi, openapi } from '../support/openapi';
 
 test('GET / answers 200 for readiness polls, GET /api/status identifies the server', async t => {
@@ -11,7 +11,7 @@ test('GET / answers 200 for readiness polls, GET /api/status identifies the serv
   assertMatchesOpenApi('/', 'GET', 200, ready.body);
   const status = await get(base, '/api/status');
   assertMatchesOpenApi('/api/status', 'GET', 200, status.body);
-  assert.deepEqual(status.body, { name: 'xetcache-server', version: '0.1.0', api: 1 });
+  assert.deepEqual(status.body, { name: 'xetcache-server', version: PROJECT_VERSION, api: 1 });
   // The check itself can fail: a drifted body is caught.
   assert.throws(() =>
     assertMatchesOpenApi('/api/status', 'GET', 200, { ...status.body, extra: 1 })

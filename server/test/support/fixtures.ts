@@ -9,6 +9,13 @@ import * as path from 'node:path';
 import { openStore, type Manifest, type Store } from '@xetcache/store';
 import { startServer, type RunningServer } from '../../src/serve';
 
+/** The project's one version (lerna.json); the server reports it (via server/package.json, kept equal by lerna). */
+export const PROJECT_VERSION: string = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'lerna.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
+
 export async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'xetcache-server-test-'));
   t.after(() => fs.promises.rm(dir, { recursive: true, force: true }));
@@ -78,9 +85,10 @@ export async function makeStore(root: string, rel = 'work/.xetcache'): Promise<S
 
 export async function serve(
   t: { after(fn: () => unknown): void },
-  root: string
+  root: string,
+  opts: { addonProblem?: string | null } = {}
 ): Promise<RunningServer & { base: string }> {
-  const running = await startServer({ root, port: 0 });
+  const running = await startServer({ root, port: 0, ...opts });
   t.after(() => running.close());
   return Object.assign(running, { base: running.url });
 }
