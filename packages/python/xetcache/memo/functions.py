@@ -71,7 +71,11 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         _warn(f"{_qualname(target)} runs uncached: {e}")
         return fn(*args, **kwargs)
 
-    manifest = store.lookup(key)
+    try:  # an invalid manifest (EBADMANIFEST) is a miss with its reason, like a corrupt object
+        manifest = store.read_manifest(key)
+    except CorruptObjectError as e:
+        _warn(f"cached result of {_qualname(target)} not usable ({e.code}: {e}); re-running")
+        manifest = None
     if manifest is not None:
         t0 = time.perf_counter()
         try:
