@@ -2,6 +2,9 @@
 
 import hashlib
 import json
+from pathlib import Path
+
+import jsonschema
 import re
 
 import pytest
@@ -9,8 +12,9 @@ from conftest import manifests, one_event
 
 from xetcache.ipython.jupyter import SettingsError, apply_settings, apply_valid_settings
 
-EVENT_FIELDS = {"type", "state", "cell_id", "notebook", "code_sha256", "key", "runtime_s", "restore_s", "saved_s",
-                "bytes", "created", "threshold_s", "reason", "error_code", "variable", "changed", "inputs", "outputs"}
+RUN_EVENT_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[3] / "spec" / "schemas" / "run-event.schema.json").read_text())
+EVENT_FIELDS = set(RUN_EVENT_SCHEMA["properties"])  # the spec is the contract: every field, always present
 
 
 def activate(kernel, settings):
@@ -37,6 +41,7 @@ def test_events_go_on_the_comm_with_every_contract_field_and_no_stderr_line(tmp_
     stored = kernel.ok(code, cell_id="cell-7")
     ev = one_event(stored)
     assert set(ev) == EVENT_FIELDS
+    jsonschema.validate(ev, RUN_EVENT_SCHEMA)
     assert ev["type"] == "run" and ev["state"] == "stored"
     assert ev["cell_id"] == "cell-7" and ev["code_sha256"] == hashlib.sha256(code.encode()).hexdigest()
     assert re.match(r"^[0-9a-f]{64}$", ev["key"])
