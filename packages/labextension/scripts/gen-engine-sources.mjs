@@ -12,7 +12,9 @@ const outFile = join(here, '..', 'src', 'engine', 'sources.generated.ts');
 // Keys are '/'-separated paths relative to the package (sub-packages included: store/objects.py, ...).
 const sources = {};
 function collect(dir, prefix) {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : 1
+  )) {
     if (entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.')) {
       if (existsSync(join(dir, entry.name, '__init__.py'))) {
         collect(join(dir, entry.name), `${prefix}${entry.name}/`);

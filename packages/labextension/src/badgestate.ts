@@ -8,7 +8,15 @@ import { depsLine } from './depstext';
 import type { IEntrySummary, IRunEvent } from './events';
 import { formatBytes, formatDate, formatDuration } from './format';
 
-export type BadgeState = 'armed' | 'hit' | 'stored' | 'skipped' | 'stale' | 'declined' | 'error';
+/** The states, named as in the README ("Using it"); the visible label starts with the name. */
+export type BadgeState =
+  'armed' | 'running' | 'hit' | 'stored' | 'skipped' | 'stale' | 'declined' | 'error';
+
+/**
+ * How a cell is cached: `toggled` (caching on in its metadata), `xetmemo` (a `%%xetmemo` cell,
+ * never toggled: it gets a badge only from its own runs), `off` (no badge).
+ */
+export type CellMode = 'off' | 'toggled' | 'xetmemo';
 
 export interface IBadge {
   state: BadgeState;
@@ -87,7 +95,7 @@ export function armedBadge(trans: TranslationBundle, lookupFailed = false): IBad
   );
   return {
     state: 'armed',
-    label: trans.__('cache'),
+    label: trans.__('armed'),
     title: lookupFailed ? `${title}${sep}${lookupUnavailable(trans)}` : title
   };
 }
@@ -140,7 +148,7 @@ export function badgeFromEvent(ev: IRunEvent, trans: TranslationBundle): IBadge 
           formatDuration(ev.runtime_s),
           formatDuration(ev.threshold_s)
         ) + `${sep}${missWhy(ev, trans)}`;
-      return { state: 'skipped', label: trans.__('not cached'), title: withDeps(title, ev, trans) };
+      return { state: 'skipped', label: trans.__('skipped'), title: withDeps(title, ev, trans) };
     }
     case 'declined':
       return declinedBadge(ev, trans);
@@ -154,7 +162,7 @@ export function badgeFromEvent(ev: IRunEvent, trans: TranslationBundle): IBadge 
       ]
         .filter(Boolean)
         .join(' ');
-      return { state: 'error', label: trans.__('cache error'), title: withDeps(title, ev, trans) };
+      return { state: 'error', label: trans.__('error'), title: withDeps(title, ev, trans) };
     }
   }
 }
@@ -185,7 +193,7 @@ export function badgeFromEntries(
     const restores = e.variables.length
       ? `\n${trans.__('%1: %2', trans.__('restores'), e.variables.join(', '))}`
       : '';
-    return { state: 'stored', label: trans.__('cached'), title: parts.join(sep) + restores };
+    return { state: 'stored', label: trans.__('stored'), title: parts.join(sep) + restores };
   }
   const e = newest(entries);
   return {
@@ -198,24 +206,50 @@ export function badgeFromEntries(
   };
 }
 
+/** While the cell runs (or waits in the kernel's queue): the outcome replaces it when it ends. */
+export function runningBadge(trans: TranslationBundle): IBadge {
+  return {
+    state: 'running',
+    label: trans.__('running'),
+    title: trans.__(
+      'Running (or queued): the badge shows whether it was a hit, stored or skipped when the run ends'
+    )
+  };
+}
+
+/** What a screen reader says for a badge: the label, then the tooltip on one line. */
+export function badgeAriaLabel(badge: IBadge, trans: TranslationBundle): string {
+  return trans.__('XetCache: %1. %2', badge.label, badge.title.replace(/\n/g, '. '));
+}
+
 /**
- * The badge for a cell now, or null for a cell that gets none (caching off and not %%xetmemo).
- * The last event wins while it is about the current code; after an edit the entries decide.
+ * The badge for a cell now, or null for a cell that gets none. A run in progress shows
+ * `running`; else the last event wins while it is about the current code; after an edit (or
+ * when the run's event was dropped: restart, cleared outputs, evicted entry) the server's entries
+ * decide. A `%%xetmemo` cell the user never toggled shows only what its own runs said.
  */
 export function deriveBadge(opts: {
-  enabled: boolean;
+  mode: CellMode;
   codeSha256: string;
   lastEvent: IRunEvent | null;
   entries: IEntrySummary[];
   trans: TranslationBundle;
+  /** The cell is running or queued. */
+  running?: boolean;
   /** The server could not be asked for this notebook's entries (so none are known). */
   lookupFailed?: boolean;
 }): IBadge | null {
-  if (!opts.enabled) {
+  if (opts.mode === 'off') {
     return null;
+  }
+  if (opts.running) {
+    return runningBadge(opts.trans);
   }
   if (opts.lastEvent && opts.lastEvent.code_sha256 === opts.codeSha256) {
     return badgeFromEvent(opts.lastEvent, opts.trans);
+  }
+  if (opts.mode === 'xetmemo') {
+    return null;
   }
   return badgeFromEntries(opts.entries, opts.codeSha256, opts.trans, opts.lookupFailed === true);
 }

@@ -4,6 +4,7 @@
  * the UI changes nothing). Asked when a notebook's store is first looked at, only while the server
  * monitor says the server is up, through the one request function.
  */
+import { nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { type ISignal, Signal } from '@lumino/signaling';
 import { requestAPI } from './request';
 
@@ -37,10 +38,13 @@ export function noticeOf(s: IGitStatus): IGitNotice | null {
  * The notification's text: the fix first, because JupyterLab cuts notifications at 140 characters
  * (the sidebar line keeps the whole message).
  */
-export function noticeText(n: IGitNotice): string {
+export function noticeText(
+  n: IGitNotice,
+  trans: TranslationBundle = nullTranslator.load('xetcache')
+): string {
   return n.fix
-    ? `XetCache: Git LFS is not ready for this store. Fix: ${n.fix}. ${n.message}`
-    : `XetCache: ${n.message}`;
+    ? trans.__('XetCache: Git LFS is not ready for this store. Fix: %1. %2', n.fix, n.message)
+    : trans.__('XetCache: %1', n.message);
 }
 
 export interface IGitNoticeDeps {
@@ -50,6 +54,8 @@ export interface IGitNoticeDeps {
   report(e: unknown): void;
   /** Shows the notification (once per store). */
   notify(text: string): void;
+  /** The notification's language (English without it). */
+  trans?: TranslationBundle;
   /** GET /api/git for a store; defaults to the one request function. */
   fetch?(store: string): Promise<IGitStatus>;
 }
@@ -102,7 +108,7 @@ export class GitNotices {
     const knowledge: GitKnowledge = notice ?? 'ok';
     this._known.set(store, knowledge);
     if (notice) {
-      this._deps.notify(noticeText(notice));
+      this._deps.notify(noticeText(notice, this._deps.trans));
     }
     this._changed.emit(store);
     return knowledge;

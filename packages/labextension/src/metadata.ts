@@ -3,6 +3,7 @@
  * and the cell's source is never touched):
  * `{"enabled": true, "inputs"?: [..], "outputs"?: [..], "always"?: bool, "key"?: str}`.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 export const METADATA_KEY = 'xetcache';
 
@@ -68,4 +69,19 @@ export function parseNames(text: string): string[] | undefined {
 /** Whether a source is a `%%xetmemo` cell (the seed API; gets a badge even without the toggle). */
 export function isXetmemoSource(source: string): boolean {
   return /^\s*%%xetmemo\b/.test(source);
+}
+
+/**
+ * The dialog's fields, named as in the README ("Using it") and the `%%xetmemo` options (input=,
+ * output=, key=, always=); test/wording.test.ts keeps them in step.
+ */
+export function optionLabels(
+  trans: TranslationBundle
+): Record<'inputs' | 'outputs' | 'key' | 'always', string> {
+  return {
+    inputs: trans.__('Inputs (names the cell reads)'),
+    outputs: trans.__('Outputs (names it binds or changes in place)'),
+    key: trans.__('Key (a namespace for its entries)'),
+    always: trans.__('Always store (however fast the run)')
+  };
 }

@@ -8,7 +8,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { recordedRows } from './depstext';
 import type { IRunEvent } from './events';
-import { type ICellCacheConfig, parseNames } from './metadata';
+import { type ICellCacheConfig, optionLabels, parseNames } from './metadata';
 
 function recordedSection(run: IRunEvent | null, trans: TranslationBundle): HTMLElement | null {
   const rows = recordedRows(run, trans);
@@ -58,15 +58,16 @@ class OptionsBody extends Widget implements Dialog.IBodyWidget<ICellCacheConfig>
       this.node.appendChild(row);
     };
     const inferred = trans.__('inferred from the code');
-    field('inputs', trans.__('Inputs'), (_initial.inputs ?? []).join(', '), inferred);
-    field('outputs', trans.__('Outputs'), (_initial.outputs ?? []).join(', '), inferred);
-    field('key', trans.__('Key (namespace)'), _initial.key ?? '', trans.__('none'));
+    const labels = optionLabels(trans);
+    field('inputs', labels.inputs, (_initial.inputs ?? []).join(', '), inferred);
+    field('outputs', labels.outputs, (_initial.outputs ?? []).join(', '), inferred);
+    field('key', labels.key, _initial.key ?? '', trans.__('none'));
     const row = document.createElement('label');
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.name = 'always';
     box.checked = _initial.always === true;
-    row.append(box, ' ', trans.__('Always store, however fast the run'));
+    row.append(box, ' ', labels.always);
     this.node.appendChild(row);
     const recorded = recordedSection(run, trans);
     if (recorded) {

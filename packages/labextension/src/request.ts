@@ -5,6 +5,13 @@
  */
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
+
+/** The app's translator (set once by the settings plugin): these texts are shown to people. */
+let trans: TranslationBundle = nullTranslator.load('xetcache');
+export function useTranslator(bundle: TranslationBundle): void {
+  trans = bundle;
+}
 
 /**
  * What to do when the server part is not usable, by cause: the ONE place with the fix texts (the
@@ -14,18 +21,33 @@ import { ServerConnection } from '@jupyterlab/services';
  * but do not match; `network`: JupyterLab's own server did not answer.
  */
 export const SERVER_FIX = {
-  install:
-    'pip install xetcache (packages/python) into the environment that runs JupyterLab, then restart JupyterLab.',
-  start:
-    'Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary); then restart ' +
-    "JupyterLab. JupyterLab's log shows the proxy's error.",
-  version:
-    'Install the same xetcache version for the extension and the server, then restart JupyterLab.',
-  network: 'Check that JupyterLab is still running; the cache browser retries on its own.'
-} as const;
+  get install(): string {
+    return trans.__(
+      'pip install xetcache (packages/python) into the environment that runs JupyterLab, then restart JupyterLab.'
+    );
+  },
+  get start(): string {
+    return trans.__(
+      "Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary); then restart JupyterLab. JupyterLab's log shows the proxy's error."
+    );
+  },
+  get version(): string {
+    return trans.__(
+      'Install the same xetcache version for the extension and the server, then restart JupyterLab.'
+    );
+  },
+  get network(): string {
+    return trans.__(
+      'Check that JupyterLab is still running; the cache browser retries on its own.'
+    );
+  }
+};
 /** What still works without the server, appended to every "server unavailable" message. */
-export const STILL_WORKS =
-  'Cells still run and cache in the kernel; only the cache browser needs the server.';
+export function stillWorks(): string {
+  return trans.__(
+    'Cells still run and cache in the kernel; only the cache browser needs the server.'
+  );
+}
 /** The API major this extension speaks (GET /api/status → `api`). */
 export const API_VERSION = 1;
 
@@ -77,21 +99,30 @@ export function unavailable(status: number, detail: string): XetCacheRequestErro
   if (status === 0) {
     return new XetCacheRequestError(
       'ENETWORK',
-      `JupyterLab's server did not answer (${detail}). ${SERVER_FIX.network}`,
+      trans.__("JupyterLab's server did not answer (%1). %2", detail, SERVER_FIX.network),
       0
     );
   }
   if (status === 404 || status === 200) {
     return new XetCacheRequestError(
       'ESERVERMISSING',
-      `The XetCache server part is not installed in this JupyterLab (${detail}). ` +
-        `Fix: ${SERVER_FIX.install} ${STILL_WORKS}`,
+      trans.__(
+        'The XetCache server part is not installed in this JupyterLab (%1). Fix: %2 %3',
+        detail,
+        SERVER_FIX.install,
+        stillWorks()
+      ),
       status
     );
   }
   return new XetCacheRequestError(
     'ESERVERSTART',
-    `The XetCache server did not start (${detail}). Fix: ${SERVER_FIX.start} ${STILL_WORKS}`,
+    trans.__(
+      'The XetCache server did not start (%1). Fix: %2 %3',
+      detail,
+      SERVER_FIX.start,
+      stillWorks()
+    ),
     status
   );
 }
@@ -126,7 +157,7 @@ export async function requestAPI<T>(
   try {
     response = await ServerConnection.makeRequest(url, request, settings);
   } catch (e) {
-    throw unavailable(0, `network error: ${(e as Error).message}`);
+    throw unavailable(0, trans.__('network error: %1', (e as Error).message));
   }
   const text = await response.text();
   let body: unknown = undefined;
@@ -154,7 +185,7 @@ export async function requestAPI<T>(
   if (body === undefined) {
     throw new XetCacheRequestError(
       'EBADRESPONSE',
-      `The XetCache server sent no JSON for ${endpoint}`,
+      trans.__('The XetCache server sent no JSON for %1', endpoint),
       response.status
     );
   }
@@ -173,13 +204,18 @@ export async function checkServer(
 ): Promise<IServerStatus> {
   const status = await requestAPI<IServerStatus>('status', {}, settings);
   if (status?.name !== 'xetcache-server') {
-    throw unavailable(200, 'something else answers at /xetcache/api/status');
+    throw unavailable(200, trans.__('something else answers at /xetcache/api/status'));
   }
   if (status.api !== API_VERSION) {
     throw new XetCacheRequestError(
       'EAPIVERSION',
-      `The XetCache server speaks API ${status.api} (version ${status.version}) but this extension needs API ` +
-        `${API_VERSION}. Fix: ${SERVER_FIX.version}`,
+      trans.__(
+        'The XetCache server speaks API %1 (version %2) but this extension needs API %3. Fix: %4',
+        status.api,
+        status.version,
+        API_VERSION,
+        SERVER_FIX.version
+      ),
       200
     );
   }

@@ -1,5 +1,5 @@
 /** Command ids, plugin ids and the service shared between this package's plugins. */
-import type { ISignal } from '@lumino/signaling';
+import type { ISignal, Signal } from '@lumino/signaling';
 import { Token } from '@lumino/coreutils';
 import type { EngineManager } from './engine/manager';
 import type { IEngineSettings } from './engine/inject';
@@ -26,6 +26,11 @@ export interface IXetCache {
   readonly server: ServerMonitor;
   /** Git LFS readiness per store, said once per store per session. */
   readonly git: GitNotices;
+  /**
+   * Emits a store path after the UI changed its entries (evict, trim in the cache browser), so
+   * every notebook's badges re-derive from the server at once.
+   */
+  readonly storeChanged: Signal<IXetCache, string>;
 }
 
 export const IXetCache = new Token<IXetCache>(

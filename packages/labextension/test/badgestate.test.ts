@@ -4,7 +4,9 @@ import { nullTranslator } from '@jupyterlab/translation';
 import {
   badgeFromEntries as fromEntries,
   badgeFromEvent as fromEvent,
+  badgeAriaLabel,
   deriveBadge as derive,
+  runningBadge,
   lookupUnavailable
 } from '../src/badgestate';
 import { type IEntrySummary, type IRunEvent, parseRunEvent } from '../src/events';
@@ -56,7 +58,7 @@ test('hit tooltip: restore time, time saved, when stored, size', () => {
   assert.equal(b.label, 'hit · saved 12.4 s');
   assert.equal(
     b.title,
-    `Restored in 4 ms · saved 12.4 s · stored ${formatDate('2026-11-25T10:00:00Z')} · 3.2 MB`
+    `Restored in 4 ms · saved 12.4 s · stored ${formatDate('2026-11-25T10:00:00Z')} · 3.1 MiB`
   );
 });
 
@@ -122,29 +124,30 @@ test('entries: stored when one matches the code, stale when none does, armed whe
 
 test('derive: no badge when off; last event wins only for the current code', () => {
   assert.equal(
-    deriveBadge({ enabled: false, codeSha256: 'c0de', lastEvent: null, entries: [] }),
+    deriveBadge({ mode: 'off', codeSha256: 'c0de', lastEvent: null, entries: [] }),
     null
   );
   const hit = ev({ state: 'hit' });
   assert.equal(
-    deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: hit, entries: [] })?.state,
+    deriveBadge({ mode: 'toggled', codeSha256: 'c0de', lastEvent: hit, entries: [] })?.state,
     'hit'
   );
   // edited after the hit: the entry for the old code makes it stale
   assert.equal(
-    deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [entry({})] })?.state,
+    deriveBadge({ mode: 'toggled', codeSha256: 'new', lastEvent: hit, entries: [entry({})] })
+      ?.state,
     'stale'
   );
   assert.equal(
-    deriveBadge({ enabled: true, codeSha256: 'new', lastEvent: hit, entries: [] })?.state,
+    deriveBadge({ mode: 'toggled', codeSha256: 'new', lastEvent: hit, entries: [] })?.state,
     'armed'
   );
 });
 
 test('a failed entry lookup adds one short note to pre-run badges, never to run results', () => {
-  const plain = deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: null, entries: [] });
+  const plain = deriveBadge({ mode: 'toggled', codeSha256: 'c0de', lastEvent: null, entries: [] });
   const failed = deriveBadge({
-    enabled: true,
+    mode: 'toggled',
     codeSha256: 'c0de',
     lastEvent: null,
     entries: [],
@@ -155,7 +158,7 @@ test('a failed entry lookup adds one short note to pre-run badges, never to run 
   // The note is short: the fix itself is shown once, in the sidebar.
   assert.ok(!failed?.title.includes('pip install'));
   const stored = deriveBadge({
-    enabled: true,
+    mode: 'toggled',
     codeSha256: 'c0de',
     lastEvent: ev({ state: 'stored', runtime_s: 1, bytes: 10 }),
     entries: [],
@@ -184,10 +187,20 @@ test('declined: the engine refused to cache; "not cached" with the reason, the c
 
 test('declined is the badge while the code is unchanged; after an edit the entries decide again', () => {
   const declined = ev({ state: 'declined', reason: 'writes file out.csv' });
-  const now = deriveBadge({ enabled: true, codeSha256: 'c0de', lastEvent: declined, entries: [] });
+  const now = deriveBadge({
+    mode: 'toggled',
+    codeSha256: 'c0de',
+    lastEvent: declined,
+    entries: []
+  });
   assert.equal(now?.state, 'declined');
   assert.match(now?.title ?? '', /not cached: writes file out\.csv/);
-  const edited = deriveBadge({ enabled: true, codeSha256: 'e1', lastEvent: declined, entries: [] });
+  const edited = deriveBadge({
+    mode: 'toggled',
+    codeSha256: 'e1',
+    lastEvent: declined,
+    entries: []
+  });
   assert.equal(edited?.state, 'armed');
 });
 
@@ -228,8 +241,64 @@ test('every badge text goes through the translator', () => {
   const run = (o: Record<string, unknown>) => fromEvent(ev(o), marked);
   assert.equal(run({ state: 'declined', reason: 'uses exec' }).label, '«not cached»');
   assert.equal(run({ state: 'stored' }).label, '«stored»');
-  assert.equal(run({ state: 'skipped' }).label, '«not cached»');
-  assert.equal(run({ state: 'error' }).label, '«cache error»');
-  assert.equal(fromEntries([], 'c0de', marked).label, '«cache»');
+  assert.equal(run({ state: 'skipped' }).label, '«skipped»');
+  assert.equal(run({ state: 'error' }).label, '«error»');
+  assert.equal(fromEntries([], 'c0de', marked).label, '«armed»');
+  assert.equal(runningBadge(marked).label, '«running»');
+  assert.match(badgeAriaLabel(runningBadge(marked), marked), /^«XetCache: «running»\. /);
   assert.match(run({ state: 'hit', deps: { inputs: ['a'] } }).title, /\n««depends on»: a»$/);
+});
+
+test('badge labels start with the state names the README uses', () => {
+  const names: Record<string, string> = {
+    hit: 'hit',
+    stored: 'stored',
+    skipped: 'skipped',
+    error: 'error',
+    declined: 'not cached'
+  };
+  for (const [state, label] of Object.entries(names)) {
+    assert.ok(badgeFromEvent(ev({ state })).label.startsWith(label), state);
+  }
+  assert.equal(badgeFromEntries([], 'c0de').label, 'armed');
+  assert.equal(badgeFromEntries([entry({})], 'c0de').label, 'stored');
+  assert.equal(badgeFromEntries([entry({ code_sha256: 'old' })], 'c0de').label, 'stale');
+});
+
+test('a running cell shows "running", whatever its last run said', () => {
+  for (const lastEvent of [null, ev({ state: 'hit', saved_s: 3.9 })]) {
+    const b = deriveBadge({
+      mode: 'toggled',
+      codeSha256: 'c0de',
+      lastEvent,
+      entries: [],
+      running: true
+    });
+    assert.equal(b?.state, 'running');
+    assert.equal(b?.label, 'running');
+  }
+});
+
+test('%%xetmemo cells never toggled: their own run events, or no badge at all', () => {
+  const none = { mode: 'xetmemo' as const, codeSha256: 'c0de', lastEvent: null };
+  assert.equal(deriveBadge({ ...none, entries: [] }), null);
+  // Not even "stored"/"stale" from the server's entries: only what a run in this session said.
+  assert.equal(deriveBadge({ ...none, entries: [entry({})] }), null);
+  assert.equal(deriveBadge({ ...none, entries: [], running: true })?.state, 'running');
+  for (const state of ['hit', 'stored', 'skipped']) {
+    assert.equal(deriveBadge({ ...none, lastEvent: ev({ state }), entries: [] })?.state, state);
+  }
+  // Edited since: its run says nothing about the new code.
+  assert.equal(
+    deriveBadge({ ...none, codeSha256: 'e1', lastEvent: ev({ state: 'hit' }), entries: [] }),
+    null
+  );
+});
+
+test('the accessible label carries the state and the reason', () => {
+  const b = badgeFromEvent(ev({ state: 'hit', saved_s: 3.9, deps: { inputs: ['a'] } }));
+  const aria = badgeAriaLabel(b, trans);
+  assert.match(aria, /^XetCache: hit · saved 3\.9 s\. Restored in/);
+  assert.ok(!aria.includes('\n'));
+  assert.match(aria, /depends on: a/);
 });

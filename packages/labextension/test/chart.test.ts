@@ -44,7 +44,7 @@ test('groups by cell, biggest first, scaled to the largest', () => {
 
 test('caps the number of bars and sums the rest', () => {
   const many = Array.from({ length: 12 }, (_, i) => e(`c${i}`, (i + 1) * 10, 0));
-  const bars = cellBars(many, 5);
+  const bars = cellBars(many, { max: 5 });
   assert.equal(bars.length, 5);
   assert.equal(bars[4].label, '8 other cells');
   assert.equal(
@@ -57,5 +57,15 @@ test('caps the number of bars and sums the rest', () => {
 
 test('first line skips magics and blank lines and is shortened', () => {
   assert.equal(firstLine('\n%%xetmemo input=a\n  y = f(a)\n'), '  y = f(a)');
-  assert.equal(firstLine('z'.repeat(100)).length, 60);
+  assert.equal(firstLine('z'.repeat(200)).length, 120);
+});
+
+test('a bar says where its cell is in the notebook', () => {
+  const bars = cellBars([e('a', 100, 0, '# slow cell\nx = 1'), e('gone', 50, 0, 'y = 2')], {
+    nameOf: id => (id === 'a' ? 'cell 2' : null)
+  });
+  assert.deepEqual(
+    bars.map(b => b.label),
+    ['cell 2: # slow cell', 'y = 2']
+  );
 });

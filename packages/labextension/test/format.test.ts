@@ -2,11 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatBytes, formatDate, formatDuration, parseBytes } from '../src/format';
 
-test('bytes', () => {
+test('bytes are binary, as the CLI prints them', () => {
   assert.equal(formatBytes(0), '0 B');
-  assert.equal(formatBytes(999), '999 B');
-  assert.equal(formatBytes(3_200_000), '3.2 MB');
-  assert.equal(formatBytes(45_000_000_000), '45 GB');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(1024), '1 KiB');
+  assert.equal(formatBytes(3_200_000), '3.1 MiB');
+  assert.equal(formatBytes(500 * 2 ** 20), '500 MiB');
+  assert.equal(formatBytes(45 * 2 ** 30), '45 GiB');
+  assert.equal(formatBytes(2 ** 20 - 1), '1 MiB');
   assert.equal(formatBytes(null), '—');
 });
 
@@ -30,12 +33,24 @@ test('dates are local and minute precision; garbage passes through', () => {
   assert.equal(formatDate(null), '—');
 });
 
-test('budgets typed by people', () => {
-  assert.equal(parseBytes('500 MB'), 500_000_000);
-  assert.equal(parseBytes('1.5gb'), 1_500_000_000);
+test('budgets typed by people, in binary units or plain bytes', () => {
+  assert.equal(parseBytes('500 MiB'), 500 * 2 ** 20);
+  assert.equal(parseBytes('2 GiB'), 2 * 2 ** 30);
+  assert.equal(parseBytes('1.5gib'), 1.5 * 2 ** 30);
   assert.equal(parseBytes(' 1234 '), 1234);
-  assert.equal(parseBytes('3.2 MB'), 3_200_000);
-  for (const junk of ['', 'lots', '-5 MB', '5 PB']) {
+  assert.equal(parseBytes('1234 B'), 1234);
+  assert.equal(parseBytes('64k'), 65536);
+  for (const junk of ['', 'lots', '-5 MiB', '5 PiB', '500 MB', '2 GB']) {
     assert.equal(parseBytes(junk), null, junk);
+  }
+});
+
+test('the budget field reads back what it shows', () => {
+  for (const n of [0, 1000, 1024, 3_200_000, 500 * 2 ** 20, 7 * 2 ** 30]) {
+    const shown = formatBytes(n);
+    const back = parseBytes(shown);
+    assert.ok(back !== null, shown);
+    // Shown rounded (one decimal under 10): read back within that rounding.
+    assert.ok(Math.abs(back - n) <= n * 0.05, `${shown} → ${back} for ${n}`);
   }
 });

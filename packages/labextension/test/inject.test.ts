@@ -10,7 +10,9 @@ import {
   buildLoadCode,
   buildSettingsCode,
   parseLoadResult,
+  parseStoreExists,
   RESULT_EXPRESSION,
+  STORE_EXPRESSION,
   utf8ToBase64
 } from '../src/engine/inject';
 
@@ -34,9 +36,10 @@ const fakeEngine = {
 
 function runPython(
   code: string,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  expression = RESULT_EXPRESSION
 ): { status: string; data: Record<string, string> } {
-  const script = `${code}\nprint(repr(${RESULT_EXPRESSION}))\n`;
+  const script = `${code}\nprint(repr(${expression}))\n`;
   const dir = mkdtempSync(join(tmpdir(), 'xc-inject-'));
   try {
     writeFileSync(join(dir, 'boot.py'), script);
@@ -75,6 +78,15 @@ test('the real engine (packages/python) loads from the bundle and activates', ()
   const r = parseLoadResult(runPython(buildLoadCode(ENGINE_SOURCES, settings)));
   assert.equal(r.error, undefined);
   assert.equal(r.origin, 'bundled');
+});
+
+test("the store expression says whether the kernel's store exists, after the engine's settings", () => {
+  const load = buildLoadCode(ENGINE_SOURCES, { ...settings, cache_dir: 'here/.xetcache' });
+  assert.equal(parseStoreExists(runPython(load, {}, STORE_EXPRESSION)), false);
+  const made = `${load}\nimport os\nos.makedirs('here/.xetcache')\nopen('here/.xetcache/STORE', 'w').write('xetcache-store 1\\n')`;
+  assert.equal(parseStoreExists(runPython(made, {}, STORE_EXPRESSION)), true);
+  // Not evaluated (engine missing): unknown, and the UI asks the server as before.
+  assert.equal(parseStoreExists({ status: 'error', ename: 'ModuleNotFoundError' }), null);
 });
 
 test('an installed xetcache wins over the bundled copy', () => {

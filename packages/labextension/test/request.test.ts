@@ -8,7 +8,7 @@ import {
   isServerUnavailable,
   requestAPI,
   SERVER_FIX,
-  STILL_WORKS,
+  stillWorks,
   XetCacheRequestError
 } from '../src/request';
 
@@ -99,7 +99,7 @@ test('proxy answers without our body and network errors say what is wrong and ho
     assert.equal(e.status, status);
     assert.ok(isServerUnavailable(e));
     assert.ok(e.message.includes(SERVER_FIX.start));
-    assert.ok(e.message.includes(STILL_WORKS));
+    assert.ok(e.message.includes(stillWorks()));
   }
   const dead = ServerConnection.makeSettings({ baseUrl: 'http://127.0.0.1:1/' });
   const e = await failure(requestAPI('status', {}, dead));

@@ -2,7 +2,16 @@
  * The browser's picture of the cache: per cell, bytes and time saved as two bars scaled to the
  * largest value. Plain data here (tested); the widget draws it as CSS bars, no chart library.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEntrySummary } from '../events';
+
+export interface ICellBarsOptions {
+  /** At most this many bars (the rest summed as "N other cells"). */
+  max?: number;
+  /** Where the cell is, e.g. "cell 3" (null: not in the open notebook). */
+  nameOf?: (cellId: string) => string | null;
+  trans?: TranslationBundle;
+}
 
 export interface ICellBar {
   cellId: string;
@@ -15,12 +24,19 @@ export interface ICellBar {
   savedPct: number;
 }
 
-/** Groups entries by cell, biggest first, at most `max` bars (the rest summed as "other cells"). */
-export function cellBars(entries: IEntrySummary[], max = 8): ICellBar[] {
+/**
+ * Groups entries by cell, biggest first, at most `max` bars. A bar's label says where the cell is
+ * ("cell 3: first line") and is shown whole, on a line of its own above its bars.
+ */
+export function cellBars(entries: IEntrySummary[], opts: ICellBarsOptions = {}): ICellBar[] {
+  const max = opts.max ?? 8;
   const by = new Map<string, { label: string; entries: number; bytes: number; savedS: number }>();
   for (const e of entries) {
     const id = e.cell_id ?? `(${e.kind})`;
-    const g = by.get(id) ?? { label: firstLine(e.preview) || id, entries: 0, bytes: 0, savedS: 0 };
+    const line = firstLine(e.preview) || e.qualname || id;
+    const name = e.cell_id && opts.nameOf ? opts.nameOf(e.cell_id) : null;
+    const label = name ? `${name}: ${line}` : line;
+    const g = by.get(id) ?? { label, entries: 0, bytes: 0, savedS: 0 };
     g.entries += 1;
     g.bytes += e.total_bytes;
     g.savedS += e.time_saved_s;
@@ -35,7 +51,9 @@ export function cellBars(entries: IEntrySummary[], max = 8): ICellBar[] {
     groups = groups.slice(0, max - 1);
     groups.push({
       cellId: '',
-      label: `${rest.length} other cells`,
+      label: opts.trans
+        ? opts.trans._n('%1 other cell', '%1 other cells', rest.length)
+        : `${rest.length} other cells`,
       entries: rest.reduce((s, g) => s + g.entries, 0),
       bytes: rest.reduce((s, g) => s + g.bytes, 0),
       savedS: rest.reduce((s, g) => s + g.savedS, 0)
@@ -52,5 +70,5 @@ export function cellBars(entries: IEntrySummary[], max = 8): ICellBar[] {
 
 export function firstLine(preview: string): string {
   const line = preview.split('\n').find(l => l.trim() && !l.trim().startsWith('%%')) ?? '';
-  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line;
 }

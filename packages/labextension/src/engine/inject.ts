@@ -172,3 +172,19 @@ export function parseLoadResult(expr: unknown): ILoadResult {
     return { ok: false, error: 'unreadable result from the kernel' };
   }
 }
+
+/**
+ * Whether the kernel's store exists, as a second user expression of the load and of every
+ * settings push (so it costs no request of its own): the UI asks the server about a store only
+ * when the kernel says it is there, because every question about a missing store is a 404 in the
+ * browser console. Evaluated after the engine's `activate`, so with the current cache folder.
+ */
+export const STORE_EXPRESSION =
+  "__import__('os').path.isfile(__import__('os').path.join(__import__('xetcache').get_memo_path(), 'STORE'))";
+
+/** The store user expression back: true/false, null when it could not be evaluated. */
+export function parseStoreExists(expr: unknown): boolean | null {
+  const e = expr as { status?: string; data?: Record<string, unknown> } | undefined;
+  const repr = e?.status === 'ok' ? String(e.data?.['text/plain'] ?? '') : '';
+  return repr === 'True' ? true : repr === 'False' ? false : null;
+}

@@ -7,7 +7,8 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import { type ISignal, Signal } from '@lumino/signaling';
-import { type IRunEvent, parseRunEvent } from '../events';
+import type { IRunEvent } from '../events';
+import { openEventComm } from './comm';
 import {
   buildLoadCode,
   buildSettingsCode,
@@ -16,10 +17,12 @@ import {
   type IRefusedSetting,
   kernelSettings,
   parseLoadResult,
-  RESULT_EXPRESSION
+  parseStoreExists,
+  RESULT_EXPRESSION,
+  STORE_EXPRESSION
 } from './inject';
 
-export const COMM_TARGET = 'xetcache';
+export { COMM_TARGET } from './comm';
 
 export type EngineState = 'loading' | 'ready' | 'failed' | 'unsupported';
 
@@ -28,6 +31,8 @@ export interface IEngineStatus {
   origin?: string;
   version?: string;
   error?: string;
+  /** Whether the kernel's store exists (null/absent: unknown); see STORE_EXPRESSION. */
+  store?: boolean | null;
 }
 
 interface IKernelRecord {
@@ -43,6 +48,9 @@ interface IKernelRecord {
 
 /** Only the part the kernel gets (kernelSettings) decides whether a push is needed. */
 const settingsKey = (s: IEngineSettings): string => JSON.stringify(kernelSettings(s));
+
+/** Both silent requests read back the outcome and whether the store exists. */
+const EXPRESSIONS = { r: RESULT_EXPRESSION, s: STORE_EXPRESSION };
 
 const SILENT = { silent: true, store_history: false, allow_stdin: false, stop_on_error: false };
 
@@ -75,7 +83,7 @@ export class EngineManager {
    * The engine refused some settings (a bad value, an unknown key) and applied the others: one
    * message per refusal, already logged; the settings plugin notifies the user.
    */
-  get settingsRefused(): ISignal<this, string> {
+  get settingsRefused(): ISignal<this, IRefusedSetting> {
     return this._settingsRefused;
   }
   /** A kernel's engine state changed (loaded, failed, restarting). */
@@ -198,7 +206,7 @@ export class EngineManager {
       future = kernel.requestExecute({
         code: buildLoadCode(this._sources, this._settings),
         ...SILENT,
-        user_expressions: { r: RESULT_EXPRESSION }
+        user_expressions: EXPRESSIONS
       });
     } catch (e) {
       rec.status = { state: 'failed', error: String(e) };
@@ -207,16 +215,12 @@ export class EngineManager {
     }
     rec.comm = this._openComm(kernel);
     future.done.then(
-      reply =>
-        this._settle(
-          kernel,
-          rec,
-          generation,
-          parseLoadResult(
-            (reply.content as { user_expressions?: Record<string, unknown> }).user_expressions?.r
-          )
-        ),
-      e => this._settle(kernel, rec, generation, { ok: false, error: String(e) })
+      reply => {
+        const ux = (reply.content as { user_expressions?: Record<string, unknown> })
+          .user_expressions;
+        this._settle(kernel, rec, generation, parseLoadResult(ux?.r), parseStoreExists(ux?.s));
+      },
+      e => this._settle(kernel, rec, generation, { ok: false, error: String(e) }, null)
     );
   }
 
@@ -224,13 +228,14 @@ export class EngineManager {
     kernel: Kernel.IKernelConnection,
     rec: IKernelRecord,
     generation: number,
-    r: ILoadResult
+    r: ILoadResult,
+    store: boolean | null
   ): void {
     if (rec.generation !== generation) {
       return; // restarted meanwhile; a newer load is in charge
     }
     rec.status = r.ok
-      ? { state: 'ready', origin: r.origin, version: r.version }
+      ? { state: 'ready', origin: r.origin, version: r.version, store }
       : { state: 'failed', error: r.error ?? 'unknown error' };
     if (r.ok) {
       this._refused(kernel, r.refused);
@@ -256,7 +261,7 @@ export class EngineManager {
       future = kernel.requestExecute({
         code: buildSettingsCode(s),
         ...SILENT,
-        user_expressions: { r: RESULT_EXPRESSION }
+        user_expressions: EXPRESSIONS
       });
     } catch (e) {
       console.warn(`XetCache: could not send settings to kernel ${kernel.id}`, e);
@@ -278,6 +283,7 @@ export class EngineManager {
           return;
         }
         this._refused(kernel, r.refused);
+        this._storeIs(kernel, rec, parseStoreExists(c.user_expressions?.s)); // cache_dir may have moved
       },
       () => undefined // the kernel went away or restarted: the next load sends the settings
     );
@@ -288,26 +294,28 @@ export class EngineManager {
     for (const x of refused ?? []) {
       const message = `XetCache: setting ${x.key ?? '(all)'} not applied (${x.code}): ${x.message}`;
       console.warn(`${message} [kernel ${kernel.id}]`);
-      this._settingsRefused.emit(message);
+      this._settingsRefused.emit(x);
+    }
+  }
+
+  private _storeIs(
+    kernel: Kernel.IKernelConnection,
+    rec: IKernelRecord | undefined,
+    store: boolean | null
+  ): void {
+    if (rec && rec.status.state === 'ready' && rec.status.store !== store) {
+      rec.status = { ...rec.status, store };
+      this._statusChanged.emit(kernel);
     }
   }
 
   private _openComm(kernel: Kernel.IKernelConnection): Kernel.IComm | null {
-    try {
-      const comm = kernel.createComm(COMM_TARGET);
-      comm.onMsg = msg => {
-        const ev = parseRunEvent(msg.content.data);
-        if (ev) {
-          this._runEvent.emit(ev);
-        }
-      };
-      comm.open();
-      return comm;
-    } catch (e) {
-      // Comms disabled on this connection: the engine falls back to a stderr line.
-      console.warn('XetCache: could not open the event comm', e);
-      return null;
-    }
+    return openEventComm(kernel, ev => {
+      if (ev.state === 'hit' || ev.state === 'stored') {
+        this._storeIs(kernel, this._records.get(kernel), true); // a store now exists
+      }
+      this._runEvent.emit(ev);
+    });
   }
 
   private _settings: IEngineSettings | null = null;
@@ -316,5 +324,5 @@ export class EngineManager {
   private _sessions = new Set<ISessionContext>();
   private _runEvent = new Signal<this, IRunEvent>(this);
   private _statusChanged = new Signal<this, Kernel.IKernelConnection>(this);
-  private _settingsRefused = new Signal<this, string>(this);
+  private _settingsRefused = new Signal<this, IRefusedSetting>(this);
 }

@@ -7,13 +7,15 @@
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { EngineManager } from '../engine/manager';
 import type { IEngineSettings } from '../engine/inject';
 import { ENGINE_SOURCES } from '../engine/sources.generated';
 import { GitNotices } from '../gitnotice';
 import { ServerMonitor } from '../servermonitor';
-import { IXetCache, SETTINGS_PLUGIN_ID } from '../tokens';
+import { useTranslator } from '../request';
+import { IXetCache, SETTINGS_PLUGIN_ID, TRANSLATION_DOMAIN } from '../tokens';
 
 function readSettings(s: ISettingRegistry.ISettings): IEngineSettings {
   const c = s.composite as Partial<IEngineSettings>;
@@ -26,19 +28,24 @@ function readSettings(s: ISettingRegistry.ISettings): IEngineSettings {
 }
 
 class XetCache implements IXetCache {
+  constructor(trans: TranslationBundle) {
+    // Said once per store (the sidebar keeps the line): the exact command, nothing changed silently.
+    this.git = new GitNotices({
+      available: () => this.server.available(),
+      report: e => this.server.report(e),
+      notify: text => {
+        Notification.warning(text, { autoClose: 20_000 });
+      },
+      trans
+    });
+  }
   readonly engine = new EngineManager(ENGINE_SOURCES);
   // The problem is announced once (it then stays in the sidebar banner and the notification list).
   readonly server = new ServerMonitor(message => {
     Notification.warning(message, { autoClose: 20_000 });
   });
-  // Said once per store (the sidebar keeps the line): the exact command, nothing changed silently.
-  readonly git = new GitNotices({
-    available: () => this.server.available(),
-    report: e => this.server.report(e),
-    notify: text => {
-      Notification.warning(text, { autoClose: 20_000 });
-    }
-  });
+  readonly git: GitNotices;
+  readonly storeChanged: Signal<IXetCache, string> = new Signal<IXetCache, string>(this);
   readonly settingsChanged: Signal<IXetCache, IEngineSettings> = new Signal<
     IXetCache,
     IEngineSettings
@@ -57,12 +64,24 @@ export const settingsPlugin: JupyterFrontEndPlugin<IXetCache> = {
   description: 'XetCache settings, kernel engine loader and server state.',
   autoStart: true,
   provides: IXetCache,
-  optional: [ISettingRegistry],
-  activate: (_app: JupyterFrontEnd, registry: ISettingRegistry | null): IXetCache => {
-    const xc = new XetCache();
+  optional: [ISettingRegistry, ITranslator],
+  activate: (
+    _app: JupyterFrontEnd,
+    registry: ISettingRegistry | null,
+    translator: ITranslator | null
+  ): IXetCache => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    useTranslator(trans); // the server's problems and fixes, as the sidebar and notices say them
+    const xc = new XetCache(trans);
     // Every kernel refuses a bad setting the same way: say each refusal once per session.
     const said = new Set<string>();
-    xc.engine.settingsRefused.connect((_, message) => {
+    xc.engine.settingsRefused.connect((_, x) => {
+      const message = trans.__(
+        'XetCache: setting %1 not applied (%2): %3',
+        x.key ?? trans.__('(all)'),
+        x.code,
+        x.message
+      );
       if (!said.has(message)) {
         said.add(message);
         Notification.warning(message, { autoClose: 20_000 });
