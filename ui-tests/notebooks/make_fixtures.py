@@ -61,6 +61,19 @@ files = {
     ("inputs", "n_items = 7", {}),
     ("slow", SLOW, ON),
   ]),
+  # truth.spec.ts: a slow cached cell whose badge must follow the run, the restart and the store; "more" changes its
+  # input so a cell that was a hit really computes again.
+  "truth.ipynb": nb([
+    ("inputs", "n_items = 7", {}),
+    ("slow", SLOW, ON),
+    ("more", "n_items = 8", {}),
+  ]),
+  # sidebar.spec.ts: two cached cells of different sizes reading the same input (stored however fast they are).
+  "sidebar.ipynb": nb([
+    ("inputs", "base = 3", {}),
+    ("small", "# small cell\nsmall = [base] * 10", ALWAYS),
+    ("big", "# big cell\nbig = list(range(base * 20000))", ALWAYS),
+  ]),
   "states.ipynb": nb([
     ("inputs", "base = 5", {}),
     ("fast", "# fast cell\nquick = base + 1\nprint('quick', quick)", ON),

@@ -9,7 +9,8 @@ import type { Locator, TestInfo } from '@playwright/test';
 export const TOGGLE = '[data-command="xetcache:toggle-cell"]';
 export const BADGE = '.jp-xetcache-badge';
 export const BROWSER_ID = 'xetcache-browser';
-export type BadgeState = 'armed' | 'hit' | 'stored' | 'skipped' | 'stale' | 'declined' | 'error';
+export type BadgeState =
+  'armed' | 'running' | 'hit' | 'stored' | 'skipped' | 'stale' | 'declined' | 'error';
 
 const NOTEBOOKS = path.resolve(__dirname, '..', 'notebooks');
 

@@ -18,15 +18,17 @@ const UNPICKLABLE = 2;
 const MEMO = 3;
 const MEMO_USE = 4;
 
-test('a notebook saved with caching on shows armed badges before anything runs', async ({
+test('a notebook saved with caching on shows armed badges before anything runs; %%xetmemo cells none', async ({
   page,
   tmpPath
 }, testInfo) => {
   await openFixture(page, tmpPath, 'states.ipynb');
   await expectBadge(page, FAST, 'armed');
   await expectBadge(page, UNPICKLABLE, 'armed');
-  // Cells with caching off get no badge.
+  // Cells with caching off get no badge, and neither does a %%xetmemo cell before it ran: it was never toggled, so
+  // a grey "armed" badge would claim a state the user did not choose (issue 12, item 9).
   await expect((await cell(page, INPUTS)).locator('.jp-xetcache-badge')).toHaveCount(0);
+  await expect((await cell(page, MEMO)).locator('.jp-xetcache-badge')).toHaveCount(0);
   await keepScreenshot(await cell(page, FAST), testInfo, 'badge-armed');
 });
 
