@@ -5,6 +5,7 @@ The mechanics are in traced.py; this module is the flow and the run event."""
 from __future__ import annotations
 
 import time
+import types
 from typing import Any, Callable, Dict, List, Optional
 
 from .. import config
@@ -34,7 +35,9 @@ def run(code: str, source: str, spec: dict, shell: Any, event: dict, run_body: R
     except traced.Declined as e:
         return _declined(event, str(e), run_body(source, shell, code, None))
     reads = [n for n in inferred.inputs if n in ns and n not in hidden_names]
-    event["inputs"], event["outputs"] = reads, list(inferred.outputs)
+    # what the badge lists as inputs: data and code, not the modules the cell names (those are still in the key)
+    shown = [n for n in reads if not isinstance(ns[n], types.ModuleType)]
+    event["inputs"], event["outputs"] = shown, list(inferred.outputs)
     try:
         inputs_fp, extra, writable = traced.plan(source, reads, ns)
     except traced.Declined as e:
@@ -48,12 +51,12 @@ def run(code: str, source: str, spec: dict, shell: Any, event: dict, run_body: R
     event["key"] = key
     store = open_store(create=False)
     if store is not None:
-        hit = _try_hit(store, key, source, code, shell, event, reads, extra)
+        hit = _try_hit(store, key, source, code, shell, event, shown, extra)
         if hit is not None:
             return hit
         previous = store.entries_for_cell(event["notebook"], event["cell_id"]) if event["cell_id"] else []
         event["changed"] = events.changes(previous, key, event["code_sha256"], inputs_fp)
-    return _miss(code, source, spec, shell, event, run_body, inputs_fp, extra, writable, defined, reads)
+    return _miss(code, source, spec, shell, event, run_body, inputs_fp, extra, writable, defined, shown)
 
 
 def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body: RunFn, inputs_fp: Dict[str, str],
