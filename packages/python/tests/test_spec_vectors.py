@@ -139,6 +139,8 @@ def run_manifest(doc, case, tmp, mp):
         return
     assert refusal is None, f"the engine refused it: {refusal}"
     assert parsed == value  # unknown properties are kept as they are
+    if "objects" in case:  # what a restore, verify, fetch/status and LFS include lists use
+        assert manifest.object_ids(parsed) == case["objects"]
     assert manifest.parse(manifest.dumps(parsed)) == parsed  # and survive being written again
 
 

@@ -16,6 +16,7 @@ import { markLive } from '../src/gc';
 import { formatHitLine } from '../src/hits';
 import { isHex64, manifestPath, objectPath } from '../src/layout';
 import { parseManifest, serializeManifest } from '../src/manifest';
+import { manifestObjectIds } from '../src/manifest-type';
 import { decodeUtf8 } from '../src/safe-open';
 import { openStore } from '../src/store';
 import { schemaValidator } from '../src/validate';
@@ -132,6 +133,8 @@ const RUNNERS: Record<string, Runner> = {
     assert.equal(code, 'ok');
     const m = parseManifest(data);
     assert.deepEqual(m, value, 'unknown properties are kept as they are');
+    // what a restore, verify, fetch/status and LFS include lists use
+    if ('objects' in c) assert.deepEqual(manifestObjectIds(m), c.objects);
     assert.deepEqual(parseManifest(serializeManifest(m)), m, 'and survive being written again');
   },
 

