@@ -148,3 +148,18 @@ def plant(path: Path, make: str, outside: Outside, fan_file: Optional[str] = Non
         path.mkdir()
     else:
         raise ValueError(f"unknown make {make!r}")
+
+
+def chunk_input(spec: Dict[str, Any]) -> bytes:
+    """A chunking case's input (spec/vectors/chunking.json, 'description'): sha256 in counter mode or zeros, then
+    edits in order."""
+    if spec.get("fill") == "zeros":
+        data = bytes(spec["bytes"])
+    else:
+        blocks = -(-spec["bytes"] // 32)
+        data = b"".join(hashlib.sha256(f"{spec['seed']}:{i}".encode()).digest() for i in range(blocks))
+        data = data[:spec["bytes"]]
+    for e in spec.get("edits", []):
+        ins = chunk_input(e["insert"]) if "insert" in e else b""
+        data = data[:e["at"]] + ins + data[e["at"] + e.get("delete", 0):]
+    return data

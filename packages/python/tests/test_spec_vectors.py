@@ -193,6 +193,24 @@ def run_cell_spec(doc, case, tmp, _mp):
     assert (schema_ok, engine_ok) == (case["valid"], case["valid"])
 
 
+@runner("chunking")
+def run_chunking(doc, case, tmp, _mp):
+    from xetcache.store import chunking
+
+    p = doc["params"]
+    assert (p["min"], p["avg"], p["max"], p["normalization"]) == (
+        chunking.MIN_SIZE, chunking.AVG_SIZE, chunking.MAX_SIZE, chunking.NORMALIZATION)
+    data = ss.chunk_input(case["input"])
+    want = [n for _, n in case["chunks"]]
+    for impl in chunking.available():  # the compiled one, numpy, the pure-Python reference: the same cuts
+        assert chunking.chunk_lengths(data, impl) == want, impl
+    pos, parts = 0, []
+    for n in want:
+        parts.append([hashlib.sha256(data[pos:pos + n]).hexdigest(), n])
+        pos += n
+    assert parts == case["chunks"] and manifest.chunk_id(parts) == case["id"]
+
+
 @runner("run-events")
 def run_event(doc, case, tmp, _mp):
     errors = [e.message for e in schema_validator("run-event").iter_errors(case["event"])]

@@ -7,10 +7,20 @@ export type {
   ManifestOutputs,
   ManifestSource,
   ManifestState,
-  ManifestTrace
+  ManifestTrace,
+  ChunkPart
 } from './manifest-type';
-export { manifestObjectIds, manifestLiveIds, liveIdsOfText, GRAPH_CODEC } from './manifest-type';
 export {
+  manifestObjectIds,
+  manifestNamedIds,
+  chunkTable,
+  manifestLiveIds,
+  liveIdsOfText,
+  GRAPH_CODEC,
+  FORMAT_CHUNKED
+} from './manifest-type';
+export {
+  chunkId,
   validateManifest,
   schemaValidator,
   MANIFEST_SCHEMA_PATH,

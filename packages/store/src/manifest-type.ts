@@ -6,6 +6,12 @@
 import { isHex64 } from './layout';
 
 export const GRAPH_CODEC = 'xetcache-graph-1';
+/** Manifest format with chunked objects (spec/FORMAT.md, "Chunked objects"); readers of 2 also read 1. */
+export const FORMAT_CHUNKED = 2;
+export const CHUNKS_HEADER = 'xetcache-chunks-1\n';
+
+/** One part of a chunked object: [stored object id, size]. */
+export type ChunkPart = [string, number];
 
 export interface ManifestVariable {
   /** pickle5: its pickle stream, then its out-of-band buffers. xetcache-graph-1: exactly state.objects. */
@@ -51,7 +57,7 @@ export interface ManifestTrace {
 }
 
 export interface Manifest {
-  format: 1;
+  format: 1 | 2;
   key: string;
   kind: 'cell' | 'function';
   created: string;
@@ -67,20 +73,40 @@ export interface Manifest {
   engine: { name: string; version: string };
   state?: ManifestState;
   trace?: ManifestTrace;
+  /** Format 2: chunked object id -> its parts, in order (each a stored object). */
+  chunks?: Record<string, ChunkPart[]>;
   /** A newer minor of format 1 may add properties: kept as they are (spec/FORMAT.md, "Evolution"). */
   [more: string]: unknown;
 }
 
-/**
- * Every object id a manifest names, each once, in a stable order (variables by name, outputs, state): what a
- * restore needs, what verify checks, what `fetch`/`status` and LFS include lists name.
- */
-export function manifestObjectIds(m: Manifest): string[] {
+/** Every object id a manifest names, each once (variables by name, outputs, state); chunked ones unresolved. */
+export function manifestNamedIds(m: Manifest): string[] {
   const seen = new Set<string>();
   for (const name of Object.keys(m.variables).sort())
     for (const oid of m.variables[name].objects) seen.add(oid);
   if (m.outputs) seen.add(m.outputs.object);
   for (const oid of m.state?.objects ?? []) seen.add(oid);
+  return [...seen];
+}
+
+/** Chunked object id -> parts; empty for format 1, where `chunks` is an unknown property. */
+export function chunkTable(m: Manifest): Record<string, ChunkPart[]> {
+  return m.format === FORMAT_CHUNKED && m.chunks ? m.chunks : {};
+}
+
+/**
+ * THE answer to "which stored objects does this entry need" (spec/FORMAT.md): the named objects in a stable order
+ * (variables by name, outputs, state), each chunked one replaced by its parts, each oid once. What a restore needs,
+ * what verify checks, what `fetch`/`status` and LFS include lists name, what gc marks (Python: needed_oids).
+ */
+export function manifestObjectIds(m: Manifest): string[] {
+  const table = chunkTable(m);
+  const seen = new Set<string>();
+  for (const oid of manifestNamedIds(m)) {
+    const parts = Object.prototype.hasOwnProperty.call(table, oid) ? table[oid] : undefined;
+    if (parts) for (const [part] of parts) seen.add(part);
+    else seen.add(oid);
+  }
   return [...seen];
 }
 

@@ -4,13 +4,20 @@
  * The Python engine cannot import a JSON Schema library, so it has its own small validator of the same rules;
  * the vectors in spec/vectors/manifests*.json prove the three agree.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { XetCacheError } from './errors';
-import { GRAPH_CODEC, type Manifest } from './manifest-type';
+import {
+  CHUNKS_HEADER,
+  type ChunkPart,
+  FORMAT_CHUNKED,
+  GRAPH_CODEC,
+  type Manifest
+} from './manifest-type';
 
 export const SPEC_DIR = path.join(__dirname, '..', '..', '..', 'spec');
 export const SCHEMAS_DIR = path.join(SPEC_DIR, 'schemas');
@@ -56,21 +63,35 @@ function depth(value: unknown): number {
   return deepest;
 }
 
+/** The id of a chunked object: sha256 of "xetcache-chunks-1\n" then "<oid> <size>\n" per part (FORMAT.md). */
+export function chunkId(parts: ChunkPart[]): string {
+  const h = createHash('sha256').update(CHUNKS_HEADER, 'ascii');
+  for (const [oid, size] of parts) h.update(`${oid} ${size}\n`, 'ascii');
+  return h.digest('hex');
+}
+
 /**
- * Rules JSON Schema cannot say (spec/FORMAT.md): a graph variable names exactly the state's objects; nesting is
- * at most MAX_DEPTH deep.
+ * Rules JSON Schema cannot say (spec/FORMAT.md): a graph variable names exactly the state's objects; a chunked
+ * object's id is the hash of its parts; nesting is at most MAX_DEPTH deep.
  */
 function beyondSchema(m: Manifest): { path: string; message: string }[] {
   if (depth(m) > MAX_DEPTH)
     return [{ path: '/', message: `nests deeper than ${MAX_DEPTH} levels` }];
-  if (!m.state) return [];
-  const want = JSON.stringify(m.state.objects);
-  return Object.entries(m.variables)
-    .filter(([, v]) => v.codec === GRAPH_CODEC && JSON.stringify(v.objects) !== want)
-    .map(([name]) => ({
-      path: `/variables/${name}/objects`,
-      message: 'must equal /state/objects'
-    }));
+  const errors: { path: string; message: string }[] = [];
+  if (m.state) {
+    const want = JSON.stringify(m.state.objects);
+    for (const [name, v] of Object.entries(m.variables))
+      if (v.codec === GRAPH_CODEC && JSON.stringify(v.objects) !== want)
+        errors.push({ path: `/variables/${name}/objects`, message: 'must equal /state/objects' });
+  }
+  if (m.format === FORMAT_CHUNKED && m.chunks)
+    for (const [id, parts] of Object.entries(m.chunks))
+      if (chunkId(parts) !== id)
+        errors.push({
+          path: `/chunks/${id}`,
+          message: 'is not the id of its parts (sha256 of xetcache-chunks-1 and the part list)'
+        });
+  return errors;
 }
 
 /** Returns the value typed as a Manifest, or throws EBADMANIFEST listing what is wrong (JSON pointer + message). */

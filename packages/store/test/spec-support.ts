@@ -189,3 +189,20 @@ export async function noHang<T>(root: string, work: () => Promise<T>, ms = 20000
     clearTimeout(timer);
   }
 }
+
+/** A chunking case's input (spec/vectors/chunking.json): sha256 in counter mode or zeros, then edits in order. */
+export function chunkInput(spec: Json): Buffer {
+  let data: Buffer;
+  if (spec.fill === 'zeros') data = Buffer.alloc(spec.bytes as number);
+  else {
+    const blocks: Buffer[] = [];
+    for (let i = 0; 32 * blocks.length < spec.bytes; i++)
+      blocks.push(createHash('sha256').update(`${spec.seed}:${i}`).digest());
+    data = Buffer.concat(blocks).subarray(0, spec.bytes as number);
+  }
+  for (const e of (spec.edits ?? []) as Json[]) {
+    const ins = e.insert ? chunkInput(e.insert) : Buffer.alloc(0);
+    data = Buffer.concat([data.subarray(0, e.at), ins, data.subarray(e.at + (e.delete ?? 0))]);
+  }
+  return data;
+}

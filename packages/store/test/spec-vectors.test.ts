@@ -19,7 +19,7 @@ import { parseManifest, serializeManifest } from '../src/manifest';
 import { manifestObjectIds } from '../src/manifest-type';
 import { decodeUtf8 } from '../src/safe-open';
 import { openStore } from '../src/store';
-import { schemaValidator } from '../src/validate';
+import { chunkId, schemaValidator } from '../src/validate';
 import * as ss from './spec-support';
 import { runUnsafe } from './spec-unsafe';
 
@@ -183,7 +183,24 @@ const RUNNERS: Record<string, Runner> = {
     assert.equal(v(c.event), c.valid, JSON.stringify(v.errors));
   },
 
-  'unsafe-files': (_doc, c, dir) => runUnsafe(c, dir)
+  'unsafe-files': (_doc, c, dir) => runUnsafe(c, dir),
+
+  chunking(_doc, c) {
+    // Only the engine cuts; here: the listed chunks are the input's bytes, in order, and the id is theirs.
+    const data = ss.chunkInput(c.input);
+    let pos = 0;
+    for (const [oid, n] of c.chunks as [string, number][]) {
+      assert.equal(
+        createHash('sha256')
+          .update(data.subarray(pos, pos + n))
+          .digest('hex'),
+        oid
+      );
+      pos += n;
+    }
+    assert.equal(pos, data.length);
+    assert.equal(chunkId(c.chunks), c.id);
+  }
 };
 
 test('every vector file has a kind with a TypeScript runner', () => {

@@ -8,6 +8,7 @@ from it: object ids and keys become path components, so anything but 64 lowercas
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -18,6 +19,9 @@ from .layout import is_hex64
 from ..errors import BadManifestError
 
 FORMAT = 1
+FORMAT_CHUNKED = 2  # a manifest with `chunks` (spec/FORMAT.md, "Chunked objects"); readers of 2 also read 1
+FORMATS = (FORMAT, FORMAT_CHUNKED)
+CHUNKS_HEADER = "xetcache-chunks-1\n"
 GRAPH_CODEC = "xetcache-graph-1"
 MAX_SIZE = 2**53 - 1  # sizes above this are not exact in JavaScript
 MAX_DEPTH = 64  # objects and arrays nested deeper are refused by both languages (spec/FORMAT.md)
@@ -56,6 +60,7 @@ def parse(data: bytes, key: Any = None) -> Dict[str, Any]:
 class _Checker:
     def __init__(self) -> None:
         self.errors: List[str] = []
+        self.later: List[Any] = []  # chunk lists to check against their ids once the schema holds
 
     def fail(self, path: str, message: str) -> bool:
         self.errors.append(f"{path or '/'} {message}")
@@ -153,6 +158,35 @@ def _trace(c: _Checker, v: Any, path: str) -> None:
     }, ())
 
 
+def chunk_id(parts: Any) -> str:
+    """The id of a chunked object: sha256 of "xetcache-chunks-1\\n" then "<oid> <size>\\n" per part (spec/FORMAT.md).
+    Equal ids mean equal parts, as a stored object's name means its bytes."""
+    text = CHUNKS_HEADER + "".join("%s %d\n" % (oid, int(size)) for oid, size in parts)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _chunks(c: _Checker, v: Any, path: str) -> None:
+    if not c.obj(v, path):
+        return
+    for cid, parts in v.items():
+        p = f"{path}/{cid}"
+        if not is_hex64(cid):
+            c.fail(p, "must be named by 64 lowercase hex")
+        if not isinstance(parts, list) or not parts:
+            c.fail(p, "must be a non-empty array")
+            continue
+        ok = True
+        for i, part in enumerate(parts):
+            q = f"{p}/{i}"
+            if not isinstance(part, list) or len(part) != 2:
+                ok = c.fail(q, "must be [object id, size]")
+                continue
+            ok = c.hex64(part[0], f"{q}/0") and ok
+            ok = (c.size(part[1], f"{q}/1") and (part[1] >= 1 or c.fail(f"{q}/1", "must be >= 1"))) and ok
+        if ok and is_hex64(cid):
+            c.later.append((p, cid, parts))
+
+
 def _depth(value: Any) -> int:
     """How deeply ``value`` nests (iteratively: a hostile manifest must not exhaust the stack)."""
     deepest, todo = 0, [(value, 1)]
@@ -175,8 +209,8 @@ def errors(m: Any) -> List[str]:
     graph = "state" in m
     named = lambda *req, **spec: lambda x, p: c.fields(x, p, spec, req)  # noqa: E731
     c.fields(m, "", {
-        "format": lambda x, p: (x == FORMAT and not isinstance(x, bool)) or c.fail(p, f"must be {FORMAT} (a newer "
-                                                                                  "major needs a newer xetcache)"),
+        "format": lambda x, p: (x in FORMATS and not isinstance(x, bool)) or c.fail(
+            p, "must be 1 or 2 (a newer major needs a newer xetcache)"),
         "key": c.hex64,
         "kind": lambda x, p: x in ("cell", "function") or c.fail(p, "must be 'cell' or 'function'"),
         "created": lambda x, p: _created(c, x, p),
@@ -196,10 +230,19 @@ def errors(m: Any) -> List[str]:
                        codec=lambda x, p: x == GRAPH_CODEC or c.fail(p, f"must be '{GRAPH_CODEC}'")),
         "trace": lambda x, p: _trace(c, x, p),
     }, _REQUIRED)
+    if m.get("format") == FORMAT_CHUNKED and not isinstance(m.get("format"), bool):
+        if "chunks" not in m:
+            c.fail("", "must have property 'chunks' (format 2)")
+        else:
+            _chunks(c, m["chunks"], "/chunks")
     if not c.errors and graph:  # beyond the schema: a graph variable is a name in the one graph, nothing else
         for name, doc in m["variables"].items():
             if doc["objects"] != m["state"]["objects"]:
                 c.fail(f"/variables/{name}/objects", "must equal /state/objects")
+    if not c.errors:  # beyond the schema: a chunked object's id is the hash of its parts
+        for path, cid, parts in c.later:
+            if chunk_id(parts) != cid:
+                c.fail(path, "is not the id of its parts (sha256 of xetcache-chunks-1 and the part list)")
     return c.errors
 
 
@@ -210,9 +253,9 @@ def validate(m: Any) -> Dict[str, Any]:
     return m
 
 
-def object_ids(m: Dict[str, Any]) -> List[str]:
-    """Every object a valid manifest names, each once: variables by name, outputs, state (what a restore needs,
-    what `fetch` pulls and what LFS include lists name)."""
+def named_ids(m: Dict[str, Any]) -> List[str]:
+    """Every object id a valid manifest names, each once: variables by name, outputs, state. A name may be a chunked
+    object (format 2): needed_oids resolves it."""
     seen: Dict[str, None] = {}
     for name in sorted(m["variables"]):
         seen.update(dict.fromkeys(m["variables"][name]["objects"]))
@@ -221,6 +264,29 @@ def object_ids(m: Dict[str, Any]) -> List[str]:
     if "state" in m:
         seen.update(dict.fromkeys(m["state"]["objects"]))
     return list(seen)
+
+
+def chunk_table(m: Dict[str, Any]) -> Dict[str, List[Any]]:
+    """Chunked object id -> its [oid, size] parts; empty for format 1 (where `chunks` is an unknown property)."""
+    return m.get("chunks") or {} if m.get("format") == FORMAT_CHUNKED else {}
+
+
+def needed_oids(m: Dict[str, Any]) -> List[str]:
+    """THE answer to "which stored objects does this entry need" (spec/FORMAT.md): the named objects in order, each
+    chunked one replaced by its parts, each oid once. Restore and its lazy LFS fetch, verify, `xetcache
+    fetch`/`status`, gc's live sets and the remote tier all use this (TypeScript: manifestObjectIds)."""
+    table = chunk_table(m)
+    seen: Dict[str, None] = {}
+    for oid in named_ids(m):
+        parts = table.get(oid)
+        if parts is None:
+            seen[oid] = None
+        else:
+            seen.update(dict.fromkeys(p[0] for p in parts))
+    return list(seen)
+
+
+object_ids = needed_oids  # the older name, kept for callers
 
 
 def _hex_strings(value: Any) -> Iterator[str]:
@@ -239,7 +305,7 @@ def _hex_strings(value: Any) -> Iterator[str]:
 def live_ids(m: Dict[str, Any]) -> Set[str]:
     """What gc must keep for a valid manifest: its objects plus every 64-hex string under a field it does not
     know, so objects that a newer minor names (say, chunk lists) are never swept by an older gc."""
-    live = set(object_ids(m))
+    live = set(needed_oids(m))
     for name, value in m.items():
         if name not in _NOT_OBJECTS:
             live.update(_hex_strings(value))
