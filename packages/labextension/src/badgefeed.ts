@@ -89,11 +89,15 @@ export class BadgeFeed {
       return;
     }
     const gate = this._gate();
-    if (gate !== 'ask') {
-      if (gate === 'skip') {
-        this._badges.setEntries([], this._badges.mark()); // no store: nothing is cached
+    if (gate === 'wait') {
+      return; // the engine's status change brings us back
+    }
+    if (gate === 'skip') {
+      this._badges.setEntries([], this._badges.mark()); // no store: nothing is cached
+      if (xc.server.state === 'ok') {
+        void xc.git.check(this._where().store); // said once if its repository lacks Git LFS
       }
-      return; // 'wait': the engine's status change brings us back
+      return;
     }
     // No request while the server is known to be down (the monitor retries it on a backoff
     // and `changed` brings us back); the badges still follow the kernel's events meanwhile.
@@ -134,10 +138,13 @@ export class BadgeFeed {
 
   private _onEngine(): void {
     const s = this._xc.engine.status(this._panel.sessionContext.session?.kernel);
+    const trans = this._trans;
     this._badges.engineProblem =
-      s && (s.state === 'failed' || s.state === 'unsupported')
-        ? this._trans.__('XetCache engine not loaded in this kernel: %1', s.error ?? s.state)
-        : null;
+      s?.state === 'unsupported'
+        ? trans.__('XetCache needs a Python kernel')
+        : s?.state === 'failed'
+          ? trans.__('XetCache engine not loaded in this kernel: %1', s.error ?? s.state)
+          : null;
     const gate = this._gate();
     if (gate !== this._lastGate) {
       this._lastGate = gate;

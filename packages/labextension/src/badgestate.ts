@@ -54,10 +54,14 @@ export function errorAdvice(code: string | null, trans: TranslationBundle): stri
 
 const sep = ' · ';
 
-/** The tooltip's first line, then (on a line of its own) what the run depends on and restores. */
+/**
+ * The tooltip's first line, then (on lines of their own) what the run depends on and restores,
+ * and the engine's warning (a declared %%xetmemo that changed more than its outputs).
+ */
 function withDeps(title: string, ev: IRunEvent, trans: TranslationBundle): string {
   const deps = depsLine(ev, trans);
-  return deps ? `${title}\n${deps}` : title;
+  const warning = ev.warning ? trans.__('warning: %1', ev.warning) : '';
+  return [title, deps, warning].filter(Boolean).join('\n');
 }
 
 function missWhy(ev: IRunEvent, trans: TranslationBundle): string {

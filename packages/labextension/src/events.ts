@@ -53,6 +53,11 @@ export interface IRunEvent {
   /** Null when the engine sent none (older engines, skipped and error events). */
   deps: IRunDeps | null;
   restores: IRunRestores | null;
+  /**
+   * Declared `%%xetmemo` only: what the run bound or changed beyond `output=` (a hit restores
+   * only the declared outputs). Null when none.
+   */
+  warning: string | null;
 }
 
 /** GET /api/entries item: defined once, in @xetcache/store (types only: no store code in the bundle). */
@@ -122,6 +127,7 @@ export function parseRunEvent(data: unknown): IRunEvent | null {
     inputs: names(d.inputs),
     outputs: names(d.outputs),
     deps: parseDeps(d.deps),
-    restores: parseRestores(d.restores)
+    restores: parseRestores(d.restores),
+    warning: str(d.warning) || null
   };
 }

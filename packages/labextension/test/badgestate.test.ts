@@ -302,3 +302,12 @@ test('the accessible label carries the state and the reason', () => {
   assert.ok(!aria.includes('\n'));
   assert.match(aria, /depends on: a/);
 });
+
+test("the engine's warning (a declared %%xetmemo changed more than output=) is a line of the tooltip", () => {
+  const warning = "the run also bound 'tmp', which a hit does not restore (add it to output=)";
+  for (const state of ['hit', 'stored']) {
+    const b = badgeFromEvent(ev({ state, warning, deps: { inputs: ['a'] } }));
+    assert.deepEqual(b.title.split('\n').slice(1), ['depends on: a', `warning: ${warning}`], state);
+  }
+  assert.equal(badgeFromEvent(ev({ state: 'hit', warning: '' })).title.includes('warning'), false);
+});

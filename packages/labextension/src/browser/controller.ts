@@ -17,7 +17,7 @@ import { isRequestError, isServerUnavailable, requestAPI } from '../request';
 import { sessionGate } from '../storegate';
 import type { IXetCache } from '../tokens';
 import { entriesParams, type IStats, manifestInputs, positions, totalsOf } from './query';
-import { CacheBrowser } from './widget';
+import { CacheBrowser, type IBrowserData } from './widget';
 
 /** How often a visible sidebar re-reads the store (it may change outside this page). */
 export const BROWSER_POLL_MS = 15_000;
@@ -109,22 +109,23 @@ export class BrowserController {
     }
     const panel = this._tracker.currentWidget;
     const gate = panel ? sessionGate(panel.sessionContext, k => xc.engine.status(k)) : 'ask';
-    if (gate !== 'ask') {
+    if (gate === 'wait') {
       this._shown = '';
+      widget.display(null, null, trans.__('Waiting for the kernel of %1…', w.notebook));
+      return;
+    }
+    void xc.git.check(w.store); // asked once per store (works before the store exists)
+    widget.git = xc.git.get(w.store);
+    if (gate === 'skip') {
+      // The kernel says the store does not exist yet: nothing to ask (it would be a 404).
+      this._shown = w.store + w.notebook;
       widget.display(
+        this._empty(w),
         null,
-        null,
-        gate === 'skip'
-          ? trans.__(
-              'No cached cells in this notebook yet: the first stored run creates %1.',
-              w.store
-            )
-          : trans.__('Waiting for the kernel of %1…', w.notebook)
+        trans.__('No cached cells in this notebook yet: the first stored run creates %1.', w.store)
       );
       return;
     }
-    void xc.git.check(w.store); // asked once per store; the answer comes back through git.changed
-    widget.git = xc.git.get(w.store);
     const query = widget.query;
     try {
       const [list, stats] = await Promise.all([
@@ -155,11 +156,24 @@ export class BrowserController {
       xc.server.report(e);
       this._shown = '';
       if (isRequestError(e, 'ENOTSTORE')) {
-        widget.display(null, null, trans.__('No cached cells in this notebook yet.'));
+        widget.display(this._empty(w), null, trans.__('No cached cells in this notebook yet.'));
       } else {
         widget.display(null, isServerUnavailable(e) ? xc.server.problem : (e as Error).message);
       }
     }
+  }
+
+  private _empty(w: INotebookStore): IBrowserData {
+    const zero = { entries: 0, bytes: 0, savedS: 0 };
+    return {
+      store: w.store,
+      notebook: w.notebook,
+      entries: [],
+      total: 0,
+      totals: { store: zero, notebook: zero },
+      positions: new Map(),
+      inputs: this._inputs
+    };
   }
 
   /** The input names of listed entries, from their manifests (the summaries do not carry them). */
