@@ -1,6 +1,7 @@
 """ShardCache and what Storage builds on it: entries_for_cell parses only manifests that are new or changed, and
 still sees every change made behind its back (another writer, git pull, eviction); the byte budget counts objects
-written by others."""
+written by others. Storage finds a cell's entries through the engine's index on disk (engineindex.py) and, when
+that cannot be used, through ShardCache: both are run ("index", "scan")."""
 
 import os
 import shutil
@@ -16,11 +17,19 @@ SHA = "c" * 64
 OLD = 1_000_000_000  # a timestamp (2001) far outside the racy window
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["index", "scan"])
+def store(tmp_path, request):
     config.reset()
-    yield Storage(str(tmp_path / ".xetcache"))
+    st = Storage(str(tmp_path / ".xetcache"))
+    if request.param == "scan":
+        st._index._failed = True  # as when SQLite is missing or the store is read-only
+    yield st
     config.reset()
+
+
+def parsed(store):
+    """Manifests read to answer entries_for_cell so far."""
+    return store._cells.computed if store._index._failed else store._index.parsed
 
 
 def save(store, key, cell_id="c1", notebook="nb.ipynb", value=1):
@@ -42,13 +51,31 @@ def test_unchanged_manifests_are_not_parsed_again(store):
         save(store, f"{i:02d}" + "a" * 62, cell_id=f"c{i % 4}")
     age(Path(store.path, "entries"))
     assert len(store.entries_for_cell("nb.ipynb", "c1")) == 10
-    first = store._cells.computed
+    first = parsed(store)
     assert first == 40
     assert len(store.entries_for_cell("nb.ipynb", "c2")) == 10
-    assert store._cells.computed == first  # nothing changed: not one manifest read to find the cell's entries
+    assert parsed(store) == first  # nothing changed: not one manifest read to find the cell's entries
     save(store, "ff" + "b" * 62, cell_id="c2")
+    age(Path(store.path, "entries"))
     assert len(store.entries_for_cell("nb.ipynb", "c2")) == 11
-    assert store._cells.computed == first + 1  # only the new manifest
+    assert parsed(store) == first + 1  # only the new manifest
+
+
+def test_a_new_process_parses_nothing_when_nothing_changed(store):
+    """The engine's index is on disk: the first cached run in a fresh kernel reads no manifest to find a cell's
+    entries, however many the store holds (ShardCache, in memory, starts from scratch in every process)."""
+    if store._index._failed:
+        pytest.skip("the index is what makes this hold")
+    for i in range(30):
+        save(store, f"{i:02d}" + "a" * 62, cell_id=f"c{i % 3}")
+    age(Path(store.path, "entries"))
+    assert len(store.entries_for_cell("nb.ipynb", "c1")) == 10
+    fresh = Storage(store.path)
+    assert len(fresh.entries_for_cell("nb.ipynb", "c1")) == 10
+    assert fresh._index.parsed == 0
+    os.remove(fresh._index.path)  # derived: deleting it only costs one rebuild
+    again = Storage(store.path)
+    assert len(again.entries_for_cell("nb.ipynb", "c1")) == 10 and again._index.parsed == 30
 
 
 def test_manifests_arriving_behind_its_back_are_seen(store, tmp_path):

@@ -13,6 +13,7 @@ import pytest
 
 from xetcache import CorruptObjectError, ObjectNotLocalError, StoreFullError, Storage, UnpicklableError, config
 from xetcache.lfs import hooks as lfs_hooks
+from xetcache.store.manifest import needed_oids
 
 SHA = "c" * 64
 KEY = "1" * 64
@@ -80,9 +81,28 @@ def test_corrupt_pickle_stream_is_never_loaded(store, tmp_path):
     assert not wire.exists()
 
 
-def test_corrupt_large_object_detected_through_mmap_path(store):
-    arr = np.ones(3 << 20, dtype=np.float64)  # 24 MiB: mapped, not read
+def test_corrupt_chunk_of_a_large_value_is_detected_and_quarantined(store):
+    arr = np.random.default_rng(1).random(3 << 20)  # 24 MiB: stored as content-defined chunks
     m = save(store, {"big": arr})
+    (cid, parts), = m["chunks"].items()
+    assert m["format"] == 2 and m["variables"]["big"]["objects"][1] == cid and len(parts) > 10
+    oid = parts[len(parts) // 2][0]
+    flip_byte(store.object_path(oid), 12345)
+    with pytest.raises(CorruptObjectError):
+        store.load_variables(m)
+    assert (Path(store.path) / "quarantine" / oid).exists()
+
+
+def test_corrupt_large_whole_object_is_detected(store, monkeypatch):
+    """A large object stored whole (a store made before chunks) is read into this process's memory, hashed there,
+    and only then unpickled: never from a mapping of the file (another process could rewrite it in between)."""
+    from xetcache.store import chunking
+
+    monkeypatch.setattr(chunking, "THRESHOLD", 1 << 40)
+    arr = np.ones(3 << 20, dtype=np.float64)
+    m = save(store, {"big": arr})
+    assert m["format"] == 1 and "chunks" not in m
+    np.testing.assert_array_equal(store.load_variables(m)["big"], arr)
     oid = m["variables"]["big"]["objects"][1]
     flip_byte(store.object_path(oid), 12345)
     with pytest.raises(CorruptObjectError):
@@ -208,4 +228,4 @@ def test_two_processes_storing_the_same_key_leave_one_valid_entry(tmp_path):
     np.testing.assert_array_equal(st.load_variables(m)["return"], np.arange(2_000_000, dtype=np.float64))
     assert list(Path(path, "tmp").iterdir()) == []
     objects = [p for p in Path(path, "objects").rglob("*") if p.is_file()]
-    assert sorted(p.name for p in objects) == sorted(m["variables"]["return"]["objects"])
+    assert sorted(p.name for p in objects) == sorted(needed_oids(m))

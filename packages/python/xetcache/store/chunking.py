@@ -21,7 +21,7 @@ still shares ~98 % of it).
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional
+from typing import Any, Iterator, List, Optional
 
 MIN_SIZE = 128 << 10
 AVG_SIZE = 512 << 10
@@ -270,6 +270,20 @@ def backend() -> str:
     want = os.environ.get("XETCACHE_CHUNKER")
     have = available()
     return want if want in have else have[0]
+
+
+def iter_lengths(data: Any, impl: Optional[str] = None) -> Iterator[int]:
+    """chunk_lengths, one at a time where the implementation allows (the compiled scan runs while the caller
+    hashes and writes the chunks before)."""
+    buf = memoryview(data).cast("B")
+    if len(buf) == 0:
+        return
+    impl = impl or backend()
+    if impl == "pyfastcdc":
+        for c in _compiled().cut_buf(buf):
+            yield c.length
+    else:
+        yield from _IMPLS[impl](buf)
 
 
 def chunk_lengths(data: Any, impl: Optional[str] = None) -> List[int]:

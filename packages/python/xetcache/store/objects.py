@@ -1,9 +1,11 @@
 """Content-addressed objects: write (hash while writing, never overwrite) and read (verify before anyone uses it).
 
 Reading verifies the sha256 of the whole object before returning it; a mismatch moves the file to quarantine/ and
-raises CorruptObjectError, so a tampered pickle is never handed to pickle.loads. Large objects (out-of-band
-buffers) are mapped copy-on-write: hashing reads the page cache in place and the restored array uses the same
-pages (no copy, still writable).
+raises CorruptObjectError, so a tampered pickle is never handed to pickle.loads. Bytes are read into memory this
+process owns (large objects: anonymous private pages) and hashed there: what was hashed is what is used. (They used
+to be mapped from the file copy-on-write and unpickled from that map, but pages not yet written still follow the
+file, so another process rewriting it between the hash and the unpickle changed what was loaded.) Loading the
+objects of an entry, chunked ones included, in parallel: loader.py.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import mmap
 import os
 import stat
 import threading
+import time
 from typing import List, Optional, Sequence, Tuple, Union
 
 from . import atomic, layout, safeio
@@ -20,9 +23,9 @@ from ..errors import CorruptObjectError
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX = 1024
-MMAP_MIN = 16 << 20  # below this, readinto a bytearray is cheaper than setting up a mapping
 PARALLEL_HASH_MIN = 8 << 20
 COMPARE_BLOCK = 8 << 20
+READ_BLOCK = 64 << 20
 
 Buffer = Union[bytes, bytearray, memoryview, mmap.mmap]
 
@@ -43,10 +46,17 @@ def _hash_chunks(chunks: Sequence[memoryview]) -> "hashlib._Hash":
     return h
 
 
+REFRESH_AFTER_S = 15 * 60  # gc's grace period is 1 hour: an object younger than this needs no refresh
+
+
 def _refresh(final: str) -> None:
     """A reused object is about to be named by a new manifest: make it young again, so a concurrent `gc` (which
-    sweeps only unreferenced objects older than its grace period) cannot delete it before that manifest lands."""
+    sweeps only unreferenced objects older than its grace period) cannot delete it before that manifest lands.
+    Only when it is not young already: a refresh changes the file's ctime, which makes its verified record
+    (engineindex.py) stale, so the next load hashes it again."""
     try:
+        if time.time() - os.stat(final).st_mtime < REFRESH_AFTER_S:
+            return
         os.utime(final, None)
     except OSError:  # a read-only store can still serve hits; it just cannot be gc'd under us either
         pass
@@ -110,6 +120,37 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
         try:
             os.unlink(tmp)
         except FileNotFoundError:  # published by rename
+            pass
+
+
+def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] = None) -> Tuple[str, int]:
+    """Store one chunk (spec/FORMAT.md, "Chunked objects"): hash first, and when the store already holds these
+    bytes write nothing (a new version of a value shares most of its chunks); otherwise as write_object. Durable
+    on return. Safe to call from several threads (hashing, writing and fsync release the GIL)."""
+    data = memoryview(data).cast("B")
+    size = len(data)
+    oid = hashlib.sha256(data).hexdigest()
+    final = _final_path(store_dir, oid)
+    if holds(final, [data], size):
+        _refresh(final)
+        return oid, size
+    fd, tmp = atomic.open_tmp(store_dir)
+    try:
+        try:
+            atomic.write_all(fd, [data])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if not atomic.link_new(tmp, final) and not holds(final, [data], size):
+            was_pointer = is_pointer(final)
+            atomic.publish_replace(tmp, final)
+            if was_pointer and replaced is not None:
+                replaced.append(oid)
+        return oid, size
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
             pass
 
 
@@ -180,55 +221,86 @@ def _mismatch(store_dir: str, oid: str, got: str) -> CorruptObjectError:
     return CorruptObjectError(f"object {oid} is corrupt ({got}); {where}", oid=oid)
 
 
-def _open(store_dir: str, oid: str) -> Tuple[int, int]:
-    """(fd, size) of the object's regular file. NotLocal when absent; CorruptObjectError (quarantined) when the name
-    is a symlink, FIFO, device or folder, or its fan-out folder is not a real folder: none of them is read."""
+mismatch = _mismatch
+ANON_MIN = 1 << 20  # below this a bytearray; above, anonymous pages (no zero-fill pass, huge pages where offered)
+
+
+def alloc(size: int) -> Buffer:
+    """A writable buffer of ``size`` bytes that belongs to this process only (what verified bytes are read into)."""
+    if size < ANON_MIN or not hasattr(mmap, "MAP_ANONYMOUS"):
+        return bytearray(size)
+    buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    if hasattr(mmap, "MADV_HUGEPAGE"):  # fewer page faults while the bytes land (numpy does the same)
+        try:
+            buf.madvise(mmap.MADV_HUGEPAGE)
+        except OSError:
+            pass
+    return buf
+
+
+def open_object(store_dir: str, oid: str) -> Tuple[int, os.stat_result]:
+    """(fd, stat) of the object's regular file. NotLocal when absent; CorruptObjectError (quarantined) when the
+    name is a symlink, FIFO, device or folder, or its fan-out folder is not a real folder: none of them is read."""
     path = layout.object_path(store_dir, oid)
     if not safeio.real_dirs(store_dir, "objects", "sha256", oid[:2]):
         if os.path.lexists(os.path.dirname(path)):
             raise _mismatch(store_dir, oid, f"objects/sha256/{oid[:2]} is not a real folder")
         raise NotLocal(oid, pointer=False)
     try:
-        fd, st = safeio.open_regular(path)
+        return safeio.open_regular(path)
     except FileNotFoundError:
         raise NotLocal(oid, pointer=False) from None
     except safeio.NotRegular:
         raise _mismatch(store_dir, oid, "not a regular file") from None
-    return fd, st.st_size
+
+
+def read_small(store_dir: str, oid: str, fd: int) -> bytes:
+    """The verified bytes of an object under POINTER_MAX. The hash is checked before the pointer rule, exactly as
+    the TypeScript side does (spec/vectors/lfs-pointers.json): NotLocal(pointer) or CorruptObjectError."""
+    data = os.pread(fd, POINTER_MAX, 0)
+    got = hashlib.sha256(data).hexdigest()
+    if got == oid:
+        return data
+    if looks_like_pointer(data, len(data)):
+        raise NotLocal(oid, pointer=True)
+    raise _mismatch(store_dir, oid, f"its bytes hash to {got}")
+
+
+def read_into(fd: int, view: memoryview) -> int:
+    """Read the file from offset 0 into ``view`` (until it is full or the file ends). Returns the bytes read.
+    pread does not move the fd's offset, so any number of threads can read files this way."""
+    pos, size = 0, len(view)
+    if hasattr(os, "preadv"):
+        while pos < size:
+            n = os.preadv(fd, [view[pos:pos + READ_BLOCK]], pos)
+            if not n:
+                break
+            pos += n
+        return pos
+    with os.fdopen(os.dup(fd), "rb", buffering=0) as f:  # Windows: no pread
+        f.seek(0)
+        while pos < size:
+            n = f.readinto(view[pos:pos + READ_BLOCK])
+            if not n:
+                break
+            pos += n
+    return pos
 
 
 def read_object(store_dir: str, oid: str) -> Buffer:
-    """The verified bytes of an object (bytes/bytearray, or a private mmap for large ones).
+    """The verified bytes of one stored object (bytes, bytearray, or anonymous private pages for large ones).
 
-    Raises NotLocal (missing / LFS pointer) or CorruptObjectError (quarantined). The hash is checked before the
-    pointer rule, exactly as the TypeScript side does (spec/vectors/lfs-pointers.json)."""
-    fd, size = _open(store_dir, oid)
+    Raises NotLocal (missing / LFS pointer) or CorruptObjectError (quarantined)."""
+    fd, st = open_object(store_dir, oid)
     try:
+        size = st.st_size
         if size < POINTER_MAX:
-            data = os.read(fd, POINTER_MAX)
-            got = hashlib.sha256(data).hexdigest()
-            if got == oid:
-                return data
-            if looks_like_pointer(data, len(data)):
-                raise NotLocal(oid, pointer=True)
-            raise _mismatch(store_dir, oid, f"its bytes hash to {got}")
-        if size >= MMAP_MIN and hasattr(mmap, "ACCESS_COPY"):
-            buf: Buffer = mmap.mmap(fd, size, access=mmap.ACCESS_COPY)
-        else:
-            buf = bytearray(size)
-            with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
-                view, pos = memoryview(buf), 0
-                while pos < size:
-                    n = f.readinto(view[pos:])
-                    if not n:
-                        break
-                    pos += n
-            if pos != size:
-                raise _mismatch(store_dir, oid, "truncated while reading")
+            return read_small(store_dir, oid, fd)
+        buf = alloc(size)
+        if read_into(fd, memoryview(buf)) != size:
+            raise _mismatch(store_dir, oid, "truncated while reading")
         got = hashlib.sha256(buf).hexdigest()
         if got != oid:
-            if isinstance(buf, mmap.mmap):
-                buf.close()
             raise _mismatch(store_dir, oid, f"its bytes hash to {got}")
         return buf
     finally:

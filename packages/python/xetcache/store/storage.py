@@ -21,6 +21,7 @@ from ..errors import (
     BadManifestError, BadRequestError, ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError,
 )
 from .shardcache import ShardCache
+from . import engineindex, loader, writer
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
 ENGINE = {"name": "xetcache-python", "version": __version__}
@@ -100,6 +101,8 @@ class Storage:
         self._cells = ShardCache(os.path.join(self.path, "entries"), self._cell_of_file,
                                  accept=lambda name: name.endswith(".json"))
         self._object_sizes = ShardCache(os.path.join(self.path, "objects", "sha256"), lambda _p, st: st.st_size)
+        # derived, on disk: cell -> keys without parsing every manifest, and objects verified by their stat data
+        self._index = engineindex.EngineIndex(self.path)
 
     def manifest_path(self, key: str) -> str:
         return layout.manifest_path(self.path, key)
@@ -132,23 +135,15 @@ class Storage:
         except BadManifestError:
             return None
 
-    def _read_all(self, oids: List[str]) -> Dict[str, Any]:
-        """Verified bytes of every oid, fetching LFS pointers through the hook once. Nothing is unpickled here."""
-        got: Dict[str, Any] = {}
-        pointers: List[str] = []
-        missing: List[str] = []
-        for oid in dict.fromkeys(oids):
-            try:
-                got[oid] = objects.read_object(self.path, oid)
-            except objects.NotLocal as e:
-                (pointers if e.pointer else missing).append(oid)
+    def _read_all(self, manifest: Dict[str, Any], oids: List[str]) -> Dict[str, Any]:
+        """Verified bytes of every named object (chunked ones assembled), read in parallel (loader.py); the stored
+        objects that are only LFS pointers (chunks, not whole values) are fetched through the hook once. Nothing
+        is unpickled here."""
+        plan = loader.Plan(manifest, oids)
+        pointers, missing = plan.read(self.path, plan.oids, self._index)
         if pointers and not missing and lfs_hooks.fetch_objects(self.path, pointers):
-            try:
-                for oid in pointers:
-                    got[oid] = objects.read_object(self.path, oid)
-                pointers = []
-            except objects.NotLocal:
-                pass
+            pointers, missing = plan.read(self.path, pointers, self._index)
+        got = plan.result()
         if pointers or missing:
             what = "only Git LFS pointers (run `git lfs pull`)" if pointers else "missing"
             raise ObjectNotLocalError(f"{len(pointers) + len(missing)} object(s) of the entry are {what}",
@@ -161,22 +156,22 @@ class Storage:
         if "state" not in manifest:
             raise UnloadableError("the entry has no state graph")
         first, *rest = manifest["state"]["objects"]
-        got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
+        got = self._read_all(manifest, _variable_oids(manifest) + _output_oids(manifest))
         return got[first], [got[o] for o in rest], _outputs(manifest, got)
 
     def load_entry(self, manifest: Dict[str, Any]) -> Tuple[Dict[str, Any], List[Dict[str, Any]]]:
         """(variables, outputs) of an entry. Every object of both is verified first, and the ones that are only
         LFS pointers are fetched together: a hit runs at most one `git lfs pull`. Failures as load_variables."""
-        got = self._read_all(_variable_oids(manifest) + _output_oids(manifest))
+        got = self._read_all(manifest, _variable_oids(manifest) + _output_oids(manifest))
         return _unpickle(manifest, got), _outputs(manifest, got)
 
     def load_variables(self, manifest: Dict[str, Any]) -> Dict[str, Any]:
         """All stored variables of an entry. Every object is verified before the first unpickle; any failure is a
         CorruptObjectError (or subclass) that callers treat as a miss."""
-        return _unpickle(manifest, self._read_all(_variable_oids(manifest)))
+        return _unpickle(manifest, self._read_all(manifest, _variable_oids(manifest)))
 
     def load_outputs(self, manifest: Dict[str, Any]) -> List[Dict[str, Any]]:
-        return _outputs(manifest, self._read_all(_output_oids(manifest)))
+        return _outputs(manifest, self._read_all(manifest, _output_oids(manifest)))
 
     def iter_manifests(self) -> Iterator[Dict[str, Any]]:
         """Every valid manifest; invalid ones and names that are not <64 hex>.json are skipped."""
@@ -191,13 +186,21 @@ class Storage:
                         yield m
 
     def entries_for_cell(self, notebook: Optional[str], cell_id: str) -> List[Dict[str, Any]]:
-        """Manifests of one cell, newest first. Only manifests new or changed since the last call are parsed (see
-        shardcache.py); the cell's own manifests are then read afresh."""
+        """Manifests of one cell, newest first. Which keys are the cell's comes from the engine's index on disk
+        (engineindex.py: one stat per entries/<k0k1>/ folder, manifests parsed only when new or changed, also
+        across kernels), or without it from this process's scan (shardcache.py); the cell's own manifests are then
+        read afresh."""
         want = ("cell", notebook, cell_id)
-        keys = [name[:-5] for name, cell in self._cells.items() if cell == want]
+        keys = self._index.cell_keys(notebook, cell_id, self._cell_of_key)
+        if keys is None:
+            keys = [name[:-5] for name, cell in self._cells.items() if cell == want]
         found = [m for m in map(self.lookup, keys) if m is not None and _cell_of_manifest(m) == want]
         found.sort(key=lambda m: m.get("created", ""), reverse=True)
         return found
+
+    def _cell_of_key(self, key: str) -> Optional[tuple]:
+        m = self.lookup(key)
+        return _cell_of_manifest(m) if m is not None else None
 
     def _cell_of_file(self, path: str, _st: os.stat_result) -> Optional[tuple]:
         name = os.path.basename(path)[:-5]
@@ -231,24 +234,30 @@ class Storage:
             except (TypeError, ValueError) as e:
                 raise UnpicklableError(f"the cell's outputs are not JSON: {e}", variable="<outputs>") from None
         incoming = sum(len(c.cast("B")) for parts in groups.values() for c in parts) + len(outputs_blob or b"")
-        self._check_budget(incoming)
-        # 2. objects (each durable on return), then their directories, then the manifest
-        sizes: Dict[str, int] = {}
+        # The budget counts the store's files, each chunk once. ``incoming`` is an upper bound (chunks the store
+        # holds already add nothing): when it does not fit, the objects are written and the store measured again
+        # before the manifest is (a refused entry's new chunks are left to gc).
+        recheck = not self._check_budget(incoming, strict=False)
+        # 2. objects (each durable on return; large parts as content-defined chunks, writer.py), then their
+        #    directories, then the manifest
         replaced: List[str] = []  # LFS pointers that now hold their content
+        names = list(groups)
+        flat = [part for name in names for part in groups[name]]
+        written = writer.write_parts(self.path, flat, replaced)
+        sizes: Dict[str, int] = dict(written.sizes)
         oids_of: Dict[str, List[str]] = {}
-        for name, parts in groups.items():
-            oids_of[name] = []
-            for part in parts:
-                oid, n = objects.write_object(self.path, [part], replaced)
-                oids_of[name].append(oid)
-                sizes[oid] = n
+        pos = 0
+        for name in names:
+            oids_of[name] = written.ids[pos:pos + len(groups[name])]
+            pos += len(groups[name])
         out_doc = None
-        if outputs_blob is not None:
+        if outputs_blob is not None:  # outputs stay one object (readers of outputs need no chunk table)
             oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
+            atomic.fsync_dir(os.path.dirname(self.object_path(oid)))
             sizes[oid] = n
             out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
-        for d in {os.path.dirname(self.object_path(o)) for o in sizes}:
-            atomic.fsync_dir(d)
+        if recheck:
+            self._check_budget(0)
         if replaced:
             lfs_hooks.objects_replaced(self.path, replaced)
         src = {"notebook": None, "cell_id": None, "qualname": None, **source}
@@ -261,6 +270,8 @@ class Storage:
             "variables": {}, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
             "engine": dict(ENGINE),
         }
+        if written.chunks:  # format 2 only when needed: entries without chunks stay readable by older readers
+            manifest.update(format=manifests.FORMAT_CHUNKED, chunks=written.chunks)
         if state is not None:
             oids = oids_of[""]
             graph = {"codec": manifests.GRAPH_CODEC, "objects": oids, "bytes": sum(sizes[o] for o in set(oids))}
@@ -280,16 +291,21 @@ class Storage:
         atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
         return manifest
 
-    def _check_budget(self, incoming: int) -> None:
+    def _check_budget(self, incoming: int, strict: bool = True) -> bool:
+        """True when ``incoming`` more bytes fit the byte budget; else StoreFullError, or False when not strict."""
         budget = get_byte_budget()
         if budget is None:
-            return
+            return True
         used = sum(size for _, size in self._object_sizes.items())  # re-stats only shards that changed
-        if used + incoming > budget:
-            raise StoreFullError(
-                f"storing {incoming} bytes would take the store at {self.path} to {used + incoming} bytes, over its "
-                f"budget of {budget}; evict entries (cache browser or `xetcache evict`) or raise the budget"
-            )
+        if used + incoming <= budget:
+            return True
+        if not strict:
+            return False
+        what = f"storing {incoming} bytes would take" if incoming else "this entry takes"
+        raise StoreFullError(
+            f"{what} the store at {self.path} to {used + incoming} bytes, over its budget of {budget}; evict "
+            "entries (cache browser or `xetcache evict`) or raise the budget"
+        )
 
     def record_hit(self, key: str, saved_s: float) -> None:
         """Append one line to hits.jsonl with a single write() on an O_APPEND fd (atomic for lines < 4 KiB).

@@ -1,0 +1,253 @@
+"""The engine's derived index of a store: ``<store>/index.sqlite-engine`` (spec/FORMAT.md; git ignores it through
+``index.sqlite*``). Like the server's index it holds nothing the files do not say, so it can be deleted at any time
+and is rebuilt as needed. Two tables matter:
+
+- ``entries``: which cell each manifest belongs to, so the first cached run in a kernel finds a cell's entries (and
+  says what changed) without parsing every manifest. Kept current by one stat per ``entries/<k0k1>/`` folder: a
+  folder whose mtime is unchanged (and was not racy when seen: the "racy git" rule of shardcache.py) is skipped, so
+  the cost does not grow with the number of entries, only with the folders (at most 256).
+- ``verified``: object files whose bytes hashed to their name, with the stat data they had then (device, inode,
+  size, mtime, ctime). A file with the same stat data need not be hashed again (git trusts its index the same way);
+  spec/FORMAT.md, "Verified objects", says why that is safe against what the store defends against.
+
+Everything here is best effort: SQLite missing from this Python, a read-only store, a locked or damaged file, a
+symlink planted where the file should be: the index is simply not used (entries are scanned, objects hashed).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from . import layout
+
+FILE = "index.sqlite-engine"
+SCHEMA_VERSION = "1"
+RACY_NS = 2_000_000_000  # a stamp younger than this when seen is not trusted later (shardcache.py, "racy git")
+BUSY_MS = 2000
+
+Stamp = Tuple[int, int, int, int, int]  # dev, ino, size, mtime_ns, ctime_ns
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS verified (
+  oid TEXT PRIMARY KEY, dev INTEGER NOT NULL, ino INTEGER NOT NULL, size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
+  key TEXT PRIMARY KEY, shard TEXT NOT NULL, kind TEXT, notebook TEXT, cell_id TEXT,
+  mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, ino INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entries_cell ON entries (cell_id, notebook, kind);
+CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+"""
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def trust_supported() -> bool:
+    """Stat data means "unchanged" only where ctime is the inode's change time and inodes are stable: POSIX. On
+    Windows st_ctime is the creation time, so objects are always hashed there. XETCACHE_VERIFY=always turns the
+    trust off anywhere (every load hashes every byte)."""
+    return os.name == "posix" and os.environ.get("XETCACHE_VERIFY", "") != "always"
+
+
+class EngineIndex:
+    def __init__(self, store_dir: str) -> None:
+        self.store_dir = store_dir
+        self.path = os.path.join(store_dir, FILE)
+        self._db: Any = None
+        self._failed = False
+        self._shards: Optional[Dict[str, int]] = None  # trusted shard mtimes, as in the table
+        self.parsed = 0  # manifests parsed by refreshes (tests: a warm index parses nothing)
+
+    # ---- the connection ------------------------------------------------------------------------------------
+    def _conn(self) -> Any:
+        if self._db is not None or self._failed:
+            return self._db
+        try:
+            import sqlite3
+
+            try:  # a symlink, FIFO or folder in the store is never opened (spec/FORMAT.md, "Opening files")
+                st = os.lstat(self.path)
+                if not stat.S_ISREG(st.st_mode):
+                    raise OSError(f"{self.path} is not a regular file")
+            except FileNotFoundError:
+                pass
+            db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost transaction is redone
+                row = None
+                try:
+                    row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+                except sqlite3.DatabaseError:
+                    pass
+                if row is None or row[0] != SCHEMA_VERSION:
+                    db.executescript("BEGIN IMMEDIATE; DROP TABLE IF EXISTS verified; DROP TABLE IF EXISTS entries;"
+                                     "DROP TABLE IF EXISTS shards; DROP TABLE IF EXISTS meta;" + _SCHEMA +
+                                     f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
+            except Exception:
+                db.close()
+                raise
+            self._db = db
+        except Exception:  # no sqlite3, read-only store, locked, not a database: work without the index
+            self._failed = True
+            self._db = None
+        return self._db
+
+    def _run(self, work: Callable[[Any], Any], default: Any = None) -> Any:
+        db = self._conn()
+        if db is None:
+            return default
+        try:
+            return work(db)
+        except Exception:  # e.g. "database is locked" past the busy timeout, a disk full: skip, never fail a cell
+            try:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+            except Exception:
+                pass
+            return default
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+        self._db, self._shards = None, None
+
+    # ---- verified objects ----------------------------------------------------------------------------------
+    def verified_stamps(self, oids: Sequence[str]) -> Dict[str, Stamp]:
+        """oid -> the stat data its file had when it was last verified (only oids that have a record)."""
+        if not trust_supported() or not oids:
+            return {}
+
+        def work(db: Any) -> Dict[str, Stamp]:
+            out: Dict[str, Stamp] = {}
+            ids = list(oids)
+            for i in range(0, len(ids), 500):  # SQLite's parameter limit
+                part = ids[i:i + 500]
+                q = "SELECT oid, dev, ino, size, mtime_ns, ctime_ns FROM verified WHERE oid IN (%s)" % ",".join(
+                    "?" * len(part))
+                for row in db.execute(q, part):
+                    out[row[0]] = tuple(row[1:])  # type: ignore[assignment]
+            return out
+
+        return self._run(work, {})
+
+    def record_verified(self, items: Iterable[Tuple[str, os.stat_result]]) -> None:
+        """Remember files just hashed right. A stamp within RACY_NS of now is not recorded: a change in the same
+        clock tick could leave the same mtime/ctime, so only a stamp older than that proves "unchanged" later."""
+        if not trust_supported():
+            return
+        now = time.time_ns()
+        rows = [(oid,) + stamp_of(st) for oid, st in items
+                if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS and layout.is_hex64(oid)]
+        if not rows:
+            return
+
+        def work(db: Any) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO verified VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+
+        self._run(work)
+
+    def forget_verified(self, oids: Iterable[str]) -> None:
+        ids = [(o,) for o in oids]
+        if ids:
+            self._run(lambda db: db.executemany("DELETE FROM verified WHERE oid = ?", ids))
+
+    # ---- which manifests belong to which cell ---------------------------------------------------------------
+    def cell_keys(self, notebook: Optional[str], cell_id: str,
+                  cell_of: Callable[[str], Optional[tuple]]) -> Optional[List[str]]:
+        """Keys of the manifests of one cell (kind "cell"), after bringing the index up to date with entries/.
+        ``cell_of(key)`` parses one manifest: (kind, notebook, cell_id), or None when it is not valid. None when
+        the index cannot be used (the caller scans instead)."""
+        if self._conn() is None or not self._refresh(cell_of):
+            return None
+
+        def work(db: Any) -> List[str]:
+            rows = db.execute("SELECT key FROM entries WHERE cell_id = ? AND notebook IS ? AND kind = 'cell'",
+                              (cell_id, notebook)).fetchall()
+            return [r[0] for r in rows]
+
+        return self._run(work)
+
+    def _refresh(self, cell_of: Callable[[str], Optional[tuple]]) -> bool:
+        root = os.path.join(self.store_dir, "entries")
+        now = time.time_ns()
+        try:
+            dirs = [d for d in os.scandir(root) if len(d.name) == 2 and d.is_dir(follow_symlinks=False)]
+        except (FileNotFoundError, NotADirectoryError):
+            dirs = []
+
+        def work(db: Any) -> bool:
+            if self._shards is None:
+                self._shards = dict(db.execute("SELECT name, mtime_ns FROM shards").fetchall())
+            known = self._shards
+            seen = set()
+            changed = []
+            for d in dirs:
+                try:
+                    mtime = d.stat(follow_symlinks=False).st_mtime_ns
+                except FileNotFoundError:
+                    continue
+                seen.add(d.name)
+                if known.get(d.name) != mtime:
+                    changed.append((d, mtime))
+            gone = [name for name in known if name not in seen]
+            if not changed and not gone:
+                return True
+            db.execute("BEGIN IMMEDIATE")
+            for name in gone:
+                db.execute("DELETE FROM entries WHERE shard = ?", (name,))
+                db.execute("DELETE FROM shards WHERE name = ?", (name,))
+                known.pop(name, None)
+            for d, mtime in changed:
+                self._rescan(db, d.name, d.path, cell_of)
+                if now - mtime > RACY_NS:  # a folder changed within the racy window is listed again next time
+                    db.execute("INSERT OR REPLACE INTO shards VALUES (?, ?)", (d.name, mtime))
+                    known[d.name] = mtime
+                else:
+                    db.execute("DELETE FROM shards WHERE name = ?", (d.name,))
+                    known.pop(d.name, None)
+            db.execute("COMMIT")
+            return True
+
+        ok = self._run(work, False)
+        if not ok:
+            self._shards = None  # reload from the table next time: our view may be ahead of a rolled-back write
+        return bool(ok)
+
+    def _rescan(self, db: Any, shard: str, path: str, cell_of: Callable[[str], Optional[tuple]]) -> None:
+        now = time.time_ns()
+        old = {r[0]: tuple(r[1:]) for r in db.execute(
+            "SELECT key, mtime_ns, size, ino FROM entries WHERE shard = ?", (shard,))}
+        try:
+            files = list(os.scandir(path))
+        except (FileNotFoundError, NotADirectoryError):
+            files = []
+        present = set()
+        for f in files:
+            key = f.name[:-5]
+            if not f.name.endswith(".json") or not layout.is_hex64(key) or not key.startswith(shard):
+                continue
+            try:
+                st = f.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            present.add(key)
+            st_tuple = (st.st_mtime_ns, st.st_size, st.st_ino)
+            if old.get(key) == st_tuple and now - st.st_mtime_ns > RACY_NS:
+                continue
+            self.parsed += 1
+            cell = cell_of(key) if stat.S_ISREG(st.st_mode) else None
+            kind, notebook, cell_id = cell if cell is not None else (None, None, None)
+            # a racy stamp is stored as 0: never equal to the file's, so the manifest is read again next time
+            mtime = st.st_mtime_ns if now - st.st_mtime_ns > RACY_NS else 0
+            db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (key, shard, kind, notebook, cell_id, mtime, st.st_size, st.st_ino))
+        for key in set(old) - present:
+            db.execute("DELETE FROM entries WHERE key = ?", (key,))

@@ -1,0 +1,149 @@
+"""Loading the objects an entry names: read in parallel, verified, assembled into memory this process owns.
+
+A named object is a stored object (one file) or a chunked one (format 2: the concatenation of stored chunks,
+spec/FORMAT.md). Each stored object is read with pread into its place in a buffer of this process (an anonymous
+private mapping for large ones, a bytearray for small ones), never unpickled from a mapping of a file another
+process can rewrite. Its bytes are then hashed there (sha256 releases the GIL, so the workers hash in parallel),
+unless the file's stat data equal those recorded when it last hashed right (engineindex.py, "verified"; the safety
+argument is spec/FORMAT.md, "Verified objects"). A mismatch quarantines the file and fails the load (a miss);
+missing files and Git LFS pointers are reported so the caller can fetch exactly those (chunks, not whole values).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from . import engineindex, manifest as manifests, objects
+from ..errors import CorruptObjectError
+
+WORKERS = max(2, min(8, os.cpu_count() or 2))
+alloc = objects.alloc
+
+
+class _Piece:
+    """One stored object to read: where its bytes go (a named object and an offset), and its expected size."""
+
+    __slots__ = ("oid", "target", "offset", "size")
+
+    def __init__(self, oid: str, target: str, offset: int, size: Optional[int]) -> None:
+        self.oid, self.target, self.offset, self.size = oid, target, offset, size
+
+
+class Plan:
+    """How the named objects ``names`` of ``manifest`` are made of stored objects, and their buffers once read."""
+
+    def __init__(self, manifest: Dict[str, Any], names: Sequence[str]) -> None:
+        table = manifests.chunk_table(manifest)
+        self.buffers: Dict[str, Any] = {}
+        self.pieces: Dict[str, List[_Piece]] = {}  # stored oid -> where it goes (a chunk may be in several objects)
+        for name in dict.fromkeys(names):
+            parts = table.get(name)
+            if parts is None:
+                self.pieces.setdefault(name, []).append(_Piece(name, name, 0, None))
+                continue
+            self.buffers[name] = alloc(sum(int(n) for _, n in parts))
+            offset = 0
+            for oid, n in parts:
+                self.pieces.setdefault(oid, []).append(_Piece(oid, name, offset, int(n)))
+                offset += int(n)
+
+    @property
+    def oids(self) -> List[str]:
+        return list(self.pieces)
+
+    def result(self) -> Dict[str, Any]:
+        return self.buffers
+
+    def read(self, store_dir: str, oids: Sequence[str], index: Optional[engineindex.EngineIndex]
+             ) -> Tuple[List[str], List[str]]:
+        """Read and verify the stored objects ``oids`` into their places. Returns (pointers, missing); raises
+        CorruptObjectError (the file is quarantined) when bytes do not match their name."""
+        todo = [o for o in dict.fromkeys(oids) if o in self.pieces]
+        stamps = index.verified_stamps(todo) if index is not None else {}
+        pointers: List[str] = []
+        missing: List[str] = []
+        verified: List[Tuple[str, os.stat_result]] = []
+        errors: List[BaseException] = []
+        lock = threading.Lock()
+
+        def one(oid: str) -> None:
+            try:
+                st = self._read_one(store_dir, oid, stamps.get(oid))
+                if st is not None:
+                    with lock:
+                        verified.append((oid, st))
+            except objects.NotLocal as e:
+                with lock:
+                    (pointers if e.pointer else missing).append(oid)
+            except BaseException as e:  # noqa: BLE001 - re-raised below, in the caller's thread
+                with lock:
+                    errors.append(e)
+
+        if len(todo) > 1:
+            batches = [todo[i::WORKERS] for i in range(min(WORKERS, len(todo)))]
+            with ThreadPoolExecutor(len(batches), thread_name_prefix="xetcache-load") as ex:
+                for _ in ex.map(lambda batch: [one(o) for o in batch], batches):
+                    pass
+        else:
+            for oid in todo:
+                one(oid)
+        if index is not None and verified:
+            index.record_verified(verified)
+        if errors:
+            corrupt = [e for e in errors if isinstance(e, CorruptObjectError)]
+            if index is not None:
+                index.forget_verified([getattr(e, "oid", "") for e in corrupt])
+            raise (corrupt or errors)[0]
+        order = {o: i for i, o in enumerate(todo)}
+        return sorted(pointers, key=order.get), sorted(missing, key=order.get)  # type: ignore[arg-type]
+
+    def _read_one(self, store_dir: str, oid: str, known: Optional[engineindex.Stamp]) -> Optional[os.stat_result]:
+        """Read one stored object into every place it goes. Returns its stat when it was hashed right (to be
+        recorded as verified), None when it was trusted by its stat data."""
+        fd, st = objects.open_object(store_dir, oid)
+        try:
+            pieces = self.pieces[oid]
+            size = st.st_size
+            if size < objects.POINTER_MAX:  # small: hash always (cheap), and a pointer is told apart by its hash
+                data = objects.read_small(store_dir, oid, fd)
+                for p in pieces:
+                    self._place(p, data, store_dir)
+                return None
+            for p in pieces:
+                if p.size is None:  # a whole object: its own buffer
+                    self.buffers[oid] = alloc(size)
+                elif p.size != size:  # a chunk of the wrong size cannot be its bytes
+                    raise objects.mismatch(store_dir, oid, f"its size is {size}, the entry says {p.size}")
+            first = pieces[0]
+            view = self._view(first, size)
+            if objects.read_into(fd, view) != size:
+                raise objects.mismatch(store_dir, oid, "truncated while reading")
+            after = os.fstat(fd)
+            trusted = known is not None and engineindex.stamp_of(st) == known and engineindex.stamp_of(after) == known
+            if not trusted:
+                got = hashlib.sha256(view).hexdigest()
+                if got != oid:
+                    raise objects.mismatch(store_dir, oid, f"its bytes hash to {got}")
+            for p in pieces[1:]:  # the same chunk again (a repeated region): copy what was verified
+                self._view(p, size)[:] = view
+            if trusted:
+                return None
+            return st if engineindex.stamp_of(after) == engineindex.stamp_of(st) else None
+        finally:
+            os.close(fd)
+
+    def _view(self, piece: _Piece, size: int) -> memoryview:
+        buf = self.buffers[piece.target]
+        return memoryview(buf)[piece.offset:piece.offset + size]
+
+    def _place(self, piece: _Piece, data: bytes, store_dir: str) -> None:
+        if piece.size is None:
+            self.buffers[piece.target] = data
+        elif piece.size != len(data):
+            raise objects.mismatch(store_dir, piece.oid, f"its size is {len(data)}, the entry says {piece.size}")
+        else:
+            self._view(piece, len(data))[:] = data
