@@ -148,7 +148,8 @@ export async function keepScreenshot(
   name: string
 ): Promise<void> {
   const file = testInfo.outputPath(`${name}.png`);
-  await target.screenshot({ path: file });
+  // Animations stopped (the running badge pulses): a steady picture, taken without waiting for them.
+  await target.screenshot({ path: file, animations: 'disabled' });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
