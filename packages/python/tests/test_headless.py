@@ -236,7 +236,7 @@ def test_papermill_stores_then_an_interactive_kernel_hits(tmp_path, kernel_facto
 def test_papermill_from_python_takes_the_options_and_the_engine_module_may_be_imported_first(tmp_path,
                                                                                              papermill_engine):
     """papermill imports its engines' entry points while it is itself imported: importing ours first must work."""
-    path = make_notebook(tmp_path)
+    make_notebook(tmp_path)  # analysis.ipynb, run by the script below
     env = env_with_lab_settings(tmp_path, '{"threshold_s": 60}')
     script = (
         "import json, sys\n"
