@@ -48,7 +48,7 @@ test('without a working server the sidebar says what to do, the proxy is not flo
     await page.sidebar.openTab(BROWSER_ID);
     await expect(problem).toHaveCount(1);
     await expect(problem).toContainText('did not start');
-    await expect(problem).toContainText(/Node\.js ≥ 20/);
+    await expect(problem).toContainText(/reinstall xetcache/);
     await expect(problem).toContainText('restart JupyterLab');
     await expect(browser).not.toContainText('Loading');
     await keepScreenshot(browser, testInfo, 'sidebar-server-did-not-start');
