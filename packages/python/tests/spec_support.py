@@ -89,19 +89,30 @@ def number(value: Any) -> Any:
         if isinstance(value, str) else value
 
 
+class Blocked(BaseException):
+    """Raised by no_hang's timer. A BaseException, so no `except OSError` in the engine can turn it into a refusal."""
+
+
 @contextmanager
 def no_hang(seconds: int = 20) -> Iterator[None]:
-    """Fail instead of blocking forever (a FIFO opened for reading without O_NONBLOCK never returns)."""
+    """Fail instead of blocking forever (a FIFO opened for reading without O_NONBLOCK never returns). The timer
+    repeats every second after the first expiry, so a second blocking open is interrupted too, and the test fails
+    even if the code under test swallowed the interruption."""
+    fired = []
+
     def alarm(*_: Any) -> None:
-        raise TimeoutError(f"blocked for {seconds} s: a FIFO was opened without O_NONBLOCK?")
+        fired.append(True)
+        raise Blocked(f"blocked for {seconds} s: a FIFO was opened without O_NONBLOCK?")
 
     old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+    if fired:
+        raise AssertionError(f"blocked for more than {seconds} s (a FIFO opened without O_NONBLOCK?)")
 
 
 class Outside:
