@@ -43,6 +43,8 @@ function openOnce(file: string): OpenedDb {
     db.pragma('synchronous = NORMAL');
     // 64 MiB of page cache: a 100k-entry index (~60 MiB) stays in memory while it is rebuilt and queried.
     db.pragma('cache_size = -65536');
+    // An upsert (INSERT OR REPLACE) deletes the old row: with this on, that fires the text index's delete trigger.
+    db.pragma('recursive_triggers = ON');
     const fresh = ensureSchema(db);
     return { db, fresh, ino: fs.statSync(file).ino };
   } catch (e) {

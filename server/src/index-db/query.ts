@@ -56,6 +56,18 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, c => `\\${c}`);
 }
 
+/**
+ * An FTS5 query matching rows that hold every trigram of `text` (the candidates of a substring search), or null
+ * when it is shorter than three characters (then the LIKE scans every row). Each trigram is a quoted string.
+ */
+export function trigramQuery(text: string): string | null {
+  const chars = [...text.toLowerCase()];
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) grams.add(chars.slice(i, i + 3).join(''));
+  if (grams.size === 0) return null;
+  return [...grams].map(g => `"${g.replace(/"/g, '""')}"`).join(' AND ');
+}
+
 function where(q: ListQuery): { sql: string; params: Record<string, string> } {
   const clauses: string[] = [];
   const params: Record<string, string> = {};
@@ -72,10 +84,19 @@ function where(q: ListQuery): { sql: string; params: Record<string, string> } {
     params.kind = q.kind;
   }
   if (q.q !== undefined && q.q !== '') {
-    clauses.push(`(preview LIKE @q ESCAPE '\\' OR notebook LIKE @q ESCAPE '\\' OR qualname LIKE @q ESCAPE '\\'
-      OR cell_id LIKE @q ESCAPE '\\' OR key LIKE @qprefix ESCAPE '\\')`);
+    // The trigram index narrows a substring search to a few candidates (entries_fts, schema.ts), the LIKE
+    // decides; a key prefix is a range of the primary key. Both sides of the OR use an index.
+    const like = `(preview LIKE @q ESCAPE '\\' OR notebook LIKE @q ESCAPE '\\' OR qualname LIKE @q ESCAPE '\\'
+      OR cell_id LIKE @q ESCAPE '\\')`;
+    const fts = trigramQuery(q.q);
+    const text = fts
+      ? `(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts) AND ${like})`
+      : like;
+    clauses.push(`(${text} OR (key >= @kfrom AND key < @kto))`);
     params.q = `%${likeEscape(q.q)}%`;
-    params.qprefix = `${likeEscape(q.q.toLowerCase())}%`;
+    if (fts) params.fts = fts;
+    params.kfrom = q.q.toLowerCase();
+    params.kto = `${q.q.toLowerCase()}\uffff`;
   }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bump on any change below: an index with another version is dropped and rebuilt from the files. */
-export const INDEX_SCHEMA_VERSION = 3;
+export const INDEX_SCHEMA_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -48,6 +48,24 @@ CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns TEXT);
 CREATE TABLE IF NOT EXISTS hit_totals (
   key TEXT PRIMARY KEY, hits INTEGER NOT NULL, last_hit_ms REAL, saved_s REAL NOT NULL
 );
+
+-- Text search (q=): the trigrams of what q= matches (notebook, cell id, qualname, preview), one row per entry
+-- (rowid = entries.rowid). detail=none keeps it small: it only says which rows hold every trigram of the query,
+-- and query.ts checks those few candidates with the exact LIKE. Kept equal to entries by these triggers (the
+-- REPLACE of an upsert fires the delete trigger because open-db.ts turns recursive_triggers on).
+CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, tokenize = 'trigram', detail = none);
+CREATE TRIGGER IF NOT EXISTS entries_fts_insert AFTER INSERT ON entries BEGIN
+  DELETE FROM entries_fts WHERE rowid = new.rowid;
+  INSERT INTO entries_fts (rowid, text) VALUES (new.rowid, coalesce(new.notebook, '') || char(10) ||
+    coalesce(new.cell_id, '') || char(10) || coalesce(new.qualname, '') || char(10) || new.preview);
+END;
+CREATE TRIGGER IF NOT EXISTS entries_fts_delete AFTER DELETE ON entries BEGIN
+  DELETE FROM entries_fts WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER IF NOT EXISTS entries_fts_update AFTER UPDATE OF notebook, cell_id, qualname, preview ON entries BEGIN
+  UPDATE entries_fts SET text = coalesce(new.notebook, '') || char(10) || coalesce(new.cell_id, '') || char(10) ||
+    coalesce(new.qualname, '') || char(10) || new.preview WHERE rowid = new.rowid;
+END;
 `;
 
 /**
@@ -73,7 +91,7 @@ export function ensureIndexes(db: Database.Database): void {
 }
 
 const DROP = `
-DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
+DROP TABLE IF EXISTS entries_fts; DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
 DROP TABLE IF EXISTS hit_totals; DROP TABLE IF EXISTS meta;
 `;
 

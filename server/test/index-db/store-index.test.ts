@@ -230,3 +230,39 @@ test('filters, sorting and pagination', async t => {
     ['c1', 'c2']
   );
 });
+
+test('q= narrows through the trigram index and stays exact as entries are re-stored and evicted', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root);
+  const a = await addEntry(store, {
+    seed: 'a',
+    notebook: 'x.ipynb',
+    cell_id: 'c1',
+    preview: 'model = fit(trainset)'
+  });
+  const b = await addEntry(store, {
+    seed: 'b',
+    notebook: 'y.ipynb',
+    cell_id: 'c2',
+    preview: 'tes = set(trainz) # Größe'
+  });
+  const index = await openIndex(t, store.dir);
+  const keys = async (q: string) =>
+    (await index.list({ q, sort: 'created', order: 'asc' })).entries.map(x => x.key).sort();
+  assert.deepEqual(await keys('fit(train'), [a.key]);
+  assert.deepEqual(await keys('TRAIN'), [a.key, b.key].sort()); // case-insensitive, as before
+  assert.deepEqual(await keys('trainset'), [a.key]);
+  assert.deepEqual(await keys('set'), [a.key, b.key].sort()); // every trigram present is not enough alone: LIKE
+  assert.deepEqual(await keys('tset'), []); // its trigrams occur, but not in a row
+  assert.deepEqual(await keys('y.ipy'), [b.key]);
+  assert.deepEqual(await keys('Größe'), [b.key]);
+  assert.deepEqual(await keys('"'), []);
+  assert.deepEqual(await keys(a.key.slice(0, 8)), [a.key]);
+  // re-stored with another preview (same key): the old text no longer matches
+  const again = { ...a, source: { ...a.source, preview: 'model = refit(validation)' } };
+  await store.writeManifest(again);
+  assert.deepEqual(await keys('trainset'), []);
+  assert.deepEqual(await keys('refit(val'), [a.key]);
+  await store.deleteManifest(b.key);
+  assert.deepEqual(await keys('trainz'), []);
+});
