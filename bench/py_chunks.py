@@ -1,0 +1,480 @@
+"""Content-defined chunks (issue 13), measured side by side with the peers in one run:
+
+  dedup  disk used by V versions of a 256 MB float64 array, each the first with a different 1 % contiguous block
+         rewritten, each stored as its own cached call; ratio to one version's bytes (target <= 1.2x)
+  write  storing a 1 GiB array (a cache miss), vs the write floor measured with the same write pattern: the same
+         chunk files written into the same fan-out folders by the same number of threads, each fsynced and
+         renamed, then the folders fsynced (target <= 1.5x); one 1 GiB file + fsync is shown too
+  hit    the same 1 GiB array as a hit in a fresh process, page cache warm, vs the readinto floor (one file read
+         into a buffer that was allocated and touched before the clock started; and into a fresh buffer), and vs
+         the peers' hits (target <= 1.5x the floor, faster than every peer). "first hit" is the first load after
+         the store (every chunk hashed); "hit" the following ones (chunks verified before are trusted by their stat
+         data, spec/FORMAT.md "Loading and verified objects").
+
+Peers: hf_xet's local CAS (upload_bytes / download_files against local://), FastCDC (pyfastcdc, 16 KiB average:
+unique chunk bytes, an estimate of a chunk store without compression), joblib.Memory, the original xetcache (its
+source from $XETCACHE_ORIGINAL_SRC or bench/out/xetcache-original when present, else its approach re-done:
+one pickle file per call), cachier and diskcache for hits. Every timing is a fresh process; medians of --repeats.
+
+Usage: .venv/bin/python bench/py_chunks.py [--only dedup,write,hit] [--mib 256] [--versions 10] [--gib 1]
+       [--repeats 3] [--dir DIR]   (needs ~6 GiB free in DIR; default: a folder under the system temp dir)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import pickle
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PKG = os.path.abspath(os.path.join(HERE, "..", "packages", "python"))
+if PKG not in sys.path:
+    sys.path.insert(0, PKG)
+
+PEERS = ["xetcache", "hf_xet", "joblib", "original", "cachier", "diskcache"]
+
+
+# ---- values ----------------------------------------------------------------------------------------------------
+def versions(nbytes: int, count: int, seed: int = 0) -> list:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    base = rng.random(nbytes // 8)
+    k = len(base) // 100
+    out = [base]
+    for _ in range(count - 1):
+        v = base.copy()
+        start = int(rng.integers(0, len(base) - k))
+        v[start:start + k] = rng.random(k)
+        out.append(v)
+    return out
+
+
+def big(nbytes: int):
+    import numpy as np
+
+    return np.random.default_rng(7).random(nbytes // 8)
+
+
+def produce(i):
+    """The cached function of every peer: returns a value prepared before the clock started. It is handed over
+    through an attribute of `sys` (a library module), not a global: xetcache keys a function by the current value
+    of the globals it names, so a 1 GiB global would be hashed into every key."""
+    return sys._xc_values[i]
+
+
+def prepare(values: dict) -> None:
+    sys._xc_values = values
+
+
+# ---- peers: memo(fn, dir) -> cached fn ------------------------------------------------------------------------
+def _original_module():
+    src = os.environ.get("XETCACHE_ORIGINAL_SRC") or os.path.join(HERE, "out", "xetcache-original")
+    if not os.path.isfile(os.path.join(src, "xetcache", "__init__.py")):
+        return None
+    for dep in ("pyxet", "fsspec"):  # cloud-only dependencies of the original: stubbed (local paths only)
+        if importlib.util.find_spec(dep) is None:
+            sys.modules[dep] = types.ModuleType(dep)
+    pkg = os.path.join(src, "xetcache")
+    spec = importlib.util.spec_from_file_location("xetcache_original", os.path.join(pkg, "__init__.py"),
+                                                  submodule_search_locations=[pkg])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["xetcache_original"] = mod
+    try:
+        spec.loader.exec_module(mod)
+    except Exception:  # noqa: BLE001 - fall back to the approach re-done
+        return None
+    return mod
+
+
+def memo(peer: str, fn, path: str):
+    os.makedirs(path, exist_ok=True)
+    if peer == "xetcache":
+        import xetcache
+
+        xetcache.set_memo_path(os.path.join(path, ".xetcache"))
+        return xetcache.xetmemo_always(fn)
+    if peer == "joblib":
+        import joblib
+
+        return joblib.Memory(path, verbose=0).cache(fn)
+    if peer == "cachier":
+        from cachier import cachier
+
+        return cachier(cache_dir=path, backend="pickle", separate_files=True)(fn)
+    if peer == "diskcache":
+        import diskcache
+
+        return diskcache.Cache(path, size_limit=1 << 50).memoize()(fn)
+    if peer == "original":
+        mod = _original_module()
+        if mod is not None:
+            mod.set_memo_path(path)
+            inner = mod.xetmemo_always(fn) if hasattr(mod, "xetmemo_always") else mod.xetmemo(always=True)(fn)
+        else:
+            inner = _original_approach(fn, path)
+
+        @functools.wraps(fn)
+        def quiet(*a, **k):
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints a line on every load and store
+                return inner(*a, **k)
+
+        return quiet
+    if peer == "hf_xet":
+        return _hf_xet(fn, path)
+    raise ValueError(peer)
+
+
+def _original_approach(fn, path):
+    def wrapper(*args):
+        name = hashlib.sha256(pickle.dumps([fn.__qualname__, args])).hexdigest() + ".pickle"
+        full = os.path.join(path, name)
+        if os.path.exists(full):
+            with open(full, "rb") as f:
+                return pickle.load(f)["RETVAL"]
+        ret = fn(*args)
+        with open(full, "wb") as f:
+            pickle.dump({"RETVAL": ret}, f)
+        return ret
+
+    return wrapper
+
+
+def _hf_xet(fn, path):
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    import hf_xet
+
+    endpoint = "local://" + os.path.join(path, "cas")
+    index, tmp = os.path.join(path, "index"), os.path.join(path, "tmp")
+    os.makedirs(index, exist_ok=True)
+    os.makedirs(tmp, exist_ok=True)
+
+    def wrapper(*args):
+        key = hashlib.sha256(pickle.dumps([fn.__qualname__, args])).hexdigest()
+        ipath = os.path.join(index, key + ".json")
+        if os.path.exists(ipath):
+            with open(ipath) as f:
+                parts = json.load(f)
+            infos = [hf_xet.PyXetDownloadInfo(os.path.join(tmp, f"{key}.{i}"), h, n) for i, (h, n) in
+                     enumerate(parts)]
+            hf_xet.download_files(infos, endpoint, None, None, None)
+            blobs = []
+            for info, (_, n) in zip(infos, parts):
+                buf = bytearray(n)
+                with open(info.destination_path, "rb", buffering=0) as f:
+                    view, pos = memoryview(buf), 0
+                    while pos < n:
+                        pos += f.readinto(view[pos:])
+                os.unlink(info.destination_path)
+                blobs.append(buf)
+            return pickle.loads(blobs[0], buffers=blobs[1:])
+        ret = fn(*args)
+        bufs = []
+        stream = pickle.dumps(ret, protocol=5, buffer_callback=bufs.append)
+        contents = [stream] + [bytes(b.raw()) for b in bufs]
+        up = hf_xet.upload_bytes(contents, endpoint, None, None, None, "model")
+        with open(ipath, "w") as f:
+            json.dump([[u.hash, u.file_size] for u in up], f)
+        return ret
+
+    return wrapper
+
+
+def disk_bytes(path: str) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                st = os.lstat(os.path.join(root, name))
+            except FileNotFoundError:
+                continue
+            total += st.st_blocks * 512 if hasattr(st, "st_blocks") else st.st_size
+    return total
+
+
+def fastcdc_unique(values, avg=16384) -> int:
+    from pyfastcdc.cy import FastCDC
+
+    cdc, seen, total = FastCDC(avg_size=avg), set(), 0
+    for v in values:
+        for ch in cdc.cut_buf(memoryview(v).cast("B")):
+            h = hashlib.sha256(ch.data).digest()
+            if h not in seen:
+                seen.add(h)
+                total += ch.length
+    return total
+
+
+# ---- children (one fresh process per timing) ------------------------------------------------------------------
+def child_main(op: dict) -> dict:
+    import numpy as np
+
+    if op["op"] == "dedup":
+        vs = versions(op["bytes"], op["versions"])
+        prepare(dict(enumerate(vs)))
+        f = memo(op["peer"], produce, op["dir"])
+        for i in range(len(vs)):
+            f(i)
+        return {"disk": disk_bytes(op["dir"])}
+    if op["op"] == "store":
+        prepare({0: big(op["bytes"])})
+        f = memo(op["peer"], produce, op["dir"])
+        t = time.perf_counter()
+        f(0)
+        return {"s": time.perf_counter() - t}
+    if op["op"] == "hit":
+        f = memo(op["peer"], produce, op["dir"])
+        t = time.perf_counter()
+        v = f(0)
+        took = time.perf_counter() - t
+        assert len(v) == op["bytes"] // 8 and float(v[123]) == float(big(4096)[123]), "wrong value"
+        return {"s": took}
+    if op["op"] == "floor_read":
+        size = os.path.getsize(op["file"])
+        res = {}
+        buf = bytearray(size)  # allocated and touched before the clock
+        t = time.perf_counter()
+        with open(op["file"], "rb", buffering=0) as fh:
+            fh.readinto(buf)
+        res["touched"] = time.perf_counter() - t
+        del buf
+        t = time.perf_counter()
+        arr = np.empty(size, dtype=np.uint8)  # a fresh buffer: page faults included
+        with open(op["file"], "rb", buffering=0) as fh:
+            fh.readinto(memoryview(arr))
+        res["fresh"] = time.perf_counter() - t
+        return res
+    if op["op"] == "floor_write":
+        return floor_write(op)
+    raise ValueError(op["op"])
+
+
+def floor_write(op: dict) -> dict:
+    """Write the same files as the store did (sizes, fan-out folders), with the same number of threads: each
+    O_EXCL tmp file written, fsynced, renamed into place; then every folder fsynced. Plus one file of all bytes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xetcache.store import writer
+
+    value = memoryview(big(op["bytes"])).cast("B")
+    sizes = op["sizes"]
+    root = op["dir"]
+    os.makedirs(os.path.join(root, "tmp"), exist_ok=True)
+    offsets, pos = [], 0
+    for n in sizes:
+        offsets.append((pos, n))
+        pos += n
+
+    def one(i):
+        off, n = offsets[i]
+        tmp = os.path.join(root, "tmp", f"{i}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        mv = value[off:off + n]
+        done = 0
+        while done < n:
+            done += os.write(fd, mv[done:])
+        os.fsync(fd)
+        os.close(fd)
+        fan = os.path.join(root, "objects", f"{i % 256:02x}")
+        os.makedirs(fan, exist_ok=True)
+        os.rename(tmp, os.path.join(fan, f"{i}"))
+        return fan
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(writer.WORKERS) as pool:
+        fans = set(pool.map(one, range(len(offsets))))
+        for _ in pool.map(_fsync_dir, sorted(fans)):
+            pass
+    same = time.perf_counter() - t
+    shutil.rmtree(root)
+    os.makedirs(root)
+    t = time.perf_counter()
+    fd = os.open(os.path.join(root, "one"), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    done = 0
+    while done < len(value):
+        done += os.write(fd, value[done:done + (64 << 20)])
+    os.fsync(fd)
+    os.close(fd)
+    one_file = time.perf_counter() - t
+    shutil.rmtree(root)
+    return {"same_pattern": same, "one_file": one_file}
+
+
+def _fsync_dir(path):
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def run_child(op: dict) -> dict:
+    env = dict(os.environ, PYTHONPATH=PKG + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", json.dumps(op)], env=env,
+                         capture_output=True, text=True, timeout=3600, check=False)
+    if out.returncode != 0:
+        return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit {out.returncode}"}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---- the three measurements ------------------------------------------------------------------------------------
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, unit="s"):
+    if x is None:
+        return "-"
+    return f"{x:.3f} s" if unit == "s" else f"{x / 1e6:,.1f} MB"
+
+
+def bench_dedup(args, root):
+    nbytes = args.mib * 1_000_000
+    print(f"\n== dedup: {args.versions} versions of a {args.mib} MB float64 array, each with a different 1 % "
+          "contiguous block rewritten", flush=True)
+    one = nbytes
+    rows = []
+    for peer in ["xetcache", "hf_xet", "joblib", "original"]:
+        d = os.path.join(root, "dedup", peer)
+        shutil.rmtree(d, ignore_errors=True)
+        r = run_child({"op": "dedup", "peer": peer, "dir": d, "bytes": nbytes, "versions": args.versions})
+        rows.append((peer, r.get("disk"), r.get("error")))
+        shutil.rmtree(d, ignore_errors=True)
+    try:
+        rows.append(("FastCDC (16 KiB avg, unique chunk bytes)", fastcdc_unique(versions(nbytes, args.versions)),
+                     None))
+    except ImportError as e:
+        rows.append(("FastCDC", None, str(e)))
+    print(f"{'':42s} {'on disk':>14s} {'x one version':>14s}")
+    for name, disk, err in rows:
+        ratio = f"{disk / one:.2f}x" if disk else "-"
+        print(f"{name:42s} {fmt(disk, 'b'):>14s} {ratio:>14s}" + (f"  ({err})" if err else ""))
+    ours = rows[0][1]
+    if ours:
+        print(f"target <= 1.20x: {'met' if ours / one <= 1.2 else 'NOT met'} ({ours / one:.3f}x)")
+
+
+def stored_chunk_sizes(store_dir):
+    from xetcache.store import manifest as manifests
+
+    sizes = []
+    for dirpath, _d, files in os.walk(os.path.join(store_dir, "entries")):
+        for f in files:
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                m = manifests.parse(fh.read())
+            for parts in manifests.chunk_table(m).values():
+                sizes += [n for _, n in parts]
+    return sizes
+
+
+def bench_write_and_hit(args, root, do_write, do_hit):
+    nbytes = int(args.gib * (1 << 30))
+    label = f"{args.gib:g} GiB float64 array"
+    results = {}
+    if do_write:
+        print(f"\n== store: a {label}, a cache miss (fresh store each time; median of {args.repeats})", flush=True)
+        times, floors, ones, sizes = [], [], [], None
+        for _ in range(args.repeats):
+            d = os.path.join(root, "write", "xetcache")
+            shutil.rmtree(d, ignore_errors=True)
+            r = run_child({"op": "store", "peer": "xetcache", "dir": d, "bytes": nbytes})
+            times.append(r.get("s"))
+            sizes = stored_chunk_sizes(os.path.join(d, ".xetcache")) or [nbytes]
+            shutil.rmtree(d, ignore_errors=True)
+            fl = run_child({"op": "floor_write", "dir": os.path.join(root, "write", "floor"), "bytes": nbytes,
+                            "sizes": sizes})
+            floors.append(fl.get("same_pattern"))
+            ones.append(fl.get("one_file"))
+        ours, floor, one = med(times), med(floors), med(ones)
+        print(f"{'xetcache store (chunk, hash, write, fsync)':48s} {fmt(ours):>10s}")
+        what = f"floor: the same {len(sizes)} files, fsync + rename"
+        print(f"{what:48s} {fmt(floor):>10s}")
+        print(f"{'one file of the same bytes + fsync':48s} {fmt(one):>10s}")
+        if ours and floor:
+            print(f"ratio to the floor: {ours / floor:.2f}x (target <= 1.5x: {'met' if ours / floor <= 1.5 else 'NOT met'})"
+                  f"; to one file: {ours / one:.2f}x")
+        results["write"] = (ours, floor)
+    if do_hit:
+        print(f"\n== hit: the {label} in a fresh process, page cache warm (median of {args.repeats})", flush=True)
+        rows = {}
+        for peer in PEERS:
+            d = os.path.join(root, "hit", peer)
+            shutil.rmtree(d, ignore_errors=True)
+            r = run_child({"op": "store", "peer": peer, "dir": d, "bytes": nbytes})
+            if "error" in r:
+                rows[peer] = (None, None, r["error"])
+                continue
+            time.sleep(2.5)  # past the racy window: chunks hashed by the first hit can be trusted later
+            first = run_child({"op": "hit", "peer": peer, "dir": d, "bytes": nbytes})
+            hits = [run_child({"op": "hit", "peer": peer, "dir": d, "bytes": nbytes}) for _ in range(args.repeats)]
+            rows[peer] = (first.get("s"), med([h.get("s") for h in hits]),
+                          first.get("error") or next((h["error"] for h in hits if "error" in h), None))
+            if peer != "xetcache":
+                shutil.rmtree(d, ignore_errors=True)
+        f = os.path.join(root, "hit", "floor.bin")
+        with open(f, "wb") as fh:
+            fh.write(memoryview(big(nbytes)).cast("B"))
+        floor_runs = [run_child({"op": "floor_read", "file": f}) for _ in range(args.repeats + 1)][1:]
+        os.unlink(f)
+        touched, fresh = med([r.get("touched") for r in floor_runs]), med([r.get("fresh") for r in floor_runs])
+        print(f"{'':36s} {'first hit':>10s} {'hit':>10s} {'x floor':>8s}")
+        print(f"{'floor: readinto, buffer touched':36s} {'':>10s} {fmt(touched):>10s} {'1.00x':>8s}")
+        print(f"{'floor: readinto, fresh buffer':36s} {'':>10s} {fmt(fresh):>10s} "
+              f"{fresh / touched if touched and fresh else 0:7.2f}x")
+        for peer, (first, hit, err) in rows.items():
+            x = f"{hit / touched:7.2f}x" if hit and touched else "-"
+            print(f"{peer:36s} {fmt(first):>10s} {fmt(hit):>10s} {x:>8s}" + (f"  ({err})" if err else ""))
+        ours = rows["xetcache"][1]
+        others = [v[1] for k, v in rows.items() if k != "xetcache" and v[1]]
+        if ours and touched:
+            print(f"target <= 1.5x the floor: {'met' if ours / touched <= 1.5 else 'NOT met'} ({ours / touched:.2f}x);"
+                  f" faster than every peer: {'yes' if all(ours < o for o in others) else 'no'}")
+        shutil.rmtree(os.path.join(root, "hit", "xetcache"), ignore_errors=True)
+        results["hit"] = rows
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--child")
+    ap.add_argument("--only", default="dedup,write,hit")
+    ap.add_argument("--mib", type=int, default=256)
+    ap.add_argument("--versions", type=int, default=10)
+    ap.add_argument("--gib", type=float, default=1.0)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "xetcache-bench-chunks"))
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child_main(json.loads(args.child))))
+        return
+    from xetcache.store import chunking
+
+    only = set(args.only.split(","))
+    os.makedirs(args.dir, exist_ok=True)
+    print(f"py_chunks: chunker {chunking.backend()}, load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, "
+          f"in {args.dir}")
+    if "dedup" in only:
+        bench_dedup(args, args.dir)
+    if only & {"write", "hit"}:
+        bench_write_and_hit(args, args.dir, "write" in only, "hit" in only)
+    print(f"\nload at the end: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
