@@ -20,6 +20,7 @@ function entryRows(entries: EntrySummary[]): string[][] {
 
 export async function lsCommand(index: StoreIndex, q: ListQuery, out: Output): Promise<void> {
   const page = await index.list(q);
+  const sizes = page.total > 0 ? await index.stats(q.notebook) : null;
   out.result(page, () => {
     if (page.total === 0) return `no entries in ${index.dir}`;
     const headers = [
@@ -34,7 +35,12 @@ export async function lsCommand(index: StoreIndex, q: ListQuery, out: Output): P
       'PREVIEW'
     ];
     const shown = `${page.entries.length} of ${page.total} entries${q.offset ? ` from ${q.offset}` : ''}`;
-    return `${table(headers, entryRows(page.entries), new Set([3, 4, 6]))}\n${shown}`;
+    const where = q.notebook === undefined ? 'the store' : q.notebook;
+    // SIZE is each entry's logical size; what they take together counts shared chunks once (spec/FORMAT.md)
+    const bytes = sizes
+      ? `; ${where}: ${formatBytes(sizes.logical_bytes)} logical, ${formatBytes(sizes.bytes)} stored`
+      : '';
+    return `${table(headers, entryRows(page.entries), new Set([3, 4, 6]))}\n${shown}${bytes}`;
   });
 }
 
@@ -86,14 +92,16 @@ export async function statsCommand(
 ): Promise<void> {
   const s = await index.stats(notebook);
   out.result(s, () => {
-    const head = `${s.entries} entries, ${formatBytes(s.bytes)}, ${s.hits} hits, ${formatSeconds(s.time_saved_s)} saved`;
+    const head = `${s.entries} entries, ${formatBytes(s.bytes)} stored (${formatBytes(s.logical_bytes)} logical), ${s.hits} hits, ${formatSeconds(s.time_saved_s)} saved`;
     if (s.entries === 0) return head;
     const rows = s.by_notebook.map(n => [
       n.notebook ?? '(none)',
       String(n.entries),
       formatBytes(n.bytes),
+      formatBytes(n.logical_bytes),
       formatSeconds(n.time_saved_s)
     ]);
-    return `${head}\n\n${table(['NOTEBOOK', 'ENTRIES', 'SIZE', 'SAVED'], rows, new Set([1, 2, 3]))}`;
+    const headers = ['NOTEBOOK', 'ENTRIES', 'STORED', 'LOGICAL', 'SAVED'];
+    return `${head}\n\n${table(headers, rows, new Set([1, 2, 3, 4]))}`;
   });
 }

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Store } from '@xetcache/store';
-import { lruOrder } from './query';
+import { allEntryChunks, lruOrder } from './query';
 
 export interface Victim {
   key: string;
@@ -41,16 +41,33 @@ export interface TrimPlan {
 /**
  * Least recently used first: an entry's last use is its last hit, or its creation if it was never hit (so a
  * fresh entry is not evicted before an old one that was hit once long ago). Stops as soon as the total fits.
+ * Totals are physical (what the store holds): a chunk counts once, and evicting an entry frees its chunks only
+ * when no entry left names them (spec/FORMAT.md, "Chunked objects").
  */
 export function planTrim(db: Database.Database, maxBytes: number): TrimPlan {
   const order = lruOrder(db);
-  const bytesBefore = order.reduce((sum, e) => sum + e.total_bytes, 0);
+  const refs = new Map<string, { size: number; n: number }>();
+  const chunksOf = new Map<string, string[]>();
+  for (const c of allEntryChunks(db)) {
+    const r = refs.get(c.oid) ?? { size: c.size, n: 0 };
+    r.n += 1;
+    refs.set(c.oid, r);
+    const list = chunksOf.get(c.key) ?? [];
+    list.push(c.oid);
+    chunksOf.set(c.key, list);
+  }
+  let bytesBefore = order.reduce((sum, e) => sum + e.unchunked_bytes, 0);
+  for (const r of refs.values()) bytesBefore += r.size;
   let bytesAfter = bytesBefore;
   const victims: Victim[] = [];
   for (const e of order) {
     if (bytesAfter <= maxBytes) break;
-    victims.push(e);
-    bytesAfter -= e.total_bytes;
+    victims.push({ key: e.key, total_bytes: e.total_bytes });
+    bytesAfter -= e.unchunked_bytes;
+    for (const oid of chunksOf.get(e.key) ?? []) {
+      const r = refs.get(oid);
+      if (r && --r.n === 0) bytesAfter -= r.size;
+    }
   }
   return { victims, bytesBefore, bytesAfter };
 }

@@ -35,15 +35,21 @@ export interface ListResult {
   entries: EntrySummary[];
 }
 
+/**
+ * `bytes` is what the entries take in the store, each chunk once however many of them share it (physical);
+ * `logical_bytes` the sum of their total_bytes (what restoring each would make).
+ */
 export interface GroupStats {
   entries: number;
   bytes: number;
+  logical_bytes: number;
   time_saved_s: number;
 }
 
 export interface Stats {
   entries: number;
   bytes: number;
+  logical_bytes: number;
   hits: number;
   time_saved_s: number;
   by_notebook: (GroupStats & { notebook: string | null })[];
@@ -132,33 +138,61 @@ export function findKeys(db: Database.Database, prefix: string, max = 2): string
   return rows.map(r => r.key);
 }
 
+/** Chunk bytes of each group, each chunk once per group (entry_chunks is empty for a store without chunks). */
+function chunkBytes(
+  db: Database.Database,
+  cols: string[],
+  w: { sql: string; params: Record<string, string> }
+): Map<string, number> {
+  const sel = cols.map(c => `e.${c}`).join(', ');
+  const rows = db
+    .prepare(
+      `SELECT ${cols.length ? `${cols.join(', ')}, ` : ''}sum(size) AS bytes FROM (SELECT DISTINCT ${sel}${
+        cols.length ? ', ' : ''
+      }c.oid, c.size FROM entry_chunks c JOIN entries e ON e.key = c.key ${
+        'notebook' in w.params ? 'WHERE e.notebook = @notebook' : ''
+      })
+      ${cols.length ? `GROUP BY ${cols.join(', ')}` : ''}`
+    )
+    .all(w.params) as Record<string, string | number | null>[];
+  return new Map(rows.map(r => [JSON.stringify(cols.map(c => r[c])), Number(r.bytes ?? 0)]));
+}
+
 /** One walk of the covering (notebook, cell_id, ...) index; the other groupings are summed from it here. */
 export function stats(db: Database.Database, notebook?: string): Stats {
   const w =
     notebook === undefined
-      ? { sql: '', params: {} }
+      ? { sql: '', params: {} as Record<string, string> }
       : { sql: 'WHERE notebook = @notebook', params: { notebook } };
   const cells = db
     .prepare(
-      `SELECT notebook, cell_id, count(*) AS entries, sum(total_bytes) AS bytes, sum(time_saved_s) AS time_saved_s,
-      sum(hits) AS hits FROM entries ${w.sql} GROUP BY notebook, cell_id`
+      `SELECT notebook, cell_id, count(*) AS entries, sum(unchunked_bytes) AS bytes, sum(total_bytes) AS logical_bytes,
+      sum(time_saved_s) AS time_saved_s, sum(hits) AS hits FROM entries ${w.sql} GROUP BY notebook, cell_id`
     )
     .all(w.params) as (Stats['by_cell'][number] & { hits: number })[];
-  const total = { entries: 0, bytes: 0, hits: 0, time_saved_s: 0 };
+  const chunksByCell = chunkBytes(db, ['notebook', 'cell_id'], w);
+  const chunksByNotebook = chunkBytes(db, ['notebook'], w);
+  const chunksAll = chunkBytes(db, [], w).get('[]') ?? 0;
+  const total = { entries: 0, bytes: chunksAll, logical_bytes: 0, hits: 0, time_saved_s: 0 };
   const byNotebook = new Map<string | null, Stats['by_notebook'][number]>();
   for (const c of cells) {
+    const unchunked = c.bytes;
+    c.bytes += chunksByCell.get(JSON.stringify([c.notebook, c.cell_id])) ?? 0;
     total.entries += c.entries;
-    total.bytes += c.bytes;
+    total.bytes += unchunked;
+    total.logical_bytes += c.logical_bytes;
     total.hits += c.hits;
     total.time_saved_s += c.time_saved_s;
     const n = byNotebook.get(c.notebook) ?? {
       notebook: c.notebook,
       entries: 0,
-      bytes: 0,
+      bytes: chunksByNotebook.get(JSON.stringify([c.notebook])) ?? 0,
+      logical_bytes: 0,
       time_saved_s: 0
     };
     n.entries += c.entries;
-    n.bytes += c.bytes;
+    n.bytes += unchunked;
+    n.logical_bytes += c.logical_bytes;
     n.time_saved_s += c.time_saved_s;
     byNotebook.set(c.notebook, n);
   }
@@ -177,13 +211,27 @@ export function stats(db: Database.Database, notebook?: string): Stats {
   return { ...total, by_notebook, by_cell };
 }
 
-/** Everything the store holds, for trim: total bytes and keys in eviction order (least recently used first). */
-export function lruOrder(db: Database.Database): { key: string; total_bytes: number }[] {
+/** Everything the store holds, for trim: keys in eviction order (least recently used first) and their sizes. */
+export function lruOrder(
+  db: Database.Database
+): { key: string; total_bytes: number; unchunked_bytes: number }[] {
   return db
     .prepare(
-      'SELECT key, total_bytes FROM entries ORDER BY coalesce(last_hit_ms, created_ms) ASC, key ASC'
+      `SELECT key, total_bytes, unchunked_bytes FROM entries
+      ORDER BY coalesce(last_hit_ms, created_ms) ASC, key ASC`
     )
-    .all() as { key: string; total_bytes: number }[];
+    .all() as { key: string; total_bytes: number; unchunked_bytes: number }[];
+}
+
+/** Every entry's chunks, for trim (which frees a chunk only with the last entry that names it). */
+export function allEntryChunks(
+  db: Database.Database
+): { key: string; oid: string; size: number }[] {
+  return db.prepare('SELECT key, oid, size FROM entry_chunks').all() as {
+    key: string;
+    oid: string;
+    size: number;
+  }[];
 }
 
 export function keysForCell(

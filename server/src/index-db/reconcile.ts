@@ -41,7 +41,7 @@ export interface ReconcileResult {
 
 interface Change {
   shard: string;
-  upserts: ManifestColumns[];
+  upserts: { columns: ManifestColumns; chunks: [string, number][] }[];
   bad: { name: string; parsed: Extract<ParsedFile, { ok: false }> }[];
   removedKeys: string[];
   removedBad: string[];
@@ -60,13 +60,14 @@ function statements(db: Database.Database) {
     shardBad: db.prepare('SELECT name, mtime_ms, size FROM bad_files WHERE shard = ?'),
     upsert: db.prepare(`
       INSERT OR REPLACE INTO entries (key, shard, kind, notebook, cell_id, code_sha256, preview, qualname, namespace,
-        created, created_ms, runtime_s, total_bytes, hits, last_hit_ms, time_saved_s, variables, outputs_count,
-        file_mtime_ms, file_size)
+        created, created_ms, runtime_s, total_bytes, unchunked_bytes, hits, last_hit_ms, time_saved_s, variables,
+        outputs_count, file_mtime_ms, file_size)
       SELECT @key, @shard, @kind, @notebook, @cell_id, @code_sha256, @preview, @qualname, @namespace,
-        @created, @created_ms, @runtime_s, @total_bytes, coalesce(h.hits, 0), h.last_hit_ms, coalesce(h.saved_s, 0),
-        @variables, @outputs_count, @file_mtime_ms, @file_size
+        @created, @created_ms, @runtime_s, @total_bytes, @unchunked_bytes, coalesce(h.hits, 0), h.last_hit_ms,
+        coalesce(h.saved_s, 0), @variables, @outputs_count, @file_mtime_ms, @file_size
       FROM (SELECT 1) LEFT JOIN hit_totals h ON h.key = @key`),
     deleteEntry: db.prepare('DELETE FROM entries WHERE key = ?'),
+    putChunk: db.prepare('INSERT OR IGNORE INTO entry_chunks (key, oid, size) VALUES (?, ?, ?)'),
     putBad:
       db.prepare(`INSERT OR REPLACE INTO bad_files (shard, name, mtime_ms, size, code, message)
       VALUES (?, ?, ?, ?, ?, ?)`),
@@ -110,7 +111,7 @@ function diffShard(st: Statements, storeDir: string, shard: string): Omit<Change
     if (parsed === null) continue; // vanished meanwhile: handled as "not in files" below on the next scan
     if (k?.bad && parsed.ok) change.removedBad.push(name);
     if (k && !k.bad && !parsed.ok) change.removedKeys.push(name.slice(0, -5));
-    if (parsed.ok) change.upserts.push(parsed.columns);
+    if (parsed.ok) change.upserts.push({ columns: parsed.columns, chunks: parsed.chunks });
     else change.bad.push({ name, parsed });
   }
   for (const [name, k] of known) {
@@ -127,7 +128,10 @@ function apply(db: Database.Database, st: Statements, c: Change): void {
     {
       for (const key of c.removedKeys) st.deleteEntry.run(key);
       for (const name of c.removedBad) st.deleteBad.run(c.shard, name);
-      for (const cols of c.upserts) st.upsert.run(cols);
+      for (const u of c.upserts) {
+        st.upsert.run(u.columns); // the REPLACE drops the entry's old chunk rows (trigger, schema.ts)
+        for (const [oid, size] of u.chunks) st.putChunk.run(u.columns.key, oid, size);
+      }
       for (const b of c.bad) {
         st.putBad.run(
           c.shard,

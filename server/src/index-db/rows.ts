@@ -2,7 +2,7 @@
  * Conversions between a manifest, an index row and the API's EntrySummary (CONTRACT.md section 4). The index
  * stores exactly what listing, filtering and sorting need; the full manifest is always read from its file.
  */
-import type { EntrySummary, Manifest } from '@xetcache/store';
+import { chunkTable, manifestNamedIds, type EntrySummary, type Manifest } from '@xetcache/store';
 
 export interface EntryRow {
   key: string;
@@ -18,6 +18,8 @@ export interface EntryRow {
   created_ms: number;
   runtime_s: number;
   total_bytes: number;
+  /** total_bytes less the chunked objects: what the entry stores whole (its chunks are in entry_chunks). */
+  unchunked_bytes: number;
   hits: number;
   last_hit_ms: number | null;
   time_saved_s: number;
@@ -32,6 +34,25 @@ export type { EntrySummary };
 
 /** The columns that come from the manifest file (hits are merged in from hit_totals by the caller). */
 export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;
+
+/**
+ * The chunks an entry's chunked objects are made of, each once, with their sizes (format 2; empty for format 1),
+ * and the logical bytes of those objects. Physical sizes count each chunk once (query.ts, spec/FORMAT.md).
+ */
+export function manifestChunks(m: Manifest): { parts: [string, number][]; chunkedBytes: number } {
+  const table = chunkTable(m);
+  const parts = new Map<string, number>();
+  let chunkedBytes = 0;
+  for (const id of manifestNamedIds(m)) {
+    const list = Object.prototype.hasOwnProperty.call(table, id) ? table[id] : undefined;
+    if (!list) continue;
+    for (const [oid, size] of list) {
+      parts.set(oid, size);
+      chunkedBytes += size;
+    }
+  }
+  return { parts: [...parts], chunkedBytes };
+}
 
 export function manifestToColumns(
   m: Manifest,
@@ -53,6 +74,7 @@ export function manifestToColumns(
     created_ms: Number.isFinite(created_ms) ? created_ms : 0,
     runtime_s: m.runtime_s,
     total_bytes: m.total_bytes,
+    unchunked_bytes: Math.max(0, m.total_bytes - manifestChunks(m).chunkedBytes),
     variables: JSON.stringify(Object.keys(m.variables).sort()),
     outputs_count: m.outputs === null ? 0 : m.outputs.count,
     file_mtime_ms: file.mtimeMs,

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isXetCacheError, openRegularSync, parseManifest } from '@xetcache/store';
 import { entriesDir as entriesRoot } from './paths';
-import { manifestToColumns, type ManifestColumns } from './rows';
+import { manifestChunks, manifestToColumns, type ManifestColumns } from './rows';
 
 export interface FileSig {
   mtimeMs: number;
@@ -22,7 +22,7 @@ export interface ShardDir {
 }
 
 export type ParsedFile =
-  | { ok: true; columns: ManifestColumns }
+  | { ok: true; columns: ManifestColumns; chunks: [string, number][] }
   | { ok: false; sig: FileSig; code: string; message: string };
 
 const SHARD = /^[0-9a-f]{2}$/;
@@ -114,7 +114,11 @@ export function readManifestFile(storeDir: string, shard: string, name: string):
   try {
     // The store library's parser: strict UTF-8, the schema, the key equal to the file name.
     const manifest = parseManifest(bytes, name.slice(0, 64), file);
-    return { ok: true, columns: manifestToColumns(manifest, sig) };
+    return {
+      ok: true,
+      columns: manifestToColumns(manifest, sig),
+      chunks: manifestChunks(manifest).parts
+    };
   } catch (e) {
     if (isXetCacheError(e)) return { ok: false, sig, code: e.code, message: e.message };
     throw e;

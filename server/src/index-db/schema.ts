@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bump on any change below: an index with another version is dropped and rebuilt from the files. */
-export const INDEX_SCHEMA_VERSION = 4;
+export const INDEX_SCHEMA_VERSION = 5;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS entries (
   created_ms    REAL NOT NULL,
   runtime_s     REAL NOT NULL,
   total_bytes   INTEGER NOT NULL,
+  unchunked_bytes INTEGER NOT NULL DEFAULT 0,
   hits          INTEGER NOT NULL DEFAULT 0,
   last_hit_ms   REAL,
   time_saved_s  REAL NOT NULL DEFAULT 0,
@@ -48,6 +49,16 @@ CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns TEXT);
 CREATE TABLE IF NOT EXISTS hit_totals (
   key TEXT PRIMARY KEY, hits INTEGER NOT NULL, last_hit_ms REAL, saved_s REAL NOT NULL
 );
+
+-- The chunks of each entry's chunked objects (format 2), each once per entry: physical sizes count a chunk once
+-- however many entries share it (query.ts: stats, trim). Rows go with their entry (trigger below).
+CREATE TABLE IF NOT EXISTS entry_chunks (
+  key TEXT NOT NULL, oid TEXT NOT NULL, size INTEGER NOT NULL, PRIMARY KEY (key, oid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entry_chunks_oid ON entry_chunks (oid, size);
+CREATE TRIGGER IF NOT EXISTS entry_chunks_delete AFTER DELETE ON entries BEGIN
+  DELETE FROM entry_chunks WHERE key = old.key;
+END;
 
 -- Text search (q=): the trigrams of what q= matches (notebook, cell id, qualname, preview), one row per entry
 -- (rowid = entries.rowid). detail=none keeps it small: it only says which rows hold every trigram of the query,
@@ -91,7 +102,7 @@ export function ensureIndexes(db: Database.Database): void {
 }
 
 const DROP = `
-DROP TABLE IF EXISTS entries_fts; DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
+DROP TABLE IF EXISTS entries_fts; DROP TABLE IF EXISTS entry_chunks; DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
 DROP TABLE IF EXISTS hit_totals; DROP TABLE IF EXISTS meta;
 `;
 
