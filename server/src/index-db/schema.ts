@@ -60,23 +60,6 @@ CREATE TRIGGER IF NOT EXISTS entry_chunks_delete AFTER DELETE ON entries BEGIN
   DELETE FROM entry_chunks WHERE key = old.key;
 END;
 
--- Text search (q=): the trigrams of what q= matches (notebook, cell id, qualname, preview), one row per entry
--- (rowid = entries.rowid). detail=none keeps it small: it only says which rows hold every trigram of the query,
--- and query.ts checks those few candidates with the exact LIKE. Kept equal to entries by these triggers (the
--- REPLACE of an upsert fires the delete trigger because open-db.ts turns recursive_triggers on).
-CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(text, tokenize = 'trigram', detail = none);
-CREATE TRIGGER IF NOT EXISTS entries_fts_insert AFTER INSERT ON entries BEGIN
-  DELETE FROM entries_fts WHERE rowid = new.rowid;
-  INSERT INTO entries_fts (rowid, text) VALUES (new.rowid, coalesce(new.notebook, '') || char(10) ||
-    coalesce(new.cell_id, '') || char(10) || coalesce(new.qualname, '') || char(10) || new.preview);
-END;
-CREATE TRIGGER IF NOT EXISTS entries_fts_delete AFTER DELETE ON entries BEGIN
-  DELETE FROM entries_fts WHERE rowid = old.rowid;
-END;
-CREATE TRIGGER IF NOT EXISTS entries_fts_update AFTER UPDATE OF notebook, cell_id, qualname, preview ON entries BEGIN
-  UPDATE entries_fts SET text = coalesce(new.notebook, '') || char(10) || coalesce(new.cell_id, '') || char(10) ||
-    coalesce(new.qualname, '') || char(10) || new.preview WHERE rowid = new.rowid;
-END;
 `;
 
 /**
@@ -99,6 +82,44 @@ CREATE INDEX IF NOT EXISTS entries_cell     ON entries(notebook, cell_id, total_
 
 export function ensureIndexes(db: Database.Database): void {
   db.exec(INDEXES);
+  ensureTextIndex(db);
+}
+
+/**
+ * Text search (q=): the trigrams of what q= matches (notebook, cell id, qualname, preview), one row per entry
+ * (rowid = entries.rowid). detail=none keeps it small: it only says which rows hold every trigram asked for, and
+ * query.ts checks those few candidates with the exact LIKE. Made after the rows like the indexes above (one bulk
+ * fill of a rebuilt index instead of 100k trigger runs), then kept equal to entries by triggers (the REPLACE of
+ * an upsert fires the delete trigger because open-db.ts turns recursive_triggers on).
+ */
+const TEXT_EXPR = (row: string) =>
+  `coalesce(${row}.notebook, '') || char(10) || coalesce(${row}.cell_id, '') || char(10) ||
+    coalesce(${row}.qualname, '') || char(10) || ${row}.preview`;
+
+const TEXT_INDEX = `
+CREATE VIRTUAL TABLE entries_fts USING fts5(text, tokenize = 'trigram', detail = none);
+INSERT INTO entries_fts (rowid, text) SELECT rowid, ${TEXT_EXPR('entries')} FROM entries;
+CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+  DELETE FROM entries_fts WHERE rowid = new.rowid;
+  INSERT INTO entries_fts (rowid, text) VALUES (new.rowid, ${TEXT_EXPR('new')});
+END;
+CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+  DELETE FROM entries_fts WHERE rowid = old.rowid;
+END;
+CREATE TRIGGER entries_fts_update AFTER UPDATE OF notebook, cell_id, qualname, preview ON entries BEGIN
+  UPDATE entries_fts SET text = ${TEXT_EXPR('new')} WHERE rowid = new.rowid;
+END;
+`;
+
+function ensureTextIndex(db: Database.Database): void {
+  const exists = () =>
+    db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries_fts'")
+      .get() !== undefined;
+  if (exists()) return;
+  db.transaction(() => {
+    if (!exists()) db.exec(TEXT_INDEX); // another process may have made it meanwhile
+  }).immediate();
 }
 
 const DROP = `
