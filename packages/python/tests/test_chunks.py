@@ -288,3 +288,16 @@ def test_the_engine_index_is_derived_and_never_followed(store, tmp_path):
     st = Storage(store.path)
     assert st.entries_for_cell("n.ipynb", "c") == []  # works without it
     assert outside.read_bytes() == b"not yours"
+
+
+def test_the_store_size_is_kept_per_folder_and_sees_other_writers(store, tmp_path):
+    save(store, data(8 << 20))
+    index = Storage(store.path)._index
+    assert index.object_bytes() == object_bytes(store)
+    other = Storage(str(tmp_path / "other" / ".xetcache"))
+    m = save(other, data(4 << 20, seed=3), "e" * 64)
+    for oid in manifests.needed_oids(m):  # objects that arrive by git pull, not through this store
+        dest = Path(store.object_path(oid))
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(Path(other.object_path(oid)).read_bytes())
+    assert index.object_bytes() == object_bytes(store)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from . import layout
 
 FILE = "index.sqlite-engine"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 RACY_NS = 2_000_000_000  # a stamp younger than this when seen is not trusted later (shardcache.py, "racy git")
 BUSY_MS = 2000
 
@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS entries (
   mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, ino INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS entries_cell ON entries (cell_id, notebook, kind);
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS object_dirs (name TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, bytes INTEGER NOT NULL);
 """
 
 
@@ -87,7 +88,7 @@ class EngineIndex:
                     pass
                 if row is None or row[0] != SCHEMA_VERSION:
                     db.executescript("BEGIN IMMEDIATE; DROP TABLE IF EXISTS verified; DROP TABLE IF EXISTS entries;"
-                                     "DROP TABLE IF EXISTS shards; DROP TABLE IF EXISTS meta;" + _SCHEMA +
+                                     "DROP TABLE IF EXISTS shards; DROP TABLE IF EXISTS object_dirs; DROP TABLE IF EXISTS meta;" + _SCHEMA +
                                      f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
             except Exception:
                 db.close()
@@ -158,6 +159,53 @@ class EngineIndex:
         ids = [(o,) for o in oids]
         if ids:
             self._run(lambda db: db.executemany("DELETE FROM verified WHERE oid = ?", ids))
+
+    # ---- the bytes the store holds (the byte budget) ------------------------------------------------------
+    def object_bytes(self) -> Optional[int]:
+        """The sizes of every file under objects/sha256/, each once (a chunk shared by many entries counts once).
+        Kept per fan-out folder with its mtime, so a fresh kernel stats at most 256 folders when nothing changed
+        (objects are immutable; every file that comes or goes changes its folder's mtime). None when the index
+        cannot be used."""
+        if self._conn() is None:
+            return None
+        root = os.path.join(self.store_dir, "objects", "sha256")
+        now = time.time_ns()
+        try:
+            dirs = [d for d in os.scandir(root) if len(d.name) == 2 and d.is_dir(follow_symlinks=False)]
+        except (FileNotFoundError, NotADirectoryError):
+            dirs = []
+
+        def work(db: Any) -> int:
+            known = {r[0]: (r[1], r[2]) for r in db.execute("SELECT name, mtime_ns, bytes FROM object_dirs")}
+            total, updates = 0, []
+            for d in dirs:
+                try:
+                    mtime = d.stat(follow_symlinks=False).st_mtime_ns
+                except FileNotFoundError:
+                    continue
+                old = known.pop(d.name, None)
+                if old is not None and old[0] == mtime:
+                    total += old[1]
+                    continue
+                size = 0
+                try:
+                    for f in os.scandir(d.path):
+                        try:
+                            size += f.stat(follow_symlinks=False).st_size
+                        except FileNotFoundError:
+                            pass
+                except (FileNotFoundError, NotADirectoryError):
+                    continue
+                total += size
+                updates.append((d.name, mtime if now - mtime > RACY_NS else 0, size))
+            if updates or known:
+                db.execute("BEGIN IMMEDIATE")
+                db.executemany("INSERT OR REPLACE INTO object_dirs VALUES (?, ?, ?)", updates)
+                db.executemany("DELETE FROM object_dirs WHERE name = ?", [(n,) for n in known])
+                db.execute("COMMIT")
+            return total
+
+        return self._run(work)
 
     # ---- which manifests belong to which cell ---------------------------------------------------------------
     def cell_keys(self, notebook: Optional[str], cell_id: str,

@@ -296,7 +296,9 @@ class Storage:
         budget = get_byte_budget()
         if budget is None:
             return True
-        used = sum(size for _, size in self._object_sizes.items())  # re-stats only shards that changed
+        used = self._index.object_bytes()  # one stat per fan-out folder when nothing changed, also in a new kernel
+        if used is None:
+            used = sum(size for _, size in self._object_sizes.items())  # re-stats only shards that changed
         if used + incoming <= budget:
             return True
         if not strict:
