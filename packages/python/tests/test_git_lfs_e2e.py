@@ -92,10 +92,10 @@ def _manifests(store: Path) -> list:
 
 
 def _oids(m: dict) -> set:
-    out = {o for v in m["variables"].values() for o in v["objects"]}
-    if m.get("outputs"):
-        out.add(m["outputs"]["object"])
-    return out
+    """The objects an entry needs, as the store says (chunked parts included): exactly what a lazy hit fetches."""
+    from xetcache.store.manifest import needed_oids
+
+    return set(needed_oids(m))
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
