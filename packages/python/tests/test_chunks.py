@@ -301,3 +301,14 @@ def test_the_store_size_is_kept_per_folder_and_sees_other_writers(store, tmp_pat
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(Path(other.object_path(oid)).read_bytes())
     assert index.object_bytes() == object_bytes(store)
+
+
+def test_a_reused_chunk_is_made_young_for_gc_only_when_it_is_not(store):
+    a = data(8 << 20)
+    m = save(store, a, "1" * 64)
+    old, fresh = [store.object_path(o) for o in chunk_oids(m)[:2]]
+    os.utime(old, (1_000_000_000, 1_000_000_000))  # written long ago: gc could take it before the new manifest lands
+    ctime = os.stat(fresh).st_ctime_ns
+    save(store, a, "2" * 64)
+    assert os.stat(old).st_mtime > 1_000_000_000  # refreshed
+    assert os.stat(fresh).st_ctime_ns == ctime  # young already: left alone, its verified record stays valid

@@ -46,7 +46,7 @@ def _hash_chunks(chunks: Sequence[memoryview]) -> "hashlib._Hash":
     return h
 
 
-REFRESH_AFTER_S = 15 * 60  # gc's grace period is 1 hour: an object younger than this needs no refresh
+REFRESH_AFTER_S = 60  # an object written in the last minute is young for any gc grace period worth the name
 
 
 def _refresh(final: str) -> None:
