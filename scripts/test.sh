@@ -17,6 +17,9 @@ suite "server and CLI (TypeScript)" npm test -w @xetcache/server --silent
 suite "lab extension (TypeScript unit)" npm test -w @xetcache/labextension --silent
 suite "kernel engine (Python)" .venv/bin/python -m pytest packages/python/tests -q -p no:cacheprovider
 suite "UI (Galata + chromium)" npm test -w @xetcache/ui-tests --silent
+# Every benchmark once at small sizes: asserts nothing about time, only that each ran and produced its figures
+# (bench/out/report.md), so a benchmark that breaks is noticed at once.
+suite "benchmarks (quick)" bash bench/run.sh --quick
 
 echo
 [ $failed -gt 0 ] && echo "failed suites: ${failed_names[*]}"
