@@ -130,30 +130,6 @@ class Encoder:
         finally:
             self.leave(v)
 
-    def mapping(self, tag: bytes, items: Any, v: Any) -> None:
-        """Pairs sorted by the digest of their key: independent of insertion order."""
-        if not self.enter(v):
-            return
-        try:
-            keyed = []
-            for k, val in items:
-                try:
-                    keyed.append((self.digest_of(k), k, val))
-                except Unhashable as e:
-                    e.path.insert(0, f"<key {k!r:.40}>")
-                    raise
-            keyed.sort(key=lambda t: t[0])
-            self.h.update(tag + _n(len(keyed)))
-            for kd, k, val in keyed:
-                self.h.update(kd)
-                try:
-                    self.encode(val)
-                except Unhashable as e:
-                    e.path.insert(0, f"[{k!r:.40}]")
-                    raise
-        finally:
-            self.leave(v)
-
     def ordered_mapping(self, tag: bytes, items: Any, v: Any) -> None:
         """Pairs in iteration order: two dicts with the same items in another order differ."""
         if not self.enter(v):
