@@ -110,7 +110,7 @@ def main() -> None:
         hits, misses, parsed = [], [], []
         for r in range(args.repeats):
             h = child(store, hit_body)
-            m = child(store, f"b = a + {r + 2}  # new code: a miss\n")
+            m = child(store, f"b = a + {r + 2}  # new code: a miss {time.time_ns()}\n")
             hits.append(h["s"])
             misses.append(m["s"])
             parsed.append((h["parsed"], m["parsed"]))

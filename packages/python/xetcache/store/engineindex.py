@@ -250,7 +250,7 @@ class EngineIndex:
                 return True
             db.execute("BEGIN IMMEDIATE")
             for name in gone:
-                db.execute("DELETE FROM entries WHERE shard = ?", (name,))
+                db.execute("DELETE FROM entries WHERE key >= ? AND key < ?", (name, name + "~"))
                 db.execute("DELETE FROM shards WHERE name = ?", (name,))
                 known.pop(name, None)
             for d, mtime in changed:
@@ -272,7 +272,8 @@ class EngineIndex:
     def _rescan(self, db: Any, shard: str, path: str, cell_of: Callable[[str], Optional[tuple]]) -> None:
         now = time.time_ns()
         old = {r[0]: tuple(r[1:]) for r in db.execute(
-            "SELECT key, mtime_ns, size, ino FROM entries WHERE shard = ?", (shard,))}
+            # a shard's rows are a range of the primary key (no scan of the whole table at 100k entries)
+            "SELECT key, mtime_ns, size, ino FROM entries WHERE key >= ? AND key < ?", (shard, shard + "~"))}
         try:
             files = list(os.scandir(path))
         except (FileNotFoundError, NotADirectoryError):
