@@ -164,22 +164,35 @@ function mkfifo(p: string): void {
   assert.equal(r.status, 0, `mkfifo failed: ${r.stderr}`);
 }
 
+/** Open every FIFO under `root` for writing once: that releases a reader blocked in open(2). */
+function releaseFifos(root: string): void {
+  let files: string[];
+  try {
+    files = tree(root).map(r => path.join(root, r));
+  } catch {
+    return; // the test's folder is gone already
+  }
+  for (const f of files) {
+    try {
+      if (fs.lstatSync(f).isFIFO())
+        fs.closeSync(fs.openSync(f, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+    } catch {
+      // ENXIO: nobody is blocked reading this one; ENOENT: removed meanwhile
+    }
+  }
+}
+
 /**
- * `work` must settle within `ms`. A read that opened a FIFO without O_NONBLOCK blocks a libuv thread forever;
- * on timeout every FIFO under `root` is opened for writing once (which releases such a reader) and the test fails.
+ * `work` must settle within `ms`. A read that opened a FIFO without O_NONBLOCK blocks a libuv thread (and, with
+ * four of them, soon every file operation); on timeout the test fails, and the FIFOs are released every 100 ms
+ * for a while, so the stuck work (which may open them again) drains and the next tests can run.
  */
 export async function noHang<T>(root: string, work: () => Promise<T>, ms = 20000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      for (const f of tree(root).map(r => path.join(root, r)))
-        if (fs.lstatSync(f).isFIFO()) {
-          try {
-            fs.closeSync(fs.openSync(f, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-          } catch {
-            // ENXIO: nobody is blocked reading this one
-          }
-        }
+      const release = setInterval(() => releaseFifos(root), 100);
+      setTimeout(() => clearInterval(release), 30000).unref();
       reject(new Error(`blocked for ${ms} ms: a FIFO was opened without O_NONBLOCK?`));
     }, ms);
   });
