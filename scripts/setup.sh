@@ -56,4 +56,30 @@ say "building and installing the xetcache package (TypeScript build, server bund
   -e ./packages/python
 .venv/bin/python -c 'import importlib.metadata as m; print("\n".join(r for r in m.requires("xetcache") or [] if "extra ==" not in r))' \
   | .venv/bin/pip install -q --disable-pip-version-check -r /dev/stdin
+
+# --- SeaweedFS: the real S3-compatible server the remote-tier tests run against (issue 14) ---------------------
+# Built from source once per version and cached outside the repository (skipped when present). A plain `go install`
+# is refused for this module (its go.mod has replace directives), so: download the module, copy it out of the
+# read-only module cache, and build ./weed inside the copy. The tests read WEED_VERSION from this line.
+WEED_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+WEED_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/xetcache-tools/seaweedfs-$WEED_VERSION"
+if [ ! -x "$WEED_DIR/weed" ]; then
+  if command -v go >/dev/null 2>&1; then
+    say "building SeaweedFS $WEED_VERSION (the weed binary for the remote-tier tests; ~20 min the first time)"
+    mkdir -p "$WEED_DIR"
+    weed_src=$(mktemp -d)
+    (
+      cd "$weed_src"
+      export GOFLAGS=-mod=mod
+      mod_dir=$(go mod download -json "github.com/seaweedfs/seaweedfs@$WEED_VERSION" \
+        | python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+      cp -r "$mod_dir" src && chmod -R u+w src
+      cd src && go build -o "$WEED_DIR/weed.tmp" ./weed
+      mv "$WEED_DIR/weed.tmp" "$WEED_DIR/weed"
+    )
+    rm -rf "$weed_src"
+  else
+    say "Go is not installed: SeaweedFS (weed) is not built, so the remote-tier tests will fail; install Go, re-run"
+  fi
+fi
 say "ready"

@@ -1,6 +1,7 @@
 """The `xetcache` command that `pip install xetcache` puts on PATH: the bundled CLI (server_dist/xetcache-server.js:
 ls, show, evict, trim, gc, verify, stats, fetch, status, serve, with --json) run on the Node.js the package depends
-on, with the arguments, exit status and output of the CLI itself.
+on, with the arguments, exit status and output of the CLI itself; the team cache's commands (remote, push, pull,
+and the team-cache half of status) run in Python (xetcache/remote/cli.py), where the S3 client lives.
 """
 
 import os
@@ -12,6 +13,10 @@ from .proxy import BUNDLE, server_command
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
+    from .remote import cli as remote_cli  # remote, push, pull (and status with a team cache) run in Python
+
+    if remote_cli.wants(args):
+        return remote_cli.main(args)
     if not BUNDLE.is_file():
         sys.stderr.write(
             f"xetcache: this installation has no CLI bundle ({BUNDLE} is missing); reinstall the xetcache package "

@@ -66,7 +66,10 @@ def emit(event: dict) -> None:
             return
         except Exception:  # a comm whose frontend went away: forget it and try the previous one
             _comms.pop()
-    print(events.describe(event), file=sys.stderr)
+    line = events.describe(event)
+    if event.get("state") == "hit" and event.get("remote") and event.get("reason"):
+        line += f" — {event['reason']}"  # the badge's "from the team cache", for runs without a frontend
+    print(line, file=sys.stderr)
     try:
         sys.stderr.flush()
     except Exception:

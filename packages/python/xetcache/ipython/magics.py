@@ -15,6 +15,7 @@ from IPython.core.magic import Magics, cell_magic, magics_class, no_var_expand
 
 from ..cell import cellinfo
 from ..cell import engine as cellengine
+from ..remote import badge as remote_badge
 from . import comm, tracebacks
 
 XETMEMO_KEYS = ("input", "output", "always", "key")
@@ -121,7 +122,7 @@ class XetCacheMagics(Magics):
         except BaseException as e:
             tracebacks.mark(e)
             raise
-        comm.emit(event)
+        comm.emit(remote_badge.annotate(event))  # "from the team cache", or why it was not used
 
 
 _loaded: Optional[Any] = None

@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import atomic, canonjson, codec, layout, manifest as manifests, objects, safeio
 from ..lfs import hooks as lfs_hooks
+from ..remote import hooks as remote_hooks
 from .._version import __version__
 from ..config import get_byte_budget
 from ..errors import (
@@ -111,27 +112,28 @@ class Storage:
         return layout.object_path(self.path, oid)
 
     # ---- reading -------------------------------------------------------------------------------------------
-    def read_manifest(self, key: str) -> Optional[Dict[str, Any]]:
+    def read_manifest(self, key: str, remote: bool = True) -> Optional[Dict[str, Any]]:
         """The valid manifest of ``key``, None when there is none. BadManifestError (EBADMANIFEST, a
         CorruptObjectError, so callers treat it as a miss) says why one that exists cannot be used: not JSON,
-        against the schema, a newer format, not a regular file (a symlink or FIFO is never opened)."""
+        against the schema, a newer format, not a regular file (a symlink or FIFO is never opened).
+        A local miss asks the store's remote (team cache), if it names one and ``remote`` (remote/hooks.py)."""
         path = self.manifest_path(key)  # EBADREQUEST for a key that is not 64 hex: it would leave the store
         if not safeio.real_dirs(self.path, "entries", key[:2]):
             if os.path.lexists(os.path.dirname(path)):
                 raise BadManifestError(f"entries/{key[:2]} is not a real folder; not read", path=path)
-            return None
+            return remote_hooks.manifest_on_miss(self.path, key) if remote else None
         try:
             data = safeio.read_regular(path)
         except FileNotFoundError:
-            return None
+            return remote_hooks.manifest_on_miss(self.path, key) if remote else None
         except OSError as e:
             raise BadManifestError(f"manifest {key[:12]} cannot be read: {e}", path=path) from None
         return manifests.parse(data, key)
 
-    def lookup(self, key: str) -> Optional[Dict[str, Any]]:
+    def lookup(self, key: str, remote: bool = True) -> Optional[Dict[str, Any]]:
         """The manifest of ``key``, or None (absent, or unusable: read_manifest says why)."""
         try:
-            return self.read_manifest(key)
+            return self.read_manifest(key, remote)
         except BadManifestError:
             return None
 
@@ -141,6 +143,9 @@ class Storage:
         is unpickled here."""
         plan = loader.Plan(manifest, oids)
         pointers, missing = plan.read(self.path, plan.oids, self._index)
+        if missing and remote_hooks.fetch_objects(self.path, missing):  # from the team cache, verified
+            more, missing = plan.read(self.path, missing, self._index)
+            pointers += more
         if pointers and not missing and lfs_hooks.fetch_objects(self.path, pointers):
             pointers, missing = plan.read(self.path, pointers, self._index)
         got = plan.result()
@@ -282,13 +287,14 @@ class Storage:
             manifest["variables"][name] = {"objects": oids, "bytes": sum(sizes[o] for o in set(oids)),
                                            "codec": codec_name, "type": types_[name]}
         manifests.validate(manifest)
-        old = self.lookup(key)
+        old = self.lookup(key, remote=False)
         if old is not None and _same_entry(old, manifest):
             return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
         path = self.manifest_path(key)
         layout.check_dir(self.path, "entries", key[:2])
         os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
+        remote_hooks.entry_saved(self.path, manifest)  # queued for the team cache, pushed in the background
         return manifest
 
     def _check_budget(self, incoming: int, strict: bool = True) -> bool:
