@@ -11,6 +11,7 @@ import { lsCommand, showCommand, statsCommand } from './read-commands';
 import { serveCommand } from './serve-command';
 import { registerFetchCommand } from './fetch';
 import { registerStatusCommand } from './status';
+import { registerPythonCommands } from './python-commands';
 import { warnIfLfsNotReady } from '../git/warn-once';
 import { evictCommand, gcCommand, trimCommand, verifyCommand } from './write-commands';
 
@@ -154,6 +155,7 @@ export function buildProgram(): Command {
     });
   registerFetchCommand(program);
   registerStatusCommand(program);
+  registerPythonCommands(program, () => process.argv.slice(2));
   return program;
 }
 

@@ -130,3 +130,47 @@ test('the workspace links the bin: node_modules/.bin/xetcache runs the CLI', () 
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout.trim(), PROJECT_VERSION);
 });
+
+test('remote, push and pull are forwarded to the Python package with their arguments and exit status', async t => {
+  const root = await tempDir(t);
+  await makeStore(root, '.xetcache');
+  const repo = path.join(__dirname, '..', '..', '..');
+  const venvPython = path.join(repo, '.venv', 'bin', 'python');
+  const python = fs.existsSync(venvPython) ? venvPython : 'python3';
+  const env = {
+    ...process.env,
+    XETCACHE_PYTHON: python,
+    PYTHONPATH: path.join(repo, 'packages', 'python')
+  };
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [BIN, ...args], { cwd: root, encoding: 'utf8', env });
+  const help = run('--help');
+  assert.match(help.stdout, /remote.*team cache/);
+  const none = run('remote', '--json');
+  assert.equal(none.status, 2, none.stderr);
+  assert.equal(JSON.parse(none.stdout).error.code, 'EREMOTECONFIG');
+  const set = run(
+    'remote',
+    'set',
+    's3://team-bucket/p',
+    '--endpoint',
+    'http://127.0.0.1:9',
+    '--no-test'
+  );
+  assert.equal(set.status, 0, set.stderr);
+  const doc = JSON.parse(fs.readFileSync(path.join(root, '.xetcache', 'remote.json'), 'utf8'));
+  assert.deepEqual(
+    [doc.bucket, doc.prefix, doc.endpoint],
+    ['team-bucket', 'p', 'http://127.0.0.1:9']
+  );
+  const nothing = run('push');
+  assert.equal(nothing.status, 0, nothing.stderr);
+  assert.match(nothing.stderr, /nothing to push/);
+  const missing = spawnSync(process.execPath, [BIN, 'pull'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...env, XETCACHE_PYTHON: path.join(root, 'no-such-python') }
+  });
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /XETCACHE_PYTHON/);
+});
