@@ -17,7 +17,7 @@ source from $XETCACHE_ORIGINAL_SRC or bench/out/xetcache-original when present, 
 one pickle file per call), cachier and diskcache for hits. Every timing is a fresh process; medians of --repeats.
 
 Usage: .venv/bin/python bench/py_chunks.py [--only dedup,write,hit] [--mib 256] [--versions 10] [--gib 1]
-       [--repeats 5] [--dir DIR]   (needs ~6 GiB free in DIR; default: a folder under the system temp dir)
+       [--repeats 5] [--peers hf_xet,joblib,...] [--dir DIR]   (needs ~6 GiB free in DIR; default: a folder under the system temp dir)
 """
 
 from __future__ import annotations
@@ -483,6 +483,7 @@ def main() -> None:
     ap.add_argument("--versions", type=int, default=10)
     ap.add_argument("--gib", type=float, default=1.0)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--peers", default=",".join(PEERS), help="hit contenders (xetcache always)")
     ap.add_argument("--dir", default=os.path.join(tempfile.gettempdir(), "xetcache-bench-chunks"))
     args = ap.parse_args()
     if args.child:
@@ -491,6 +492,7 @@ def main() -> None:
     from xetcache.store import chunking
 
     only = set(args.only.split(","))
+    PEERS[:] = ["xetcache"] + [p for p in args.peers.split(",") if p in PEERS and p != "xetcache"]
     os.makedirs(args.dir, exist_ok=True)
     print(f"py_chunks: chunker {chunking.backend()}, load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores, "
           f"in {args.dir}")
