@@ -6,8 +6,8 @@
 Each scenario runs in its own process, one after the other (never in parallel: these are 2-core machines), and
 measures XetCache, every peer that supports the scenario and the physical floor in the same interleaved rounds.
 --quick: small sizes and one round, for CI: it asserts nothing about time, only that each benchmark ran and
-produced its figures (exit 1 otherwise). The older scripts (bench/*.ts, py_trace_overhead, git-lazy-clone) run too
-and their printed figures go into the report's appendix.
+produced its figures (exit 1 otherwise). The older scripts (bench/*.ts, py_trace_overhead, py_chunks,
+py_first_run, git-lazy-clone) run too and their printed figures go into the report's appendix.
 """
 
 from __future__ import annotations
@@ -54,6 +54,10 @@ def others(quick: bool) -> List[tuple]:
         ("index-page", tsx + ["bench/index-page.ts"], {"XETCACHE_BENCH_N": n_index}, 1800),
         ("index-trim", tsx + ["bench/index-trim.ts"], {"XETCACHE_BENCH_N": n_index}, 1800),
         ("py_trace_overhead", [PY, "bench/py_trace_overhead.py", "1" if quick else "3"], {}, 1800),
+        ("py_chunks", [PY, "bench/py_chunks.py"] + (["--mib", "8", "--versions", "3", "--gib", "0.03", "--repeats",
+                                                      "1"] if quick else []), {}, 3600),
+        ("py_first_run", [PY, "bench/py_first_run.py"] + (["--sizes", "100,1000", "--repeats", "1"] if quick else []),
+         {}, 3600),
         ("git-lazy-clone", ["bash", "bench/git-lazy-clone.sh"] + (["--entries", "2", "--mb", "2"] if quick else []),
          {}, 3600),
     ]
@@ -231,7 +235,7 @@ def summary_rows(docs: List[Dict[str, Any]]) -> List[str]:
             unit = t["unit"]
             groups: Dict[str, List[Dict[str, Any]]] = {}
             for r in t["rows"]:
-                key = r.get("vs") or t.get("floor") or ""
+                key = r.get("vs") or t.get("floor") or ("@" + r["label"].rsplit("@", 1)[1] if "@" in r["label"] else "")
                 groups.setdefault(key, []).append(r)
             for fl_label, rows in groups.items():
                 fl = next((r for r in t["rows"] if r["label"] == fl_label and r.get("median")), None)
@@ -242,11 +246,13 @@ def summary_rows(docs: List[Dict[str, Any]]) -> List[str]:
                 o = min(ours, key=lambda r: r["median"]) if len(ours) > 1 and unit == "bytes" else ours[0]
                 b = min(prs, key=lambda r: r["median"]) if prs else None
                 fm = fl["median"] if fl else None
-                measure = t["title"] + (f" ({fl_label.split('@')[-1].strip()})" if "@" in fl_label else "")
+                measure = t["title"].split(" (median")[0] + (f" ({fl_label.split('@')[-1].strip()})"
+                                                             if "@" in fl_label else "")
                 out.append("| {} | {} | {} | {} | {} | {} | {} |".format(
-                    d.get("scenario"), measure.split(" (median")[0][:70], f"{fmt(o['median'], unit)} ({o['label'][:40]})",
+                    d.get("scenario"), measure.split(" (median")[0][:70],
+                    f"{fmt(o['median'], unit)} ({o['label'].split(' @')[0][:48]})",
                     f"{o['median'] / fm:.2f}×" if fm else "—",
-                    f"{b['label'][:32]}: {fmt(b['median'], unit)}" if b else "—",
+                    f"{b['label'].split(' @')[0][:40]}: {fmt(b['median'], unit)}" if b else "—",
                     f"{b['median'] / fm:.2f}×" if (b and fm) else "—", fmt(fm, unit)))
     return out
 

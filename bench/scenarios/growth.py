@@ -311,7 +311,7 @@ def run(cfg):
     finally:
         common.rm(root)
     res.notes.append(f"peers at scale: {', '.join(GROWTH_PEERS)}; marimo and hf_xet are not filled to "
-                     f"{sizes[1]:,} entries here (seconds per entry through their APIs); no peer has an index, "
+                     f"{sizes[1]:,} entries here (not measured at scale); no peer has an index, "
                      "listing or text search, so those rows are ours alone")
     return res
 
