@@ -225,9 +225,10 @@ def test_needed_oids_is_what_a_restore_reads():
 
 # ---- parallel ranged fetch: never hangs, never leaves a file, never names wrong bytes -----------------------
 def test_ranged_fetch_under_random_failures(tmp_path, monkeypatch):
-    """The part and hashing logic of a large object's fetch, with parts arriving in any order and some failing:
-    every fetch either stores exactly the bytes or raises, leaves no tmp file and no open file behind. (The
-    transfer itself is tested on a real server in test_remote_s3.py.)"""
+    """The range and part logic of a fetch from a pack (small objects coalesced into ranges, a large one in parts,
+    completing in any order, some requests failing, or the pack holding a wrong byte): every fetch stores exactly
+    the bytes or raises, and leaves no tmp file and no open file behind. (Transfers themselves are tested on a real
+    server in test_remote_s3.py.)"""
     import hashlib
     import os
     import random
@@ -235,19 +236,25 @@ def test_ranged_fetch_under_random_failures(tmp_path, monkeypatch):
     from xetcache.remote import transfer
 
     monkeypatch.setattr(transfer, "PART", 1 << 14)
-    data = os.urandom(40 * (1 << 14) + 7)
-    oid = hashlib.sha256(data).hexdigest()
-    wrong = bytearray(data)
-    wrong[-1] ^= 1
+    monkeypatch.setattr(transfer, "GAP", 1 << 10)
+    blobs = [os.urandom(n) for n in (40 * (1 << 14) + 7, 5000, 1, 16000, 3 << 12, 700)]
+    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
+    pack = b"".join(blobs)
+    name = "a" * 64 + "-0123abcd"
+    where, off = {}, 0
+    for oid, b in zip(oids, blobs):
+        where[oid] = (name, off, len(b))
+        off += len(b)
+    wrong = bytearray(pack)
+    wrong[len(blobs[0]) + 100] ^= 1  # inside the second object
+    wrong[100] ^= 1  # inside the large one
 
     class Client:
         def __init__(self, fail, body):
             self.fail, self.body = fail, body
 
-        def get_first(self, key, n):
-            return len(self.body), self.body[:n]
-
         def get_range_into(self, key, start, into):
+            assert key.endswith("packs/" + name)
             time.sleep(random.random() * 0.001)
             if random.random() < self.fail:
                 raise RemoteError("dropped", "EREMOTEDOWN")
@@ -261,18 +268,45 @@ def test_ranged_fetch_under_random_failures(tmp_path, monkeypatch):
     for i in range(60):
         store = Storage(str(tmp_path / f"s{i}")).path
         r = transfer.Remote(store, cfg, workers=random.choice([1, 3, 8]))
-        fail, body = random.choice([(0.0, data), (0.05, data), (0.3, data), (0.0, bytes(wrong))])
+        fail, body = random.choice([(0.0, pack), (0.05, pack), (0.3, pack), (0.0, bytes(wrong))])
         r.client = Client(fail, body)
-        path = os.path.join(store, "objects", "sha256", oid[:2], oid)
+        paths = [os.path.join(store, "objects", "sha256", o[:2], o) for o in oids]
         try:
-            r.fetch([oid])
+            r.fetch("a" * 64, oids, where=where)
             outcomes.add("ok")
-            assert open(path, "rb").read() == data
+            assert [open(p, "rb").read() for p in paths] == blobs
         except RemoteError as e:
             outcomes.add(e.reason_code)
-            assert not os.path.exists(path)
+            for p, b in zip(paths, blobs):  # whatever was stored is right; nothing else is there
+                assert not os.path.exists(p) or open(p, "rb").read() == b
+            if body is not pack:
+                assert not os.path.exists(paths[0]) and not os.path.exists(paths[1])
     time.sleep(0.5)  # parts still in flight after a failure finish and close their files
     assert outcomes >= {"ok", "EREMOTEDOWN", "EREMOTECORRUPT"}, outcomes
     assert [p for p in tmp_path.glob("s*/tmp/*")] == []
     if fds is not None:
         assert len(os.listdir("/proc/self/fd")) <= fds + 1
+
+
+def test_ranges_of_a_pack_are_coalesced():
+    from xetcache.remote import transfer
+
+    P, G = transfer.PART, transfer.GAP
+    items = [(0, 10, "a"), (10, 10, "b"), (20 + G + 1, 5, "c"), (P - 3, 3, "d")]
+    got = [(s, e, [x[2] for x in g]) for s, e, g in transfer._coalesce(items)]
+    assert got == [(0, 20, ["a", "b"]), (20 + G + 1, 20 + G + 6, ["c"]), (P - 3, P, ["d"])]
+    assert [len(g) for _, _, g in transfer._coalesce([(i * 100, 100, str(i)) for i in range(P // 100 + 5)])] == \
+        [P // 100, 5]
+
+
+def test_a_where_file_is_checked():
+    from xetcache.remote import transfer
+
+    key, pack = "c" * 64, "c" * 64 + "-00ff00ff"
+    ok = json.dumps({"key": key, "objects": {"d" * 64: [pack, 0, 5]}}).encode()
+    assert transfer.parse_where(ok, key) == {"d" * 64: (pack, 0, 5)}
+    for doc in ({"key": "e" * 64, "objects": {}}, {"key": key, "objects": {"../x": [pack, 0, 5]}},
+                {"key": key, "objects": {"d" * 64: ["../../etc", 0, 5]}}, {"key": key, "objects": {"d" * 64: [pack, -1, 5]}}):
+        with pytest.raises(RemoteError) as e:
+            transfer.parse_where(json.dumps(doc).encode(), key)
+        assert e.value.reason_code == "EREMOTECORRUPT"

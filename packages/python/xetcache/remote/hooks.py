@@ -198,8 +198,12 @@ def fetch_objects(store_dir: str, oids: List[str]) -> bool:
     from ..errors import ObjectNotLocalError
     from ..store.needed import needed_oids
 
+    wanted = set(oids)
     with _lock:
-        keys = [k for k, m in st.pending.items() if set(needed_oids(m)) & set(oids)]
+        pend = [(k, m) for k, m in st.pending.items() if set(needed_oids(m)) & wanted]
+    if not pend:  # objects of an entry that did not come from the remote: nothing says where they would be
+        return False
+    keys = [k for k, _ in pend]
 
     def fail(code: str, message: str) -> ObjectNotLocalError:
         err = ObjectNotLocalError(f"{len(oids)} object(s) not fetched from the team cache {st.cfg.url}: {message}",
@@ -221,7 +225,9 @@ def fetch_objects(store_dir: str, oids: List[str]) -> bool:
             _say(f"xetcache: fetching {p.objects} object(s) from the team cache {st.cfg.url}…")
 
     try:
-        progress = st.get_remote().fetch(list(oids), Progress(report))
+        progress = Progress(report)
+        for k, m in pend:
+            st.get_remote().fetch(k, [o for o in needed_oids(m) if o in wanted], progress)
     except RemoteError as e:
         info = st.failed(e)
         raise fail(info["reason_code"], info["message"]) from None

@@ -1,25 +1,35 @@
 """Moving entries between a store and its remote: fetch (read-through, ``xetcache pull``) and push (write-through,
-``xetcache push``).
+``xetcache push``). The layout under the remote's prefix (spec/FORMAT.md section 5):
 
-The remote mirrors the store's layout under its prefix (spec/FORMAT.md, "Remote"):
-``<prefix>/entries/<k0k1>/<key>.json`` and ``<prefix>/objects/sha256/<o0o1>/<oid>``.
+    STORE                            "xetcache-store 1\n"
+    entries/<k0k1>/<key>.json        the manifest, byte for byte as in the store that pushed it (written last)
+    where/<k0k1>/<key>.json          where each object the entry needs lives: {oid: [pack, offset, size]}
+    packs/<pack>                     objects, concatenated (<pack> = "<key of the entry that uploaded it>-<8 hex>")
+    index/<pack>.json                what a pack holds: [[oid, offset, size], ...] (written after the pack)
 
-- Fetch: only the objects an entry needs (store/needed.py) that are not already local, in parallel (large objects in
-  ranged parts); every byte is hashed before the object gets its name (a mismatch is never stored), and the
-  manifest is written locally only after all its objects are.
-- Push: the remote's objects are checked first (HEAD) and only those it lacks are uploaded (large ones as
-  multipart uploads whose id is kept in ``tmp/remote/uploads/``, so an interrupted upload resumes with the parts
-  that are missing); each object is hashed while it is uploaded and not completed unless it matches its name; the
-  manifest goes last, so no reader ever sees an entry whose objects are not all there.
+Why packs: an entry's large values are content-defined chunks (~640 KiB each, ~1,650 per GiB). One object per
+chunk on the remote would cost one request per chunk both ways, and a request is what object stores charge for in
+time; a pack is read with a few large ranged GETs (8 MiB), like any large download. Dedup is kept: a push uploads
+only the objects no pack on the remote holds yet (the remote's index/, cached in tmp/remote/index/), in one new
+pack, and the entry's where-file points at old packs for the rest.
+
+- Fetch: only the objects an entry needs (store/needed.py) that are not already local; the ranges of one pack are
+  coalesced into requests of up to PART bytes, run in parallel; large objects arrive in ranged parts written
+  back to disk while they arrive. Every object is hashed before it gets its name (a mismatch is never stored),
+  and the manifest is written locally only after all its objects.
+- Push: the pack is uploaded first (a multipart upload whose id is journaled in tmp/remote/uploads/, so an
+  interrupted push resumes with the missing parts), each object hashed while it is read for the upload (the
+  upload is not completed unless every object matches its name); then the pack's index, the where-file, and the
+  manifest last, so no reader ever sees an entry whose objects are not all there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import mmap
 import os
 import queue
+import secrets
 import threading
 import time
 from concurrent.futures import Future
@@ -34,9 +44,11 @@ from .s3 import OTHER, Client, RemoteError
 
 PART = int(os.environ.get("XETCACHE_REMOTE_PART_MB", "8")) << 20  # ranged GET / multipart part size
 WORKERS = int(os.environ.get("XETCACHE_REMOTE_WORKERS", "10"))
+GAP = 1 << 20  # ranges of one pack closer than this are read in one request (the gap is read and dropped)
 FLUSH_EVERY = 64 << 20  # a large download starts writing back to disk every this many bytes (see _Flusher)
 LOOKUP_TIMEOUT = float(os.environ.get("XETCACHE_REMOTE_LOOKUP_TIMEOUT", "5"))
 STATE_DIR = os.path.join("tmp", "remote")  # machine-local state of the remote tier (gitignored with tmp/)
+Location = Tuple[str, int, int]  # (pack, offset, size)
 
 
 class Progress:
@@ -148,6 +160,46 @@ def is_local(store_dir: str, oid: str) -> bool:
     return not (st.st_size < objects.POINTER_MAX and objects.is_pointer(path))
 
 
+def _pack_name_ok(name: Any) -> bool:
+    return (isinstance(name, str) and len(name) == 73 and name[64] == "-" and layout.is_hex64(name[:64])
+            and all(c in "0123456789abcdef" for c in name[65:]))
+
+
+def _size_ok(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= manifests.MAX_SIZE
+
+
+def parse_where(data: bytes, key: str) -> Dict[str, Location]:
+    """A where-file, checked: every oid 64 hex, every pack a pack name, offsets and sizes integers."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        objs = doc["objects"]
+        out = {}
+        for oid, loc in objs.items():
+            pack, off, size = loc
+            if not (layout.is_hex64(oid) and _pack_name_ok(pack) and _size_ok(off) and _size_ok(size)):
+                raise ValueError(f"bad location of {oid!r}")
+            out[oid] = (pack, off, size)
+        if doc.get("key") != key:
+            raise ValueError("names another entry")
+        return out
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise RemoteError(f"the team cache's where-file of {key[:12]} is invalid ({e})", "EREMOTECORRUPT") from None
+
+
+def parse_index(data: bytes, pack: str) -> Dict[str, Location]:
+    try:
+        doc = json.loads(data.decode("utf-8"))
+        out = {}
+        for oid, off, size in doc["objects"]:
+            if not (layout.is_hex64(oid) and _size_ok(off) and _size_ok(size)):
+                raise ValueError(f"bad entry {oid!r}")
+            out[oid] = (pack, off, size)
+        return out
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
+        raise RemoteError(f"the team cache's index of pack {pack} is invalid ({e})", "EREMOTECORRUPT") from None
+
+
 class Remote:
     """One store and its remote."""
 
@@ -160,6 +212,7 @@ class Remote:
                              credentials if credentials is not None else creds_mod.resolve(cfg.profile),
                              cfg.addressing, timeout)
         self.workers = workers or WORKERS
+        self._indexes: Dict[str, Dict[str, Location]] = {}  # pack -> its index (packs never change)
 
     def _pool(self, kind: str) -> _Pool:
         """The process's pool of this kind and size (shared by every Remote: a Remote made again after an error
@@ -182,8 +235,14 @@ class Remote:
     def manifest_key(self, key: str) -> str:
         return self.cfg.key("entries", key[:2], key + ".json")
 
-    def object_key(self, oid: str) -> str:
-        return self.cfg.key("objects", "sha256", oid[:2], oid)
+    def where_key(self, key: str) -> str:
+        return self.cfg.key("where", key[:2], key + ".json")
+
+    def pack_key(self, pack: str) -> str:
+        return self.cfg.key("packs", pack)
+
+    def index_key(self, pack: str) -> str:
+        return self.cfg.key("index", pack + ".json")
 
     # ---- reading -------------------------------------------------------------------------------------------
     def get_manifest(self, key: str, timeout: Optional[float] = None, retries: Optional[int] = None
@@ -192,6 +251,13 @@ class Remote:
         layout.check_id(key, "key")
         data = self.client.get(self.manifest_key(key), timeout=timeout, retries=retries)
         return None if data is None else manifests.parse(data, key)
+
+    def get_where(self, key: str) -> Dict[str, Location]:
+        data = self.client.get(self.where_key(key))
+        if data is None:
+            raise RemoteError(f"the team cache has the manifest of {key[:12]} but not where its objects are "
+                              "(an entry pushed by hand?)", "EREMOTECORRUPT")
+        return parse_where(data, key)
 
     def remote_keys(self) -> List[str]:
         """Keys of every entry on the remote."""
@@ -205,52 +271,67 @@ class Remote:
                     keys.append(key)
         return keys
 
-    def fetch(self, oids: List[str], progress: Optional[Progress] = None) -> Progress:
-        """Make the objects ``oids`` local (those that are not yet). Raises RemoteError (nothing partial is left
-        under an object's name)."""
+    def fetch(self, key: str, oids: List[str], progress: Optional[Progress] = None,
+              where: Optional[Dict[str, Location]] = None) -> Progress:
+        """Make the objects ``oids`` of entry ``key`` local (those that are not yet). Raises RemoteError (nothing
+        partial is left under an object's name)."""
         progress = progress or Progress()
         todo = [o for o in dict.fromkeys(oids) if layout.check_id(o) and not is_local(self.store_dir, o)]
-        progress.plan(len(todo), 0)
         if not todo:
+            progress.plan(0, 0)
             return progress
+        where = where if where is not None else self.get_where(key)
+        lost = [o for o in todo if o not in where]
+        if lost:
+            raise RemoteError(f"the team cache's entry {key[:12]} does not say where {len(lost)} of its objects are",
+                              "EREMOTECORRUPT")
+        progress.plan(len(todo), sum(where[o][2] for o in todo))
         cancel = threading.Event()
-        done: List[Future] = []
+        replaced: List[str] = []
         lock = threading.Lock()
+        futures: List[Future] = []
+        big: List[_BigDownload] = []
+        by_pack: Dict[str, List[Tuple[int, int, str]]] = {}
+        for o in todo:
+            pack, off, size = where[o]
+            if size > PART:
+                big.append(_BigDownload(self, o, pack, off, size, progress, cancel))
+            else:
+                by_pack.setdefault(pack, []).append((off, size, o))
 
-        def first(oid: str) -> None:
+        def run_range(pack: str, start: int, end: int, items: List[Tuple[int, int, str]]) -> None:
             if cancel.is_set():
                 return
-            got = self.client.get_first(self.object_key(oid), PART)
-            if got is None:
-                raise RemoteError(f"object {oid[:12]} of the entry is not on the remote (an incomplete upload?)",
-                                  OTHER, 404, "NoSuchKey")
-            total, head = got
-            progress.plan(0, total)
-            if total <= len(head):
-                if hashlib.sha256(head).hexdigest() != oid:
-                    raise RemoteError(f"object {oid[:12]} from the remote does not match its name; not stored",
+            buf = bytearray(end - start)
+            view = memoryview(buf)
+            self.client.get_range_into(self.pack_key(pack), start, view)
+            for off, size, oid in items:
+                piece = view[off - start:off - start + size]
+                if hashlib.sha256(piece).hexdigest() != oid:
+                    raise RemoteError(f"object {oid[:12]} from the team cache does not match its name; not stored",
                                       "EREMOTECORRUPT")
-                objects.write_object(self.store_dir, [memoryview(head)])
-                progress.add(len(head), 1)
-                return
-            big = _BigDownload(self, oid, total, head, progress, cancel)
-            with lock:
-                done.append(big.future)
-            big.start()
+                if _store_verified(self.store_dir, oid, piece):
+                    with lock:
+                        replaced.append(oid)
+                progress.add(size, 1)
 
         try:
-            _wait_all([self.pool.submit(lambda o=o: first(o)) for o in todo])
-            _wait_all(done)
+            for pack, items in by_pack.items():
+                for start, end, group in _coalesce(sorted(set(items))):
+                    futures.append(self.pool.submit(lambda p=pack, s=start, e=end, g=group: run_range(p, s, e, g)))
+            for b in big:
+                futures.append(b.future)
+                b.start()
+            _wait_all(futures)
         except BaseException:
             cancel.set()
-            for f in done:
-                try:
-                    f.result()
-                except BaseException:
-                    pass
             raise
         for d in {os.path.dirname(layout.object_path(self.store_dir, o)) for o in todo}:
             atomic.fsync_dir(d)
+        if replaced:
+            from ..lfs import hooks as lfs_hooks
+
+            lfs_hooks.objects_replaced(self.store_dir, replaced)  # git's index still has the pointers' sizes
         return progress
 
     def pull(self, key: str, progress: Optional[Progress] = None, manifest: Optional[Dict[str, Any]] = None
@@ -259,7 +340,7 @@ class Remote:
         m = manifest if manifest is not None else self.get_manifest(key)
         if m is None:
             return None
-        self.fetch(needed_oids(m), progress)
+        self.fetch(key, needed_oids(m), progress)
         write_local_manifest(self.store_dir, m)
         return m
 
@@ -267,47 +348,79 @@ class Remote:
     def has_manifest(self, key: str) -> bool:
         return self.client.head(self.manifest_key(key)) is not None
 
+    def known(self) -> Dict[str, Location]:
+        """Where every object the remote holds is: its packs' indexes, each downloaded once per machine and kept
+        in tmp/remote/index/ (packs never change: a pack name is never reused)."""
+        cache = os.path.join(self.store_dir, STATE_DIR, "index", _slug(self.cfg))
+        os.makedirs(cache, exist_ok=True)
+        base = self.cfg.key("index") + "/"
+        out: Dict[str, Location] = {}
+        names = [n[len(base):-5] for n, _ in self.client.list(base) if n.endswith(".json")]
+        todo = []
+        for pack in names:
+            if not _pack_name_ok(pack):
+                continue
+            got = self._indexes.get(pack)  # read once per process
+            if got is None:
+                try:
+                    got = self._indexes[pack] = parse_index(
+                        safeio.read_regular(os.path.join(cache, pack + ".json"), 1 << 28), pack)
+                except (OSError, RemoteError):
+                    todo.append(pack)
+                    continue
+            out.update(got)
+
+        def get(pack: str) -> Dict[str, Location]:
+            data = self.client.get(self.index_key(pack))
+            if data is None:
+                return {}
+            got = self._indexes[pack] = parse_index(data, pack)
+            atomic.write_file(self.store_dir, os.path.join(cache, pack + ".json"), data, overwrite=True)
+            return got
+
+        futures = [self.push_pool.submit(lambda p=p: get(p)) for p in todo]
+        _wait_all(futures)
+        for f in futures:
+            out.update(f.result())
+        return out
+
     def push(self, key: str, progress: Optional[Progress] = None) -> Dict[str, Any]:
-        """Upload one local entry: the objects the remote lacks, then the manifest. Returns what was done."""
+        """Upload one local entry: a pack of the objects the remote lacks, its index, the where-file, then the
+        manifest. Returns what was done."""
         progress = progress or Progress()
-        path = layout.manifest_path(self.store_dir, key)
-        data = safeio.read_regular(path)
+        data = safeio.read_regular(layout.manifest_path(self.store_dir, key))
         m = manifests.parse(data, key)
         mkey = self.manifest_key(key)
         if self.client.head(mkey) is not None:
-            return {"key": key, "already": True, **progress.as_dict()}
+            return {"key": key, "already": True, "pack": None, **progress.as_dict()}
         oids = needed_oids(m)
         sizes: Dict[str, int] = {}
         for oid in oids:
-            fd, st = safeio.open_regular(layout.object_path(self.store_dir, oid))
+            path = layout.object_path(self.store_dir, oid)
+            fd, st = safeio.open_regular(path)
             os.close(fd)
+            if st.st_size < objects.POINTER_MAX and objects.is_pointer(path):
+                raise RemoteError(f"object {oid[:12]} is only a Git LFS pointer here (`git lfs pull` first); the "
+                                  "entry is not pushed", OTHER)
             sizes[oid] = st.st_size
-        there = [self.push_pool.submit(lambda o=o: self.client.head(self.object_key(o))) for o in oids]
-        _wait_all(there)
+        known = self.known()
+        where: Dict[str, Location] = {}
         missing = []
-        for oid, fut in zip(oids, there):
-            if fut.result() == sizes[oid]:
+        for oid in oids:
+            if oid in known and known[oid][2] == sizes[oid]:
+                where[oid] = known[oid]
                 progress.skip(sizes[oid])
             else:
                 missing.append(oid)
-        progress.plan(len(missing), sum(sizes[o] for o in missing))
-        jobs: List[Future] = []
-        for oid in missing:
-            if sizes[oid] <= PART:
-                jobs.append(self.push_pool.submit(lambda o=oid: self._put_small(o, progress)))
-            else:
-                jobs.extend(_BigUpload(self, oid, sizes[oid], progress).start())
-        _wait_all(jobs)
+        pack = None
+        if missing:
+            up = _PackUpload(self, key, [(o, sizes[o]) for o in missing], progress)
+            pack = up.run()
+            where.update(up.locations)
+        doc = {"format": 1, "key": key, "objects": {o: list(where[o]) for o in oids}}
+        self.client.put(self.where_key(key), json.dumps(doc, sort_keys=True).encode(), "application/json")
         self.client.put(mkey, data, "application/json")  # last: the entry exists on the remote from now on
-        return {"key": key, "already": False, **progress.as_dict()}
-
-    def _put_small(self, oid: str, progress: Progress) -> None:
-        try:
-            data = objects.read_object(self.store_dir, oid)  # verified (quarantined when corrupt)
-        except objects.NotLocal:
-            raise RemoteError(f"object {oid[:12]} is not local (an LFS pointer?); cannot push it", OTHER) from None
-        self.client.put(self.object_key(oid), data)
-        progress.add(len(data), 1)
+        return {"key": key, "already": False, "pack": pack, **progress.as_dict()}
 
     def ensure_marker(self) -> None:
         """Write <prefix>/STORE (the same line as a store's marker): also the write probe of `xetcache remote`."""
@@ -332,6 +445,47 @@ class Remote:
                 out["can_write"] = False
                 out["errors"]["write"] = {"reason_code": e.reason_code, "message": str(e)}
         return out
+
+
+def _slug(cfg: RemoteConfig) -> str:
+    """One cache folder per remote (endpoint, bucket, prefix): a store whose remote.json changes starts afresh."""
+    return hashlib.sha256(f"{cfg.endpoint}\n{cfg.bucket}\n{cfg.prefix}".encode()).hexdigest()[:16]
+
+
+def _coalesce(items: List[Tuple[int, int, str]]) -> List[Tuple[int, int, List[Tuple[int, int, str]]]]:
+    """Ranges of one pack (sorted by offset) grouped into requests of at most PART bytes, gaps under GAP read."""
+    out: List[Tuple[int, int, List[Tuple[int, int, str]]]] = []
+    for off, size, oid in items:
+        if out:
+            start, end, group = out[-1]
+            if off - end < GAP and off >= end and off + size - start <= PART:
+                out[-1] = (start, off + size, group + [(off, size, oid)])
+                continue
+        out.append((off, off + size, [(off, size, oid)]))
+    return out
+
+
+def _store_verified(store_dir: str, oid: str, data: bytes) -> bool:
+    """Store bytes already hashed to ``oid`` (the store's rule: tmp, fsync, then the name; never over content,
+    over a Git LFS pointer by rename). True when a pointer was replaced."""
+    final = layout.object_path(store_dir, oid)
+    layout.check_dir(store_dir, "objects", "sha256", oid[:2])
+    fd, tmp = atomic.open_tmp(store_dir)
+    try:
+        try:
+            atomic.write_all(fd, [memoryview(data)])
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if atomic.link_new(tmp, final) or not objects.is_pointer(final):
+            return False
+        atomic.publish_replace(tmp, final)
+        return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
 
 
 def write_local_manifest(store_dir: str, m: Dict[str, Any]) -> bool:
@@ -364,6 +518,24 @@ def _pread(fd: int, n: int, offset: int) -> bytes:
     with _seek_lock:
         os.lseek(fd, offset, os.SEEK_SET)
         return os.read(fd, n)
+
+
+def _pread_into(fd: int, view: memoryview, offset: int) -> int:
+    """Read from ``offset`` into ``view`` until it is full or the file ends. Returns the bytes read."""
+    pos = 0
+    while pos < len(view):
+        if hasattr(os, "preadv"):
+            n = os.preadv(fd, [view[pos:]], offset + pos)
+        else:
+            with _seek_lock:  # Windows: no pread
+                os.lseek(fd, offset + pos, os.SEEK_SET)
+                data = os.read(fd, len(view) - pos)
+                view[pos:pos + len(data)] = data
+                n = len(data)
+        if not n:
+            break
+        pos += n
+    return pos
 
 
 class _Flusher:
@@ -414,12 +586,14 @@ class _Flusher:
 
 
 class _BigDownload:
-    """One large object in ranged parts written into a tmp file, hashed in order as parts arrive (from memory
-    when the part is next, else read back), named only when the whole hash matches."""
+    """One large object (bytes [base, base + total) of a pack) in ranged parts written into a tmp file, hashed in
+    order as parts arrive (from memory when the part is next, else read back), named only when the whole hash
+    matches."""
 
-    def __init__(self, remote: Remote, oid: str, total: int, head: bytes, progress: Progress,
+    def __init__(self, remote: Remote, oid: str, pack: str, base: int, total: int, progress: Progress,
                  cancel: threading.Event) -> None:
         self.r, self.oid, self.total, self.progress, self.cancel = remote, oid, total, progress, cancel
+        self.pack, self.base = pack, base
         self.n = (total + PART - 1) // PART
         self.fd, self.tmp = atomic.open_tmp(remote.store_dir)  # write-only
         self.rfd = os.open(self.tmp, os.O_RDONLY | getattr(os, "O_BINARY", 0))  # reads back parts to hash
@@ -435,26 +609,12 @@ class _BigDownload:
         self.finishing = False
         self.closed = False
         self.outstanding = 0  # part tasks submitted and not returned: the files stay open until none is left
-        self._head = head
         self.flusher = _Flusher(self.fd)
 
     def start(self) -> None:
-        try:
-            _pwrite(self.fd, self._head, 0)
-            self.flusher.wrote(len(self._head))
-        except OSError as e:
-            self._fail(e)
-            return
-        head, self._head = self._head, b""
-        self.progress.add(len(head))
-        try:
-            self._part_done(0, head)
-        except BaseException as e:
-            self._fail(e)
-            return
         with self.lock:
-            self.outstanding = self.n - 1
-        for i in range(1, self.n):
+            self.outstanding = self.n
+        for i in range(self.n):
             self.r.pool.submit(lambda i=i: self._part(i))
 
     def _part(self, i: int) -> None:
@@ -472,7 +632,7 @@ class _BigDownload:
         try:
             start = i * PART
             buf = bytearray(min(PART, self.total - start))
-            self.r.client.get_range_into(self.r.object_key(self.oid), start, memoryview(buf))
+            self.r.client.get_range_into(self.r.pack_key(self.pack), self.base + start, memoryview(buf))
             _pwrite(self.fd, buf, start)
             self.flusher.wrote(len(buf))
         except BaseException as e:
@@ -570,131 +730,146 @@ class _BigDownload:
             self.future.set_exception(e)
 
 
-class _BigUpload:
-    """One large object as a multipart upload, resumable: the upload id is journaled in tmp/remote/uploads/, and a
-    later push lists the parts already there and sends only the others. The object is hashed while its parts go
-    out; the upload is completed only if the hash matches the object's name."""
+class _PackUpload:
+    """The objects the remote lacks, concatenated into one new pack: read in order (each object hashed as it is
+    read, so nothing that does not match its name is published), uploaded in parallel parts. A multipart upload's
+    id and the pack's contents are journaled in tmp/remote/uploads/<key>.json before the first part, so a push that
+    is interrupted (a crash, the network, the server) resumes: the same objects go to the same pack, and only the
+    parts the server does not list are sent again."""
 
-    def __init__(self, remote: Remote, oid: str, size: int, progress: Progress) -> None:
-        self.r, self.oid, self.size, self.progress = remote, oid, size, progress
-        self.key = remote.object_key(oid)
-        self.n = (size + PART - 1) // PART
-        self.journal = os.path.join(remote.store_dir, STATE_DIR, "uploads", oid + ".json")
-
-    def _resume(self) -> Tuple[str, Dict[int, str]]:
-        try:
-            doc = json.loads(safeio.read_regular(self.journal, 64 * 1024))
-            if doc.get("size") == self.size and doc.get("part") == PART and doc.get("key") == self.key:
-                parts = self.r.client.list_parts(self.key, doc["upload_id"])
-                if parts is not None:
-                    have = {i: etag for i, (etag, n) in parts.items()
-                            if 1 <= i <= self.n and n == min(PART, self.size - (i - 1) * PART)}
-                    return doc["upload_id"], have
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        upload_id = self.r.client.create_multipart(self.key)
-        os.makedirs(os.path.dirname(self.journal), exist_ok=True)
-        text = json.dumps({"upload_id": upload_id, "key": self.key, "size": self.size, "part": PART})
-        atomic.write_file(self.r.store_dir, self.journal, text.encode(), overwrite=True)
-        return upload_id, {}
-
-    def start(self) -> List[Future]:
-        fd, _ = safeio.open_regular(layout.object_path(self.r.store_dir, self.oid))
-        try:
-            self.mm = mmap.mmap(fd, self.size, access=mmap.ACCESS_READ)
-        finally:
-            os.close(fd)
-        upload_id, have = self._resume()
-        self.upload_id = upload_id
-        self.etags: Dict[int, str] = dict(have)
-        already = sum(min(PART, self.size - (i - 1) * PART) for i in have)
-        if already:
-            self.progress.resume(already)
-        self.lock = threading.Lock()
-        self.pending = 0
-        self.future: Future = Future()
-        self.future.set_running_or_notify_cancel()
+    def __init__(self, remote: Remote, key: str, objs: List[Tuple[str, int]], progress: Progress) -> None:
+        self.r, self.key, self.objs, self.progress = remote, key, objs, progress
+        self.journal = os.path.join(remote.store_dir, STATE_DIR, "uploads", key + ".json")
+        self.total = sum(n for _, n in objs)
+        self.locations: Dict[str, Location] = {}
         self.error: Optional[BaseException] = None
-        self.digest: Optional[str] = None
-        todo = [i for i in range(1, self.n + 1) if i not in have]
-        self.pending = len(todo) + 1
-        pool = self.r.push_pool
-        pool.submit(self._hash)
-        for i in todo:
-            pool.submit(lambda i=i: self._part(i))
-        return [self.future]
+        self.lock = threading.Lock()
 
-    def _hash(self) -> None:
+    def _read_journal(self) -> Optional[Dict[str, Any]]:
         try:
-            h = hashlib.sha256()
-            view = memoryview(self.mm)
-            for pos in range(0, self.size, 64 << 20):
-                if self.error is not None:
-                    break
-                h.update(view[pos:pos + (64 << 20)])
-            view.release()
-            self.digest = h.hexdigest()
-        except BaseException as e:
-            self._one_done(e)
-            return
-        self._one_done(None)
+            doc = json.loads(safeio.read_regular(self.journal, 1 << 24))
+            return doc if isinstance(doc, dict) else None
+        except (OSError, ValueError):
+            return None
 
-    def _part(self, i: int) -> None:
-        if self.error is not None:
-            self._one_done(None)
-            return
-        try:
-            start = (i - 1) * PART
-            view = memoryview(self.mm)[start:start + PART]
-            try:
-                etag = self.r.client.upload_part(self.key, self.upload_id, i, view)
-            finally:
-                view.release()
-            with self.lock:
-                self.etags[i] = etag
-            self.progress.add(min(PART, self.size - start))
-        except BaseException as e:
-            self._one_done(e)
-            return
-        self._one_done(None)
+    def _write_journal(self, doc: Dict[str, Any]) -> None:
+        os.makedirs(os.path.dirname(self.journal), exist_ok=True)
+        atomic.write_file(self.r.store_dir, self.journal, json.dumps(doc).encode(), overwrite=True)
 
-    def _one_done(self, error: Optional[BaseException]) -> None:
-        with self.lock:
-            if error is not None and self.error is None:
-                self.error = error
-            self.pending -= 1
-            last = self.pending == 0
-        if not last:
-            return
-        try:
-            if self.error is not None:
-                raise self.error
-            if self.digest != self.oid:  # a local object that changed under its name: never published remotely
-                self.r.client.abort_multipart(self.key, self.upload_id)
-                self._forget()
-                raise CorruptObjectError(f"local object {self.oid[:12]} does not match its name; not pushed "
-                                         "(`xetcache verify` quarantines it)", oid=self.oid)
-            self.r.client.complete_multipart(self.key, self.upload_id, [self.etags[i] for i in range(1, self.n + 1)])
-            self._forget()
-            self.progress.add(0, 1)
-        except BaseException as e:
-            self._close()
-            self.future.set_exception(e)
-            return
-        self._close()
-        self.future.set_result(None)
-
-    def _forget(self) -> None:
+    def forget(self) -> None:
         try:
             os.unlink(self.journal)
         except OSError:
             pass
 
-    def _close(self) -> None:
-        try:
-            self.mm.close()
-        except (BufferError, ValueError):
-            pass
+    def _plan(self) -> Tuple[str, Optional[str], Dict[int, str]]:
+        """(pack name, multipart upload id or None, parts already uploaded {number: etag})."""
+        want = [[o, n] for o, n in self.objs]
+        doc = self._read_journal()
+        if doc is not None and doc.get("objects") == want and doc.get("part") == PART and _pack_name_ok(doc.get("pack")):
+            upload_id = doc.get("upload_id")
+            if not upload_id:
+                return doc["pack"], None, {}
+            parts = self.r.client.list_parts(self.r.pack_key(doc["pack"]), upload_id)
+            if parts is not None:
+                n = (self.total + PART - 1) // PART
+                have = {i: etag for i, (etag, size) in parts.items()
+                        if 1 <= i <= n and size == min(PART, self.total - (i - 1) * PART)}
+                return doc["pack"], upload_id, have
+        elif doc is not None and doc.get("upload_id") and _pack_name_ok(doc.get("pack")):
+            try:  # an upload of other objects (some are on the remote by now): drop it
+                self.r.client.abort_multipart(self.r.pack_key(doc["pack"]), doc["upload_id"])
+            except RemoteError:
+                pass
+        return f"{self.key}-{secrets.token_hex(4)}", None, {}
+
+    def run(self) -> str:
+        name, upload_id, have = self._plan()
+        pkey = self.r.pack_key(name)
+        want = [[o, n] for o, n in self.objs]
+        off = 0
+        for oid, n in self.objs:
+            self.locations[oid] = (name, off, n)
+            off += n
+        nparts = max(1, (self.total + PART - 1) // PART)
+        multipart = self.total > PART
+        if multipart and upload_id is None:
+            upload_id = self.r.client.create_multipart(pkey)
+        self._write_journal({"pack": name, "upload_id": upload_id, "objects": want, "part": PART})
+        resumed = sum(min(PART, self.total - (i - 1) * PART) for i in have)
+        if resumed:
+            self.progress.resume(resumed)
+        etags: Dict[int, str] = dict(have)
+        slots = threading.BoundedSemaphore(2 * self.r.workers)  # parts in memory at once
+        futures: List[Future] = []
+        single: List[bytearray] = []
+
+        def send(number: int, buf: bytearray) -> None:
+            try:
+                if self.error is None:
+                    etag = self.r.client.upload_part(pkey, upload_id, number, buf)
+                    with self.lock:
+                        etags[number] = etag
+                    self.progress.add(len(buf))
+            except BaseException as e:
+                with self.lock:
+                    self.error = self.error or e
+            finally:
+                slots.release()
+
+        hashes: List[Tuple[str, str]] = []
+        number, buf, fill = 1, bytearray(min(PART, self.total)), 0
+        for oid, n in self.objs:
+            if self.error is not None:
+                break
+            fd, st = safeio.open_regular(layout.object_path(self.r.store_dir, oid))
+            try:
+                if st.st_size != n:
+                    raise CorruptObjectError(f"object {oid[:12]} changed size while it was pushed", oid=oid)
+                h, pos = hashlib.sha256(), 0
+                while pos < n:
+                    take = min(n - pos, len(buf) - fill)
+                    got = _pread_into(fd, memoryview(buf)[fill:fill + take], pos)
+                    if got != take:
+                        raise CorruptObjectError(f"object {oid[:12]} was truncated while it was pushed", oid=oid)
+                    h.update(memoryview(buf)[fill:fill + take])
+                    pos, fill = pos + take, fill + take
+                    if fill == len(buf):
+                        if not multipart:
+                            single.append(buf)
+                        elif number in have:
+                            pass  # on the server already (a resumed upload): read only to check the hashes
+                        else:
+                            slots.acquire()
+                            futures.append(self.r.push_pool.submit(lambda i=number, b=buf: send(i, b)))
+                        number += 1
+                        rest = self.total - (number - 1) * PART
+                        buf, fill = bytearray(min(PART, max(rest, 0))), 0
+            finally:
+                os.close(fd)
+            hashes.append((oid, h.hexdigest()))
+        _wait_all(futures)
+        if self.error is not None:
+            raise self.error
+        bad = [oid for oid, got in hashes if got != oid]
+        if bad:  # a local object that does not match its name is never published
+            if upload_id:
+                self.r.client.abort_multipart(pkey, upload_id)
+            self.forget()
+            for oid in bad:
+                objects.quarantine(self.r.store_dir, oid)
+            raise CorruptObjectError(f"local object {bad[0][:12]} does not match its name (moved to quarantine/); "
+                                     "the entry is not pushed", oid=bad[0])
+        if multipart:
+            self.r.client.complete_multipart(pkey, upload_id, [etags[i] for i in range(1, nparts + 1)])
+        else:
+            self.r.client.put(pkey, single[0] if single else b"")
+            self.progress.add(self.total)
+        index = {"format": 1, "pack": name, "objects": [[o, self.locations[o][1], n] for o, n in self.objs]}
+        self.r.client.put(self.r.index_key(name), json.dumps(index).encode(), "application/json")
+        self.forget()
+        self.progress.add(0, len(self.objs))
+        return name
 
 
 __all__ = ["BadManifestError", "PART", "Progress", "Remote", "RemoteError", "is_local", "write_local_manifest"]
