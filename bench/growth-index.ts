@@ -24,10 +24,18 @@ const out = arg('out');
 const root = path.dirname(store);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const built = path.join(here, '..', 'server', 'lib', 'cli', 'main.js');
-// The CLI as installed (compiled), or from source when the server was not built.
+// The CLI as installed (compiled), or from source when the server was not built (main.ts only exports main()).
+const mainTs = path.join(here, '..', 'server', 'src', 'cli', 'main.ts');
 const cli = fs.existsSync(built)
   ? [process.execPath, path.join(here, '..', 'server', 'bin', 'xetcache.js')]
-  : [process.execPath, '--import', 'tsx', path.join(here, '..', 'server', 'src', 'cli', 'main.ts')];
+  : [
+      process.execPath,
+      '--import',
+      'tsx',
+      '-e',
+      `import(${JSON.stringify(mainTs)}).then(m => (m.main ?? m.default.main)([process.argv[0], 'xetcache', ...process.argv.slice(1)]))`,
+      '--'
+    ];
 
 function ls(): number {
   const t = performance.now();
