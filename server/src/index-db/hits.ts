@@ -2,6 +2,10 @@
  * Incremental ingestion of hits.jsonl (CONTRACT.md section 2). Hits and last hit come only from this log; the
  * index keeps the byte offset it has read in meta, so each call reads only what was appended since.
  *
+ * An entry counts only the hits of its own generation: lines whose `at` is not before its manifest's `created`
+ * (spec/FORMAT.md section 3). A key evicted and stored again is a new entry: it starts at 0 hits and never shows a
+ * last hit older than itself, however the index learnt of the eviction (its own evict, or a kernel, git, a rebuild).
+ *
  * Several processes may share an index (server + CLI): the offset is re-checked inside the write transaction
  * (compare-and-swap) so the same lines are never counted twice.
  */
@@ -29,7 +33,7 @@ function statHits(storeDir: string): { ino: string; size: number } | null {
 
 /** The log was removed, truncated or replaced: counts derived from the old one no longer hold. */
 function resetHits(db: Database.Database, ino: string): void {
-  db.exec('DELETE FROM hit_totals');
+  db.exec('DELETE FROM hit_log');
   db.exec(
     'UPDATE entries SET hits = 0, last_hit_ms = NULL, time_saved_s = 0 WHERE hits != 0 OR last_hit_ms IS NOT NULL'
   );
@@ -37,20 +41,20 @@ function resetHits(db: Database.Database, ino: string): void {
   setMeta(db, 'hits_ino', ino);
 }
 
-function aggregate(
-  hits: { key: string; at: string; saved_s: number }[]
-): Map<string, HitAggregate> {
-  const byKey = new Map<string, HitAggregate>();
-  for (const h of hits) {
-    const at = Date.parse(h.at);
-    const saved = Number.isFinite(h.saved_s) && h.saved_s > 0 ? h.saved_s : 0;
-    const a = byKey.get(h.key) ?? { hits: 0, last_hit_ms: null, saved_s: 0 };
-    a.hits += 1;
-    a.saved_s += saved;
-    if (Number.isFinite(at) && (a.last_hit_ms === null || at > a.last_hit_ms)) a.last_hit_ms = at;
-    byKey.set(h.key, a);
-  }
-  return byKey;
+/**
+ * One row (hits, last_hit_ms, saved_s) of the hits of key @key since @created_ms: the generation rule in one place,
+ * used by reconcile's upsert and by the updates below.
+ */
+export const HITS_SINCE_CREATED = `SELECT count(*) AS hits, max(at_ms) AS last_hit_ms,
+  coalesce(sum(saved_s), 0) AS saved_s FROM hit_log WHERE key = @key AND at_ms >= @created_ms`;
+
+function toRow(h: { key: string; at: string; saved_s: number }) {
+  const at = Date.parse(h.at);
+  return {
+    key: h.key,
+    at_ms: Number.isFinite(at) ? at : null, // never counted: no generation can be told for it
+    saved_s: Number.isFinite(h.saved_s) && h.saved_s > 0 ? h.saved_s : 0
+  };
 }
 
 /** Read what was appended since the stored offset and add it to the totals. Returns the number of new hits. */
@@ -72,20 +76,24 @@ export async function ingestHits(db: Database.Database, store: Store): Promise<n
       return 0;
     }
     const { hits, offset: next } = await store.readHits(offset);
-    const totals = aggregate(hits);
     const applied = db
       .transaction((): boolean => {
         if (getMeta(db, 'hits_offset') !== String(offset)) return false; // another process ingested these lines
-        const upsertTotal = db.prepare(`
-          INSERT INTO hit_totals (key, hits, last_hit_ms, saved_s) VALUES (@key, @hits, @last_hit_ms, @saved_s)
-          ON CONFLICT(key) DO UPDATE SET hits = hits + excluded.hits, saved_s = saved_s + excluded.saved_s,
-            last_hit_ms = max(coalesce(last_hit_ms, excluded.last_hit_ms), coalesce(excluded.last_hit_ms, last_hit_ms))`);
+        const insert = db.prepare(
+          'INSERT INTO hit_log (key, at_ms, saved_s) VALUES (@key, @at_ms, @saved_s)'
+        );
+        const created = db.prepare('SELECT created_ms FROM entries WHERE key = ?').pluck();
         const copyToEntry = db.prepare(`
           UPDATE entries SET hits = t.hits, last_hit_ms = t.last_hit_ms, time_saved_s = t.saved_s
-          FROM (SELECT hits, last_hit_ms, saved_s FROM hit_totals WHERE key = @key) AS t WHERE entries.key = @key`);
-        for (const [key, a] of totals) {
-          upsertTotal.run({ key, ...a });
-          copyToEntry.run({ key });
+          FROM (${HITS_SINCE_CREATED}) AS t WHERE entries.key = @key`);
+        const keys = new Set<string>();
+        for (const h of hits) {
+          insert.run(toRow(h));
+          keys.add(h.key);
+        }
+        for (const key of keys) {
+          const createdMs = created.get(key) as number | undefined;
+          if (createdMs !== undefined) copyToEntry.run({ key, created_ms: createdMs });
         }
         setMeta(db, 'hits_offset', String(next));
         setMeta(db, 'hits_ino', file.ino);
@@ -97,9 +105,10 @@ export async function ingestHits(db: Database.Database, store: Store): Promise<n
   return 0;
 }
 
+/** The hits of the entry with this key (its generation only); zeros when there is no such entry. */
 export function hitTotals(db: Database.Database, key: string): HitAggregate {
-  const row = db
-    .prepare('SELECT hits, last_hit_ms, saved_s FROM hit_totals WHERE key = ?')
-    .get(key) as HitAggregate | undefined;
-  return row ?? { hits: 0, last_hit_ms: null, saved_s: 0 };
+  const created = db.prepare('SELECT created_ms FROM entries WHERE key = ?').pluck().get(key) as
+    number | undefined;
+  if (created === undefined) return { hits: 0, last_hit_ms: null, saved_s: 0 };
+  return db.prepare(HITS_SINCE_CREATED).get({ key, created_ms: created }) as HitAggregate;
 }

@@ -19,6 +19,7 @@ import {
   type ParsedFile
 } from './scan';
 import type { ManifestColumns } from './rows';
+import { HITS_SINCE_CREATED } from './hits';
 
 const RACY_MS = 2000;
 
@@ -63,9 +64,9 @@ function statements(db: Database.Database) {
         created, created_ms, runtime_s, total_bytes, unchunked_bytes, hits, last_hit_ms, time_saved_s, variables,
         outputs_count, file_mtime_ms, file_size)
       SELECT @key, @shard, @kind, @notebook, @cell_id, @code_sha256, @preview, @qualname, @namespace,
-        @created, @created_ms, @runtime_s, @total_bytes, @unchunked_bytes, coalesce(h.hits, 0), h.last_hit_ms,
-        coalesce(h.saved_s, 0), @variables, @outputs_count, @file_mtime_ms, @file_size
-      FROM (SELECT 1) LEFT JOIN hit_totals h ON h.key = @key`),
+        @created, @created_ms, @runtime_s, @total_bytes, @unchunked_bytes, h.hits, h.last_hit_ms,
+        h.saved_s, @variables, @outputs_count, @file_mtime_ms, @file_size
+      FROM (${HITS_SINCE_CREATED}) AS h`),
     deleteEntry: db.prepare('DELETE FROM entries WHERE key = ?'),
     putChunk: db.prepare('INSERT OR IGNORE INTO entry_chunks (key, oid, size) VALUES (?, ?, ?)'),
     putBad:

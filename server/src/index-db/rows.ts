@@ -32,7 +32,7 @@ export interface EntryRow {
 // Defined once in @xetcache/store (shared with the lab extension); re-exported for the index's callers.
 export type { EntrySummary };
 
-/** The columns that come from the manifest file (hits are merged in from hit_totals by the caller). */
+/** The columns that come from the manifest file (hits are merged in from hit_log by the caller). */
 export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;
 
 /**

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bump on any change below: an index with another version is dropped and rebuilt from the files. */
-export const INDEX_SCHEMA_VERSION = 5;
+export const INDEX_SCHEMA_VERSION = 6;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -44,11 +44,11 @@ CREATE TABLE IF NOT EXISTS bad_files (
 -- Last seen signature of each entries/<k0k1>/ directory; NULL mtime = must rescan (see reconcile.ts).
 CREATE TABLE IF NOT EXISTS shards (name TEXT PRIMARY KEY, mtime_ns TEXT);
 
--- Hit aggregates per key from hits.jsonl, also for keys with no manifest (yet): a manifest that arrives later
--- (git pull) or an index rebuilt from scratch gets its hits from here.
-CREATE TABLE IF NOT EXISTS hit_totals (
-  key TEXT PRIMARY KEY, hits INTEGER NOT NULL, last_hit_ms REAL, saved_s REAL NOT NULL
-);
+-- Every hit read from hits.jsonl, also for keys with no manifest (yet): a manifest that arrives later (git pull) or
+-- an index rebuilt from scratch gets its hits from here. Kept per hit, not summed per key, because an entry counts
+-- only the hits of its own generation (at_ms >= its created_ms): a key evicted and stored again starts at 0.
+CREATE TABLE IF NOT EXISTS hit_log (key TEXT NOT NULL, at_ms REAL, saved_s REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS hit_log_key ON hit_log (key, at_ms);
 
 -- The chunks of each entry's chunked objects (format 2), each once per entry: physical sizes count a chunk once
 -- however many entries share it (query.ts: stats, trim). Rows go with their entry (trigger below).
@@ -124,7 +124,7 @@ function ensureTextIndex(db: Database.Database): void {
 
 const DROP = `
 DROP TABLE IF EXISTS entries_fts; DROP TABLE IF EXISTS entry_chunks; DROP TABLE IF EXISTS entries; DROP TABLE IF EXISTS bad_files; DROP TABLE IF EXISTS shards;
-DROP TABLE IF EXISTS hit_totals; DROP TABLE IF EXISTS meta;
+DROP TABLE IF EXISTS hit_totals; DROP TABLE IF EXISTS hit_log; DROP TABLE IF EXISTS meta;
 `;
 
 export function getMeta(db: Database.Database, k: string): string | undefined {

@@ -81,3 +81,50 @@ test('two indexes on one store (server + CLI) never count a line twice', async t
   assert.equal((await a.list({})).entries[0].hits, 10);
   assert.equal((await b.list({})).entries[0].hits, 10);
 });
+
+test('a re-stored entry (evicted, then stored again with the same key) starts its own hit count', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root);
+  const old = await addEntry(store, { seed: 'same', created: '2026-01-01T00:00:00.000Z' });
+  const index = await StoreIndex.open(store.dir);
+  t.after(() => index.close());
+  await store.appendHit({ key: old.key, at: '2026-01-02T00:00:00.000Z', saved_s: 4 });
+  await store.appendHit({ key: old.key, at: '2026-01-03T00:00:00.000Z', saved_s: 4 });
+  assert.equal((await index.list({})).entries[0].hits, 2);
+  await index.evict({ key: old.key });
+  // Stored again with the same key: a new manifest, created after the old entry's hits.
+  const again = await addEntry(store, { seed: 'same', created: '2026-02-01T00:00:00.000Z' });
+  assert.equal(again.key, old.key);
+  let e = (await index.list({})).entries[0];
+  assert.equal(e.hits, 0);
+  assert.equal(e.last_hit, null);
+  assert.equal(e.time_saved_s, 0);
+  await store.appendHit({ key: again.key, at: '2026-02-02T00:00:00.000Z', saved_s: 1 });
+  e = (await index.list({})).entries[0];
+  assert.equal(e.hits, 1);
+  assert.equal(e.last_hit, '2026-02-02T00:00:00.000Z');
+  assert.equal(e.time_saved_s, 1);
+  // The same when the old generation's hits were never seen before the re-store (a fresh index: rebuilt).
+  fs.rmSync(path.join(store.dir, 'index.sqlite'));
+  const fresh = await StoreIndex.open(store.dir);
+  t.after(() => fresh.close());
+  e = (await fresh.list({})).entries[0];
+  assert.equal(e.hits, 1);
+  assert.equal(e.last_hit, '2026-02-02T00:00:00.000Z');
+});
+
+test('an index that saw both generations ingest at once (evict and re-store by others) counts only the new one', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root);
+  const index = await StoreIndex.open(store.dir);
+  t.after(() => index.close());
+  await index.list({});
+  const old = await addEntry(store, { seed: 'same', created: '2026-01-01T00:00:00.000Z' });
+  await store.appendHit({ key: old.key, at: '2026-01-02T00:00:00.000Z', saved_s: 4 });
+  await store.deleteManifest(old.key);
+  await addEntry(store, { seed: 'same', created: '2026-02-01T00:00:00.000Z' });
+  await store.appendHit({ key: old.key, at: '2026-02-02T00:00:00.000Z', saved_s: 1 });
+  const e = (await index.list({})).entries[0];
+  assert.equal(e.hits, 1);
+  assert.equal(e.last_hit, '2026-02-02T00:00:00.000Z');
+});
