@@ -1,31 +1,12 @@
 /**
- * Short, human formats shared by badges and the cache browser (one place so they agree). Sizes
- * are binary (KiB, MiB, GiB: what the CLI prints), and the budget field reads back what it shows.
+ * Short, human formats shared by badges and the cache browser (one place so they agree). Sizes come from the
+ * store package's units module, the one the CLI prints with: binary units (KiB, MiB, GiB), and a parser that reads
+ * each unit as it says (MB = 10^6, MiB = 2^20), so the budget field reads back what it shows. Imported by its own
+ * path: the package's index would bring Node code into the browser bundle.
  */
+import { BYTE_SIZE_EXAMPLES } from '@xetcache/store/lib/units';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** Bytes → "999 B", "3.1 MiB", "42 GiB" (powers of 1024, like `xetcache ls`). */
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) {
-    return '—';
-  }
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  if (i === 0) {
-    return `${v} B`;
-  }
-  // 1023.96 KiB would round to "1024 KiB": show the next unit instead.
-  const shown = v < 10 ? Number(v.toFixed(1)) : Math.round(v);
-  if (shown >= 1024 && i < UNITS.length - 1) {
-    return `1 ${UNITS[i + 1]}`;
-  }
-  return `${shown} ${UNITS[i]}`;
-}
+export { formatBytes, parseBytes } from '@xetcache/store/lib/units';
 
 /** Seconds → "4 ms", "0.2 s", "12.4 s", "3 min 20 s", "2 h 5 min". */
 export function formatDuration(s: number | null | undefined): string {
@@ -62,30 +43,4 @@ export function formatDate(iso: string | null | undefined): string {
 }
 
 /** What the budget field accepts, for the message shown when it cannot read the text. */
-export const BUDGET_EXAMPLES = '500 MiB, 2 GiB, 1048576';
-
-const FACTOR: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 2 ** 10,
-  kib: 2 ** 10,
-  m: 2 ** 20,
-  mib: 2 ** 20,
-  g: 2 ** 30,
-  gib: 2 ** 30,
-  t: 2 ** 40,
-  tib: 2 ** 40
-};
-
-/**
- * "500 MiB", "2GiB", "1.5 gib", "3.1 MiB" (as formatBytes shows it), "1234" (bytes) → bytes.
- * Decimal units (MB, GB) are refused rather than guessed: they would be read 5% off. Junk → null.
- */
-export function parseBytes(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (!m) {
-    return null;
-  }
-  const factor = FACTOR[m[2].toLowerCase()];
-  return factor === undefined ? null : Math.round(Number(m[1]) * factor);
-}
+export const BUDGET_EXAMPLES = BYTE_SIZE_EXAMPLES;

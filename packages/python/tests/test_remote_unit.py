@@ -186,7 +186,7 @@ def test_remote_off_in_the_environment(tmp_path, monkeypatch):
 
 def test_badge_texts():
     hit = {"url": "s3://b/p", "lookup": "found", "fetch": "done", "objects": 3, "bytes": 12_300_000, "fetch_s": 0.4}
-    assert badge.text_of("hit", hit) == "from the team cache s3://b/p (3 object(s), 12.3 MB in 0.4 s)"
+    assert badge.text_of("hit", hit) == "from the team cache s3://b/p (3 object(s), 12 MiB in 0.4 s)"
     assert badge.text_of("hit", {"url": "s3://b/p", "lookup": "found"}).endswith("(its objects were here already)")
     assert badge.text_of("stored", {"url": "s3://b/p", "lookup": "miss", "push": "queued"}) == \
         "pushing to the team cache s3://b/p in the background"

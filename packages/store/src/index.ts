@@ -30,6 +30,7 @@ export {
 export { serializeManifest, parseManifest } from './manifest';
 export { canonicalJson } from './canonical-json';
 export { formatHitLine } from './hits';
+export { formatBytes, parseBytes, BYTE_SIZE_EXAMPLES } from './units';
 export { openRegular, openRegularSync, readRegular, NotRegularError } from './safe-open';
 export type { ObjectState } from './content-read';
 export type { Hit, HitsRead } from './hits';

@@ -4,8 +4,8 @@
  * `git lfs pull --include=...`); objects already local are left alone.
  */
 import type { Command } from 'commander';
-import { isXetCacheError, openStore } from '@xetcache/store';
-import { humanBytes, plural } from '../git/format';
+import { formatBytes, isXetCacheError, openStore } from '@xetcache/store';
+import { plural } from '../git/format';
 import { fetchObjects } from '../git/lfs-fetch';
 import { storeObjects } from '../git/object-states';
 import { selectKeys } from '../git/select';
@@ -55,7 +55,7 @@ export async function runFetch(opts: FetchCliOptions, io: CliIO = stdio): Promis
   if (pointers.length > 0) {
     if (!opts.json)
       io.err(
-        `xetcache: fetching ${plural(pointers.length, 'object')} (${humanBytes(bytes)}) from LFS…\n`
+        `xetcache: fetching ${plural(pointers.length, 'object')} (${formatBytes(bytes)}) from LFS…\n`
       );
     try {
       // git-lfs writes progress bars only to a terminal; pass its stderr through so the user sees them.
@@ -78,7 +78,7 @@ export async function runFetch(opts: FetchCliOptions, io: CliIO = stdio): Promis
   else {
     const ready = plural(entries.length - missing.length, 'entry', 'entries');
     io.out(
-      `${plural(report.fetched, 'object')} fetched (${humanBytes(report.fetched ? bytes : 0)}); ${ready} ready\n`
+      `${plural(report.fetched, 'object')} fetched (${formatBytes(report.fetched ? bytes : 0)}); ${ready} ready\n`
     );
     if (missing.length > 0) {
       const which = missing.map(k => k.slice(0, 12)).join(', ');

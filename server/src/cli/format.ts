@@ -1,15 +1,4 @@
-/** Human-readable output for the CLI's default (non --json) mode. */
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
-}
+/** Human-readable output for the CLI's default (non --json) mode. Sizes: formatBytes of @xetcache/store (units.ts). */
 
 export function formatSeconds(s: number): string {
   if (s < 60) return `${s.toFixed(s < 10 ? 2 : 1)} s`;
@@ -42,15 +31,4 @@ export function table(
       .join('  ')
       .trimEnd();
   return [fmt(headers), ...rows.map(fmt)].join('\n');
-}
-
-/** "500M", "2GiB", "1.5g", "1000" → bytes (binary multiples: what `ls -h` and the UI show). */
-export function parseByteSize(text: string): number | null {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(text.trim());
-  if (!m) return null;
-  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[
-    m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'
-  ];
-  const n = Math.floor(Number(m[1]) * mult);
-  return Number.isSafeInteger(n) ? n : null;
 }

@@ -116,7 +116,10 @@ export function buildProgram(): Command {
   program
     .command('trim')
     .description('evict least recently used entries until the store fits the budget')
-    .requiredOption('--max-bytes <n>', 'byte budget, e.g. 5000000000, 500M, 2GiB')
+    .requiredOption(
+      '--max-bytes <n>',
+      'byte budget, e.g. 500MB (500e6 bytes), 500MiB (500 x 2^20), 2GiB, 1000000'
+    )
     .action(
       withIndex((index, out, o: { maxBytes: string }) => trimCommand(index, o.maxBytes, out))
     );

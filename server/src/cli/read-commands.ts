@@ -1,7 +1,7 @@
 /** `xetcache ls | show | stats`: reading the index of one store (same code as the server, no HTTP). */
-import { XetCacheError } from '@xetcache/store';
+import { XetCacheError, formatBytes } from '@xetcache/store';
 import type { EntrySummary, ListQuery, StoreIndex } from '../index-db';
-import { formatBytes, formatSeconds, formatTime, oneLine, table } from './format';
+import { formatSeconds, formatTime, oneLine, table } from './format';
 import type { Output } from './output';
 
 function entryRows(entries: EntrySummary[]): string[][] {

@@ -3,8 +3,8 @@
  * pointers (`xetcache fetch KEY` or the first hit downloads them), plus whether Git LFS is set up at all.
  */
 import type { Command } from 'commander';
-import { openStore } from '@xetcache/store';
-import { humanBytes, plural } from '../git/format';
+import { formatBytes, openStore } from '@xetcache/store';
+import { plural } from '../git/format';
 import { warnIfLfsNotReady } from '../git/warn-once';
 import { storeObjects, type EntryObjects } from '../git/object-states';
 import type { CliIO } from './fetch';
@@ -52,15 +52,15 @@ export async function runStatus(
   for (const e of entries) {
     const todo =
       e.state === 'pointer'
-        ? `  (${plural(e.pointers.length, 'object')}, ${humanBytes(e.pointer_bytes)} to fetch)`
+        ? `  (${plural(e.pointers.length, 'object')}, ${formatBytes(e.pointer_bytes)} to fetch)`
         : '';
     io.out(
-      `${e.key.slice(0, 12)}  ${e.state.padEnd(7)}  ${humanBytes(e.total_bytes).padStart(8)}  ${where(e)}${todo}\n`
+      `${e.key.slice(0, 12)}  ${e.state.padEnd(7)}  ${formatBytes(e.total_bytes).padStart(8)}  ${where(e)}${todo}\n`
     );
   }
   io.out(
     `${plural(summary.entries, 'entry', 'entries')}: ${summary.local} local, ${summary.pointer} with LFS pointers` +
-      ` (${humanBytes(summary.pointer_bytes)} to fetch), ${summary.missing} missing objects\n`
+      ` (${formatBytes(summary.pointer_bytes)} to fetch), ${summary.missing} missing objects\n`
   );
   for (const u of unreadable)
     io.err(`xetcache status: manifest ${u.key.slice(0, 12)} is unreadable (${u.code})\n`);

@@ -1,7 +1,6 @@
 /** `xetcache evict | trim | gc | verify`: the state-changing commands (same index code as the server). */
-import { XetCacheError } from '@xetcache/store';
+import { BYTE_SIZE_EXAMPLES, XetCacheError, formatBytes, parseBytes } from '@xetcache/store';
 import type { StoreIndex } from '../index-db';
-import { formatBytes, parseByteSize } from './format';
 import type { Output } from './output';
 import { resolveKey } from './read-commands';
 
@@ -37,11 +36,11 @@ export async function trimCommand(
   maxBytesText: string,
   out: Output
 ): Promise<void> {
-  const maxBytes = parseByteSize(maxBytesText);
+  const maxBytes = parseBytes(maxBytesText);
   if (maxBytes === null)
     throw new XetCacheError(
       'EBADREQUEST',
-      `--max-bytes must be a size like 1000000, 500M or 2GiB (got "${maxBytesText}")`
+      `--max-bytes must be a size like ${BYTE_SIZE_EXAMPLES} (KB, MB, GB are powers of 1000; KiB, MiB, GiB and K, M, G of 1024) (got "${maxBytesText}")`
     );
   const r = await index.trim(maxBytes);
   out.result(

@@ -83,6 +83,26 @@ test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store
   assert.match(bad.stderr, /xetcache: EINTEGRITY: verify found 1 problem/);
 });
 
+test('sizes: printed in binary units, and --max-bytes reads each unit as it says (500MB = 500e6, MiB = 2^20)', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root, '.xetcache');
+  await addEntry(store, { bytes: 1020, created: '2026-01-01T00:00:00Z' });
+  await addEntry(store, { bytes: 1020, created: '2026-01-02T00:00:00Z' });
+  assert.match(xetcache(root, 'stats').stdout, /2 entries, 2 KiB stored/);
+  // 2KB is 2000 bytes (< 2040: one entry goes); read as 2 KiB (2048) it would evict nothing.
+  const trim = xetcache(root, 'trim', '--max-bytes', '2KB');
+  assert.equal(trim.code, 0, trim.stderr);
+  assert.match(trim.stdout, /evicted 1 entries: 2 KiB → 1020 B \(budget 2 KiB\)/);
+  assert.deepEqual(
+    xetcache(root, 'trim', '--max-bytes', '1KiB', '--json').json().bytes_after,
+    1020
+  );
+  assert.equal(xetcache(root, 'trim', '--max-bytes', '1000B', '--json').json().bytes_after, 0);
+  const bad = xetcache(root, 'trim', '--max-bytes', '5 PB');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /500 MiB, 2 GiB, 500 MB/);
+});
+
 test('failures name their code on stderr: no store, bad invocation', async t => {
   const root = await tempDir(t);
   const none = xetcache(root, 'ls');

@@ -42,7 +42,7 @@ test(
 
     io = capture();
     assert.equal(await runFetch({ store, keys: [manifests[1].key.slice(0, 12)] }, io), 0);
-    assert.match(io.stderr(), /fetching 2 objects \(8 KB\) from LFS/);
+    assert.match(io.stderr(), /fetching 2 objects \(7.8 KiB\) from LFS/);
     assertSameSet(await localLfsOids(b), manifests[1].variables.x.objects);
 
     io = capture();

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Optional
 
+from ..store.units import format_bytes
 from .hooks import take_note
-
-
-def _mb(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n} bytes"
 
 
 def text_of(state: Optional[str], note: Dict[str, Any]) -> Optional[str]:
@@ -23,7 +20,7 @@ def text_of(state: Optional[str], note: Dict[str, Any]) -> Optional[str]:
     parts = []
     if state == "hit" and lookup == "found":
         if fetch == "done" and note.get("objects"):
-            parts.append(f"from the team cache {url} ({note['objects']} object(s), {_mb(int(note.get('bytes') or 0))} "
+            parts.append(f"from the team cache {url} ({note['objects']} object(s), {format_bytes(int(note.get('bytes') or 0))} "
                          f"in {float(note.get('fetch_s') or 0):.2g} s)")
         else:
             parts.append(f"from the team cache {url} (its objects were here already)")

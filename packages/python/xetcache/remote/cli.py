@@ -25,19 +25,12 @@ from typing import Any, Dict, List, Optional, TextIO
 
 from ..errors import XetCacheError
 from ..store import layout
+from ..store.units import format_bytes
 from . import config, pushqueue, sync
 from .s3 import RemoteError
 from .transfer import Progress, Remote
 
 COMMANDS = ("remote", "push", "pull")
-
-
-def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if abs(n) < 1000 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return f"{n:.1f} TB"
 
 
 class _Out:
@@ -229,8 +222,8 @@ def _show(store: str, o: _Out, out: TextIO) -> int:
 def _progress_text(verb: str, key: str, i: int, n: int, p: Progress) -> str:
     rate = p.bytes_done / p.seconds if p.seconds > 0 else 0
     done = p.bytes_done + p.resumed_bytes
-    return (f"{verb} {key[:12]} ({i} of {n}): {_human(done)} of {_human(p.bytes)}, "
-            f"{p.objects_done}/{p.objects} objects, {_human(rate)}/s")
+    return (f"{verb} {key[:12]} ({i} of {n}): {format_bytes(done)} of {format_bytes(p.bytes)}, "
+            f"{p.objects_done}/{p.objects} objects, {format_bytes(rate)}/s")
 
 
 def _push(store: str, args: Any, o: _Out, out: TextIO) -> int:
@@ -272,9 +265,9 @@ def _push(store: str, args: Any, o: _Out, out: TextIO) -> int:
                 if r["skipped_objects"]:
                     extra.append(f"{r['skipped_objects']} object(s) already there")
                 if r["resumed_bytes"]:
-                    extra.append(f"resumed: {_human(r['resumed_bytes'])} were sent before")
-                o.line(f"xetcache: pushed {key[:12]}: {r['objects_done']} object(s), {_human(r['bytes_done'])} in "
-                       f"{secs:.1f} s ({_human(r['bytes_done'] / secs if secs else 0)}/s)"
+                    extra.append(f"resumed: {format_bytes(r['resumed_bytes'])} were sent before")
+                o.line(f"xetcache: pushed {key[:12]}: {r['objects_done']} object(s), {format_bytes(r['bytes_done'])} in "
+                       f"{secs:.1f} s ({format_bytes(r['bytes_done'] / secs if secs else 0)}/s)"
                        + (f"; {', '.join(extra)}" if extra else ""))
 
         result = sync.push_entries(store, lambda: remote, todo, on_progress, on_entry)
@@ -284,7 +277,7 @@ def _push(store: str, args: Any, o: _Out, out: TextIO) -> int:
         o.line(f"xetcache: the credentials may not write to {cfg.url}: read-only credentials pull, never push")
     ok = not result["failed"]
     o.line(f"xetcache: pushed {len(result['pushed'])} entr{'y' if len(result['pushed']) == 1 else 'ies'} "
-           f"({_human(result['bytes'])}), {len(result['already'])} already there, {len(result['failed'])} failed"
+           f"({format_bytes(result['bytes'])}), {len(result['already'])} already there, {len(result['failed'])} failed"
            + ("" if ok else "; `xetcache push` again resumes"))
     if o.json:
         out.write(json.dumps({"ok": ok, **result}) + "\n")
@@ -308,13 +301,13 @@ def _pull(store: str, args: Any, o: _Out, out: TextIO) -> int:
         if "error" in r:
             o.line(f"xetcache: {key[:12]} not pulled: {r['error']['message']} ({r['error']['reason_code']})")
         else:
-            o.line(f"xetcache: pulled {key[:12]}: {r['objects']} object(s), {_human(r['bytes'])} in "
+            o.line(f"xetcache: pulled {key[:12]}: {r['objects']} object(s), {format_bytes(r['bytes'])} in "
                    f"{r['seconds']:.1f} s")
 
     result = sync.pull_entries(store, remote, keys, on_progress, on_entry)
     ok = not result["failed"] and not result["missing"]
     o.line(f"xetcache: pulled {len(result['pulled'])} entr{'y' if len(result['pulled']) == 1 else 'ies'} "
-           f"({_human(result['bytes'])}), {len(result['present'])} already here"
+           f"({format_bytes(result['bytes'])}), {len(result['present'])} already here"
            + (f", {len(result['missing'])} not on the team cache" if result["missing"] else "")
            + (f", {len(result['failed'])} failed" if result["failed"] else ""))
     if o.json:
@@ -377,8 +370,8 @@ def status(argv: List[str], store: str, o: _Out, out: TextIO) -> int:
             state = q.get("state", "waiting")
             what = f"    {q['key'][:12]}  {state}"
             if q.get("bytes"):
-                what += f"  {_human(int(q.get('bytes_done') or 0) + int(q.get('resumed_bytes') or 0))} of " \
-                        f"{_human(int(q['bytes']))}"
+                what += f"  {format_bytes(int(q.get('bytes_done') or 0) + int(q.get('resumed_bytes') or 0))} of " \
+                        f"{format_bytes(int(q['bytes']))}"
             if q.get("error"):
                 what += f"  {q['error'].get('reason_code')}: {q['error'].get('message')}"
             if q.get("pid") and state == "pushing":

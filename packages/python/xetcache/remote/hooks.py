@@ -25,6 +25,7 @@ import time
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional
 
+from ..store.units import format_bytes
 from . import config
 
 RETRY_DOWN_S = float(os.environ.get("XETCACHE_REMOTE_RETRY_S", "30"))
@@ -238,7 +239,7 @@ def fetch_objects(store_dir: str, oids: List[str]) -> bool:
         note(k, fetch="done", objects=progress.objects_done, bytes=progress.bytes_done,
              fetch_s=round(progress.seconds, 6))
     if progress.bytes_done >= LARGE_FETCH:
-        _say(f"xetcache: fetched {progress.bytes_done / 1e6:.1f} MB from the team cache in {progress.seconds:.1f} s")
+        _say(f"xetcache: fetched {format_bytes(progress.bytes_done)} from the team cache in {progress.seconds:.1f} s")
     _complete_pending(st)
     return True
 
