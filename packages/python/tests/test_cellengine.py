@@ -194,3 +194,32 @@ def test_store_deleted_while_the_kernel_runs_is_created_again(tmp_path, kernel):
     ev = one_event(kernel.ok("%%xetmemo input= output=a always=True\na = 1\n"))
     assert ev["state"] == "stored"
     assert len(manifests(tmp_path)) == 1
+
+
+def test_an_unrecognised_store_is_a_miss_with_its_reason_not_an_error_in_the_cell(tmp_path, kernel):
+    store = tmp_path / ".xetcache"
+    store.mkdir()
+    (store / "STORE").write_text("not a xetcache marker\n")  # a folder some other tool owns, or a damaged marker
+    kernel.load()
+    for cell in ("%%xetmemo input= output=a always=True\na = 1\n", spec_cell("b = 2\n")):
+        r = kernel.run(cell)
+        assert r.ok, r.reply["content"]  # the cell itself succeeds
+        ev = one_event(r)
+        assert ev["error_code"] == "ENOTSTORE"  # nothing could be stored, and the badge says why
+        assert "STORE" in ev["reason"]
+    assert kernel.value("(a, b)") == [1, 2]
+    assert (store / "STORE").read_text() == "not a xetcache marker\n"  # never taken over
+
+
+def test_an_invalid_manifest_is_a_miss_and_the_badge_says_why(tmp_path, kernel):
+    kernel.load()
+    for cell in ("%%xetmemo input= output=a always=True\na = 1\n", spec_cell("b = 2\n")):
+        kernel.ok(cell)
+    for path in (tmp_path / ".xetcache" / "entries").glob("*/*.json"):
+        m = json.loads(path.read_text())
+        m["variables"] = []  # against the schema: a hit would restore nothing
+        path.write_text(json.dumps(m))
+    for cell in ("%%xetmemo input= output=a always=True\na = 1\n", spec_cell("b = 2\n")):
+        ev = one_event(kernel.ok(cell))
+        assert ev["state"] == "stored"
+        assert "EBADMANIFEST" in ev["reason"]

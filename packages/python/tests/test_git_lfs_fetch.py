@@ -183,3 +183,26 @@ def test_pointer_naming_another_object_is_refused(gitenv, tmp_path):
         lfs.fetch_objects(str(store), [oids[0]], stream=io.StringIO())
     assert _reason(ei) == "ENOTPOINTER"
     assert gu.local_lfs_oids(b) == []
+
+
+def _read_pointer_soon(path: Path):
+    """read_pointer in a thread: a FIFO opened without O_NONBLOCK would block it forever (and the kernel with it)."""
+    import threading
+
+    box = []
+    t = threading.Thread(target=lambda: box.append(lfs.read_pointer(str(path))), daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive(), f"read_pointer blocked on {path}"
+    return box[0]
+
+
+def test_read_pointer_never_opens_a_fifo_or_follows_a_symlink(tmp_path):
+    pointer = (b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 5\n")
+    outside = tmp_path / "outside"
+    outside.write_bytes(pointer)
+    assert _read_pointer_soon(outside) == ("a" * 64, 5)  # a real pointer file is one
+    os.mkfifo(tmp_path / "fifo")
+    assert _read_pointer_soon(tmp_path / "fifo") is None
+    os.symlink(outside, tmp_path / "link")
+    assert _read_pointer_soon(tmp_path / "link") is None  # a clone's symlink points anywhere: never followed

@@ -13,7 +13,7 @@ import types
 from typing import Any, Dict, List, Optional
 
 from .. import config
-from . import analysis, capture, cellinfo, events, execution, inferred, traced
+from . import analysis, capture, cellinfo, events, execution, inferred, lookup, traced
 from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.fingerprint import fingerprint
 from ..keys.key import cell_key
@@ -63,12 +63,12 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
             threshold_s=threshold)
         return inferred.run(code, source, spec, shell, event, _run)
     plan = _Plan(code, source, spec, shell)
-    store = open_store(create=False)
     store_dir = config.get_memo_path()
     event = events.new_event(
         cell_id=spec.get("cell_id"), notebook=cellinfo.notebook_path(spec.get("notebook"), store_dir),
         code_sha256=spec.get("code_sha256") or cellinfo.sha256_text(code), inputs=plan.inputs,
         outputs=plan.outputs, threshold_s=threshold)
+    store = lookup.open_store_for(event)
 
     missing = [n for n in plan.inputs if n not in shell.user_ns]
     if missing:  # declared input that does not exist: the cell cannot mean anything cacheable
@@ -104,7 +104,7 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
 
 def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> Optional[dict]:
     t0 = time.perf_counter()
-    manifest = store.lookup(key)
+    manifest = lookup.manifest(store, key, event)
     if manifest is None:
         return None
     try:

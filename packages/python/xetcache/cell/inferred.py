@@ -13,7 +13,7 @@ from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.key import cell_key
 from ..store.cache import open_store
 from ..store.storage import Storage
-from . import analysis, capture, events, execution, files, graph, hidden, traced
+from . import analysis, capture, events, execution, files, graph, hidden, lookup, traced
 
 RunFn = Callable[[str, Any, str, Optional[capture.Recorder]], float]
 
@@ -49,7 +49,7 @@ def run(code: str, source: str, spec: dict, shell: Any, event: dict, run_body: R
         return event
     key = cell_key(code, inputs_fp, [], spec.get("key"))
     event["key"] = key
-    store = open_store(create=False)
+    store = lookup.open_store_for(event)
     if store is not None:
         hit = _try_hit(store, key, source, code, shell, event, shown, extra)
         if hit is not None:
@@ -111,7 +111,7 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
 def _try_hit(store: Storage, key: str, source: str, code: str, shell: Any, event: dict, reads: List[str],
              extra: Dict[str, Any]) -> Optional[dict]:
     t0 = time.perf_counter()
-    manifest = store.lookup(key)
+    manifest = lookup.manifest(store, key, event)
     if manifest is None:
         return None
     if not manifest.get("state"):  # an entry of the per-variable format: no trace to verify, so not used

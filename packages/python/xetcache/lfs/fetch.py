@@ -18,6 +18,7 @@ import time
 from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from ..errors import ObjectNotLocalError
+from ..store import safeio
 from . import notice
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -42,10 +43,10 @@ def _git(args: Sequence[str], cwd: str, timeout: Optional[float] = 30) -> subpro
 
 
 def read_pointer(path: str) -> Optional[Tuple[str, int]]:
-    """(oid, size) if the file at ``path`` is a Git LFS pointer, else None (content, or missing)."""
+    """(oid, size) if the file at ``path`` is a Git LFS pointer, else None (content, missing, or not a regular
+    file: a FIFO would block the kernel and a symlink could point out of the store, so neither is opened)."""
     try:
-        with open(path, "rb") as f:
-            head = f.read(POINTER_MAX_BYTES)
+        head = safeio.read_regular(path, POINTER_MAX_BYTES)
     except OSError:
         return None
     if len(head) >= POINTER_MAX_BYTES or not head.startswith(POINTER_PREFIX):
