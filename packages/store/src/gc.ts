@@ -29,6 +29,17 @@ export interface GcReport {
   unreadableManifests: number;
   /** Stale tmp files (older than 1 hour) removed on the way. */
   tmpRemoved: number;
+  /** The grace period used. */
+  graceMs: number;
+  /**
+   * Unreferenced objects kept only because they are younger than the grace period (e.g. those of an entry evicted
+   * just now), their bytes, and when the first and the last of them leave it (ISO; null when there are none): a
+   * gc that freed nothing must be able to say why and when running it again helps.
+   */
+  graceKept: number;
+  graceKeptBytes: number;
+  graceFirstFree: string | null;
+  graceAllFree: string | null;
 }
 
 /**
@@ -75,6 +86,10 @@ export async function gcStore(dir: string, opts: GcOptions = {}): Promise<GcRepo
   let removed = 0;
   let freedBytes = 0;
   let kept = 0;
+  let graceKept = 0;
+  let graceKeptBytes = 0;
+  let youngest = -Infinity;
+  let oldest = Infinity;
   const objects = blind ? [] : (await listObjectFiles(dir)).items;
   for (const { name: oid, path: p } of objects) {
     if (live.has(oid)) {
@@ -86,6 +101,10 @@ export async function gcStore(dir: string, opts: GcOptions = {}): Promise<GcRepo
       const st = await fsp.lstat(p);
       if (now - st.mtimeMs < graceMs) {
         kept++;
+        graceKept++;
+        graceKeptBytes += st.size;
+        youngest = Math.max(youngest, st.mtimeMs);
+        oldest = Math.min(oldest, st.mtimeMs);
         continue;
       }
       await fsp.unlink(p);
@@ -96,5 +115,17 @@ export async function gcStore(dir: string, opts: GcOptions = {}): Promise<GcRepo
     }
   }
   const tmpRemoved = await cleanStaleTmp(dir, undefined, now);
-  return { removed, freedBytes, kept, unreadableManifests: unreadable, tmpRemoved };
+  const at = (mtimeMs: number) => (graceKept ? new Date(mtimeMs + graceMs).toISOString() : null);
+  return {
+    removed,
+    freedBytes,
+    kept,
+    unreadableManifests: unreadable,
+    tmpRemoved,
+    graceMs,
+    graceKept,
+    graceKeptBytes,
+    graceFirstFree: at(oldest),
+    graceAllFree: at(youngest)
+  };
 }

@@ -42,6 +42,34 @@ test('graceMs and now control what counts as young', async t => {
   assert.equal(await store.objectState(o.oid), 'missing');
 });
 
+test('gc says what the grace period kept, how much, and when it can go', async t => {
+  const store = await openStore(await tempStoreDir(t));
+  const live = await store.writeObject(Buffer.from('live'));
+  await store.writeManifest(makeManifest(sha256('live'), [live.oid]));
+  const a = await store.writeObject(Buffer.from('evicted just now'));
+  const b = await store.writeObject(Buffer.from('evicted a while ago'));
+  const now = Date.now();
+  const bTime = new Date(now - HOUR / 2);
+  await fsp.utimes(store.objectPath(b.oid), bTime, bTime);
+  const aMtime = (await fsp.stat(store.objectPath(a.oid))).mtimeMs;
+
+  const r = await store.gc({ graceMs: HOUR, now });
+  assert.equal(r.removed, 0);
+  assert.equal(r.graceMs, HOUR);
+  assert.equal(r.graceKept, 2);
+  assert.equal(r.graceKeptBytes, a.bytes + b.bytes);
+  // The first can go when the older one leaves the grace period, all of them when the younger one does.
+  assert.equal(r.graceFirstFree, new Date(bTime.getTime() + HOUR).toISOString());
+  assert.equal(r.graceAllFree, new Date(aMtime + HOUR).toISOString());
+  assert.equal(r.kept, 3); // the referenced one too
+
+  const none = await store.gc({ graceMs: 0 });
+  assert.equal(none.graceKept, 0);
+  assert.equal(none.graceKeptBytes, 0);
+  assert.equal(none.graceFirstFree, null);
+  assert.equal(none.graceAllFree, null);
+});
+
 test('objects named by an unparseable manifest (e.g. a merge conflict) are kept', async t => {
   const store = await openStore(await tempStoreDir(t));
   const o = await store.writeObject(Buffer.from('precious'));

@@ -1,5 +1,6 @@
 /** `xetcache evict | trim | gc | verify`: the state-changing commands (same index code as the server). */
 import { BYTE_SIZE_EXAMPLES, XetCacheError, formatBytes, parseBytes } from '@xetcache/store';
+import { gcSummary, gcText } from '../gc-summary';
 import type { StoreIndex } from '../index-db';
 import type { Output } from './output';
 import { resolveKey } from './read-commands';
@@ -65,12 +66,8 @@ export async function gcCommand(
       );
     }
   }
-  const r = await index.gc(grace);
-  const data = { removed: r.removed, freed_bytes: r.freedBytes };
-  out.result(
-    data,
-    () => `removed ${r.removed} unreferenced object(s), freed ${formatBytes(r.freedBytes)}`
-  );
+  const data = gcSummary(await index.gc(grace));
+  out.result(data, () => gcText(data));
 }
 
 /** A store with problems is a failure (exit 1) so scripts and CI can gate on it; the report still prints. */

@@ -1,6 +1,7 @@
 /** The state-changing routes on entries and objects: evict, trim (LRU to a byte budget), gc, verify. */
 import { Router } from 'express';
 import { XetCacheError } from '@xetcache/store';
+import { gcSummary } from '../gc-summary';
 import type { StoreRegistry } from '../http/registry';
 import { KEY_FIELD, parseBody, STORE_FIELD } from '../http/validate';
 
@@ -50,7 +51,7 @@ export function maintenanceRoutes(registry: StoreRegistry): Router {
       grace_s: { type: 'number', min: 0 }
     });
     const report = await (await registry.get(b.store)).gc(b.grace_s);
-    res.json({ removed: report.removed, freed_bytes: report.freedBytes });
+    res.json(gcSummary(report));
   });
   r.post('/verify', async (req, res) => {
     const b = parseBody<{ store: string }>(req.body, { store: STORE_FIELD });

@@ -69,8 +69,28 @@ test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store
   const trim = xetcache(root, 'trim', '--max-bytes', '150', '--json');
   assert.deepEqual(trim.json(), { evicted: [a.key], bytes_before: 200, bytes_after: 100 });
   assert.equal(xetcache(root, 'trim', '--max-bytes', 'lots').code, 2);
+  // Right after an eviction the default grace period (1 h) keeps what was evicted: gc says so, and until when.
+  const early = xetcache(root, 'gc');
+  assert.equal(early.code, 0, early.stderr);
+  assert.match(
+    early.stdout,
+    /removed 0 unreferenced objects, freed 0 B\nkept 2 unreferenced objects \(200 B\) younger than the grace period \(1 h\): they can be removed from \d{4}-\d\d-\d\d \d\d:\d\d UTC/
+  );
+  const earlyJson = xetcache(root, 'gc', '--json').json();
+  assert.equal(earlyJson.grace_kept, 2);
+  assert.equal(earlyJson.grace_kept_bytes, 200);
+  assert.equal(earlyJson.grace_s, 3600);
+  assert.ok(Date.parse(earlyJson.grace_all_free) > Date.now());
   const gc = xetcache(root, 'gc', '--grace', '0', '--json');
-  assert.deepEqual(gc.json(), { removed: 2, freed_bytes: 200 });
+  assert.deepEqual(gc.json(), {
+    removed: 2,
+    freed_bytes: 200,
+    grace_s: 0,
+    grace_kept: 0,
+    grace_kept_bytes: 0,
+    grace_first_free: null,
+    grace_all_free: null
+  });
 
   const verify = xetcache(root, 'verify', '--json');
   assert.equal(verify.code, 0);

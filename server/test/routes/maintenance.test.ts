@@ -73,6 +73,10 @@ test('evict (key, cell, notebook), trim, gc and verify over HTTP', async t => {
   assertMatchesOpenApi('/api/gc', 'POST', 200, gc.body);
   assert.equal(gc.body.removed, 4);
   assert.equal(gc.body.freed_bytes, 400);
+  assert.equal(gc.body.grace_s, 0);
+  assert.equal(gc.body.grace_kept, 0);
+  assert.equal(gc.body.grace_kept_bytes, 0);
+  assert.equal(gc.body.grace_all_free, null);
   assert.equal(await store.objectState(b1.variables.x.objects[0]), 'local');
 
   const ok = await post(base, '/api/verify', { store: STORE });
