@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def test_fetches_exactly_the_requested_objects(gitenv, tmp_path):
     states = gu.pointer_states(store)
     assert not states[oids[0]] and not states[oids[1]] and states[oids[2]]
     assert "fetching 2 objects" in out.getvalue()
+    assert re.search(r"fetching 2 objects \(\d+(\.\d)? (B|KiB|MiB)\)", out.getvalue())  # README "Sizes"
     # Checked-out content is the real bytes and the work tree stays clean.
     assert gu.git(b, "status", "--porcelain") == ""
     # Already local → nothing to do, nothing printed.

@@ -19,6 +19,7 @@ from typing import Callable, Dict, List, Optional, Sequence, TextIO, Tuple
 
 from ..errors import ObjectNotLocalError
 from ..store import safeio
+from ..store.units import format_bytes
 from . import notice
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -150,16 +151,6 @@ def _fail(message: str, oids: Sequence[str], reason_code: str, fix: Optional[str
     return err
 
 
-def _human(n: int) -> str:
-    """Decimal units, like git-lfs prints them: 150 MB, 2.5 GB."""
-    value, unit = float(n), "B"
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            break
-        value /= 1000
-    return f"{int(value)} B" if unit == "B" else f"{value:.3g} {unit}"
-
-
 def _lock(git_dir: str):
     """Serialise fetches of one repository: concurrent `git lfs pull` runs fight over .git/index.lock."""
     path = os.path.join(git_dir, "xetcache-lfs.lock")
@@ -220,7 +211,7 @@ def _fetch(store_dir: str, oids: Sequence[str], say: Callable[[str], None], time
 
     total = sum(size for _, _, size in todo)
     n = len(todo)
-    say(f"xetcache: fetching {n} object{'s' if n != 1 else ''} ({_human(total)}) from LFS…")
+    say(f"xetcache: fetching {n} object{'s' if n != 1 else ''} ({format_bytes(total)}) from LFS…")
     patterns = [include_pattern(os.path.relpath(path, top).replace(os.sep, "/")) for _, path, _ in todo]
     started = time.monotonic()
     with _lock(git_dir):
@@ -243,7 +234,7 @@ def _fetch(store_dir: str, oids: Sequence[str], say: Callable[[str], None], time
         raise _fail(f"git lfs pull ran but {len(still)} object(s) are still pointers (not in the checked-out "
                     f"commit, or not on the remote).", still, "EFETCH")
     if total >= LARGE_FETCH_BYTES:
-        say(f"xetcache: fetched {_human(total)} in {time.monotonic() - started:.1f} s")
+        say(f"xetcache: fetched {format_bytes(total)} in {time.monotonic() - started:.1f} s")
     return True
 
 
