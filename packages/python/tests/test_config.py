@@ -51,6 +51,19 @@ def test_memo_path_default_resolves_against_current_cwd(tmp_path, monkeypatch):
     assert config.get_memo_path() == os.path.join(str(tmp_path / "b"), ".xetcache")
 
 
+@pytest.mark.parametrize("empty", ["", "  ", b""])
+def test_an_empty_store_path_is_refused_not_taken_as_the_current_folder(empty, tmp_path, monkeypatch):
+    from xetcache.errors import BadRequestError
+
+    monkeypatch.chdir(tmp_path)
+    config.set_memo_path("cache")
+    with pytest.raises(BadRequestError) as info:
+        config.set_memo_path(empty)  # abspath("") is the cwd: the store would be the notebook folder itself
+    assert info.value.code == "EBADREQUEST"
+    assert config.get_memo_path() == str(tmp_path / "cache")  # unchanged
+    config.set_memo_path(None)
+
+
 def test_always_and_budget():
     config.set_always_default(True)
     assert config.get_always_default() is True

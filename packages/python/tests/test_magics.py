@@ -31,6 +31,9 @@ def runs(path):
         ("output=c always=True key=exp1", {"inputs": None, "outputs": ["c"], "always": True, "key": "exp1"}),
         ("input= output=c always=false", {"inputs": [], "outputs": ["c"], "always": False, "key": None}),
         ("", {"inputs": None, "outputs": None, "always": None, "key": None}),
+        ("input=ä output=b", {"inputs": ["ä"], "outputs": ["b"], "always": None, "key": None}),
+        ("input=größe,変数 output=Δt", {"inputs": ["größe", "変数"], "outputs": ["Δt"], "always": None, "key": None}),
+        ("input=ａ output=match", {"inputs": ["a"], "outputs": ["match"], "always": None, "key": None}),  # as Python
     ],
 )
 def test_parse_xetmemo_line(line, expected):
@@ -38,7 +41,8 @@ def test_parse_xetmemo_line(line, expected):
 
 
 @pytest.mark.parametrize(
-    "line", ["inptu=a", "magic=True", "input=a output", "always=maybe", "input=1x", "key=", "justaword"]
+    "line", ["inptu=a", "magic=True", "input=a output", "always=maybe", "input=1x", "key=", "justaword",
+             "input=class", "output=a-b", "input=€"]
 )
 def test_bad_xetmemo_line_is_a_usage_error_naming_the_accepted_keys(line):
     with pytest.raises(MagicLineError) as info:
@@ -54,8 +58,14 @@ def test_parse_cell_spec_fills_missing_fields_with_null():
                     "always": None, "key": None}
 
 
+def test_cell_spec_names_are_python_identifiers_in_any_script():
+    spec = parse_cell_spec(json.dumps({"inputs": ["ä", "größe"], "outputs": ["変数", "_ß"]}, ensure_ascii=False))
+    assert (spec["inputs"], spec["outputs"]) == (["ä", "größe"], ["変数", "_ß"])
+
+
 @pytest.mark.parametrize("line", ["not json", "[1]", '{"cell": 1}', '{"inputs": "a"}', '{"outputs": ["a b"]}',
-                                  '{"always": "yes"}'])
+                                  '{"always": "yes"}', '{"inputs": ["class"]}', '{"inputs": ["\u20ac"]}',
+                                  '{"outputs": ["\uff41"]}'])
 def test_bad_cell_spec(line):
     with pytest.raises(MagicLineError) as info:
         parse_cell_spec(line)
@@ -63,6 +73,17 @@ def test_bad_cell_spec(line):
 
 
 # ---- the original README, each example in two kernels ----------------------------------------------------------
+
+def test_unicode_variable_names_are_cached_and_restored(tmp_path, kernel_factory):
+    cell = "%%xetmemo input=ä output=größe always=True\nopen('runs.txt', 'a').write('ran\\n')\ngröße = ä * 2\n"
+    for _ in range(2):
+        k = kernel_factory(tmp_path)
+        k.load()
+        k.ok("ä = 21")
+        ev = one_event(k.ok(cell))
+        assert k.value("größe") == 42
+    assert ev["state"] == "hit" and ev["inputs"] == ["ä"] and ev["outputs"] == ["größe"]
+    assert runs(tmp_path) == 1
 
 def test_readme_cell_second_kernel_hits_without_running(tmp_path, kernel_factory):
     k1 = kernel_factory(tmp_path)

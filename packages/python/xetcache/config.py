@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from typing import Optional, Union
 
+from .errors import BadRequestError
+
 _DEFAULT_THRESHOLD_S = 3.0
 _DEFAULT_DIRNAME = ".xetcache"
 
@@ -31,9 +33,16 @@ def get_runtime_threshold() -> float:
 
 
 def set_memo_path(path: Union[str, "os.PathLike[str]", None]) -> None:
-    """Folder of the store (the `.xetcache` folder itself). None restores the default `<cwd>/.xetcache`."""
+    """Folder of the store (the `.xetcache` folder itself). None restores the default `<cwd>/.xetcache`. An empty
+    path is refused (EBADREQUEST): it would resolve to the current folder, making the notebook folder the store."""
     global _memo_path
-    _memo_path = None if path is None else os.fspath(path)
+    if path is not None:
+        text = os.fspath(path)
+        if not (text.strip() if isinstance(text, str) else text.strip(b" \t\r\n")):
+            raise BadRequestError(f"the store folder must be a path such as '.xetcache' (or None for the default), "
+                                  f"got {text!r}")
+        path = text
+    _memo_path = path
 
 
 def get_memo_path() -> str:

@@ -7,7 +7,9 @@ returns goes to the frontend (jupyter.emit).
 from __future__ import annotations
 
 import json
+import keyword
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional
 
 from IPython.core.error import UsageError
@@ -23,7 +25,6 @@ _USAGE = ("usage: %%xetmemo [input=v1,v2] [output=v3,v4] [always=True] [key=name
           f"(accepted keys: {', '.join(XETMEMO_KEYS)}; a missing input= or output= is inferred from the code, "
           "an empty one means none)")
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # fullmatch: re's "$" would accept a trailing newline
 # key=value pairs; a value runs until the next `word=` so `input=a, b` (space after the comma) still parses
 _PAIR = re.compile(r"\s*([^\s=]+)\s*=(.*?)(?=\s+[^\s=,]+\s*=|\s*$)")
 SPEC_FIELDS = {"cell_id": (str,), "notebook": (str,), "code_sha256": (str,), "inputs": (list,),
@@ -36,9 +37,17 @@ class MagicLineError(UsageError):
     code = "EBADMAGIC"
 
 
+def is_variable_name(name: object) -> bool:
+    """A name Python binds as written (spec/schemas/cell-spec.schema.json): an identifier (Unicode letters too,
+    ä or 変数), not a keyword, in NFKC form (source saying ａ binds a: the other spelling names nothing)."""
+    return (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
+            and unicodedata.normalize("NFKC", name) == name)
+
+
 def _names(key: str, value: str) -> List[str]:
-    names = [n.strip() for n in value.split(",") if n.strip()]
-    bad = [n for n in names if not _IDENT.fullmatch(n)]
+    # read as Python reads source: NFKC first, so input=ａ means the variable a
+    names = [unicodedata.normalize("NFKC", n.strip()) for n in value.split(",") if n.strip()]
+    bad = [n for n in names if not is_variable_name(n)]
     if bad:
         raise MagicLineError(f"xetcache: {key}= expects comma-separated variable names, got {bad[0]!r}. {_USAGE}")
     return names
@@ -85,7 +94,7 @@ def parse_cell_spec(line: str) -> Dict[str, Any]:
         if value is not None and not isinstance(value, types_):
             raise MagicLineError(f"xetcache: spec field {field!r} must be {types_[0].__name__} or null")
         if field in ("inputs", "outputs") and value is not None:
-            bad = [n for n in value if not isinstance(n, str) or not _IDENT.fullmatch(n)]
+            bad = [n for n in value if not is_variable_name(n)]
             if bad:
                 raise MagicLineError(f"xetcache: spec field {field!r} names must be identifiers, got {bad[0]!r}")
     return spec
