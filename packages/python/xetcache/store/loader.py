@@ -146,7 +146,7 @@ class Plan:
 
         try:
             if len(todo) > 1:
-                batches = [todo[i::WORKERS] for i in range(min(WORKERS, len(todo)))]
+                batches = self._batches(todo)
                 with ThreadPoolExecutor(len(batches), thread_name_prefix="xetcache-load") as ex:
                     for _ in ex.map(lambda batch: [one(o) for o in batch], batches):
                         pass
@@ -164,6 +164,19 @@ class Plan:
             raise (corrupt or errors)[0]
         order = {o: i for i, o in enumerate(todo)}
         return sorted(pointers, key=order.get), sorted(missing, key=order.get)  # type: ignore[arg-type]
+
+    def _batches(self, todo: List[str]) -> List[List[str]]:
+        """``todo`` cut into one contiguous run per worker, of about equal bytes. Contiguous, not interleaved: the
+        workers then fill different regions of the buffer, so they never fault in the same (huge) page at once,
+        and each reads its files in order."""
+        weights = [max((p.size or 0) for p in self.pieces[o]) or objects.POINTER_MAX for o in todo]
+        total, n = sum(weights), min(WORKERS, len(todo))
+        batches: List[List[str]] = [[] for _ in range(n)]
+        acc = 0
+        for oid, w in zip(todo, weights):
+            batches[min(n - 1, acc * n // total)].append(oid)
+            acc += w
+        return [b for b in batches if b]
 
     def _read_one(self, store_dir: str, oid: str, known: Optional[engineindex.Stamp]) -> Optional[os.stat_result]:
         """Read one stored object into every place it goes. Returns its stat when it was hashed right (to be

@@ -1,0 +1,203 @@
+"""Loading an entry's objects (store/loader.py): how the reads are split between workers, and that a hit returns the
+stored value or is a miss, never anything else, when chunk files are cut short or rewritten while it reads, with the
+verified-chunks trust (spec/FORMAT.md "Loading and verified objects") on and off."""
+
+import os
+import threading
+
+import numpy as np
+import pytest
+
+from xetcache import CorruptObjectError, Storage, config
+from xetcache.store import engineindex, loader, objects
+
+SHA = "c" * 64
+
+
+@pytest.fixture
+def store(tmp_path):
+    config.reset()
+    yield Storage(str(tmp_path / ".xetcache"))
+    config.reset()
+
+
+@pytest.fixture(params=["trusted", "always"])
+def trust(request, monkeypatch):
+    """Both ways a chunk is accepted: trusted by its stat data after a first load, or hashed on every load."""
+    monkeypatch.setattr(engineindex, "RACY_NS", -1)  # tests cannot wait for stamps to age
+    if request.param == "always":
+        monkeypatch.setenv("XETCACHE_VERIFY", "always")
+    return request.param
+
+
+def save(store, value, key="a" * 64):
+    return store.save(key=key, kind="function", variables={"return": value}, outputs=None, runtime_s=2.0,
+                      source={"code_sha256": SHA, "preview": "f()"}, inputs={}, outputs_names=["return"],
+                      namespace=None)
+
+
+def chunk_oids(m):
+    (parts,) = m["chunks"].values()
+    return [oid for oid, _ in parts]
+
+
+def value(n=10 << 20, seed=0):
+    return np.random.default_rng(seed).random(n // 8)
+
+
+def load(store, m):
+    """A hit as a fresh process does it: a new Storage (no per-process caches), the on-disk index shared."""
+    return Storage(store.path).load_variables(m)["return"]
+
+
+def hit_or_miss(store, m, want):
+    """The load's outcome, failing the test on anything but the right value or a miss."""
+    try:
+        got = load(store, m)
+    except CorruptObjectError:
+        return "miss"
+    np.testing.assert_array_equal(got, want)
+    return "hit"
+
+
+# ---- how the work is split -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_each_worker_reads_one_contiguous_run_of_about_equal_bytes(store, monkeypatch, workers):
+    m = save(store, value(16 << 20))
+    monkeypatch.setattr(loader, "WORKERS", workers)
+    plan = loader.Plan(m, list(m["variables"]["return"]["objects"]))
+    todo = plan.oids
+    batches = plan._batches(todo)
+    assert [o for b in batches for o in b] == todo  # in order, each once
+    sizes = {oid: n for parts in m["chunks"].values() for oid, n in parts}
+    weight = [sum(sizes.get(o, 0) for o in b) for b in batches]
+    assert len(batches) == min(workers, len(todo))
+    assert max(weight) - min(weight) <= 2 * max(sizes.values()) + objects.POINTER_MAX
+
+
+def test_one_object_is_read_without_a_pool(store):
+    plan = loader.Plan({"format": 1}, ["0" * 64])
+    assert plan._batches(["0" * 64]) == [["0" * 64]]
+
+
+# ---- cut short ----------------------------------------------------------------------------------------------------
+def test_a_truncated_chunk_is_a_miss(store, trust):
+    a = value()
+    m = save(store, a)
+    np.testing.assert_array_equal(load(store, m), a)  # verified once: trusted from now on (when trust is on)
+    victim = store.object_path(chunk_oids(m)[2])
+    os.truncate(victim, os.path.getsize(victim) // 2)
+    with pytest.raises(CorruptObjectError):
+        load(store, m)
+
+
+def test_a_chunk_cut_short_while_it_is_read_is_a_miss(store, trust, monkeypatch):
+    a = value()
+    m = save(store, a)
+    load(store, m)
+    victim = chunk_oids(m)[1]
+    real = objects.read_into
+
+    def cut_then_read(fd, view):
+        if os.fstat(fd).st_ino == os.stat(store.object_path(victim)).st_ino:
+            os.truncate(store.object_path(victim), 1000)  # another process, between our open and our read
+        return real(fd, view)
+
+    monkeypatch.setattr(loader.objects, "read_into", cut_then_read)
+    with pytest.raises(CorruptObjectError):
+        load(store, m)
+
+
+# ---- rewritten -------------------------------------------------------------------------------------------------
+def test_a_chunk_rewritten_before_it_is_read_is_a_miss(store, trust, monkeypatch):
+    a = value()
+    m = save(store, a)
+    load(store, m)
+    victim = store.object_path(chunk_oids(m)[1])
+    real = objects.read_into
+
+    def rewrite_then_read(fd, view):
+        if os.fstat(fd).st_ino == os.stat(victim).st_ino:
+            with open(victim, "r+b") as f:  # same size, other bytes: stat data change, the hash does not match
+                f.write(b"\xff" * 4096)
+        return real(fd, view)
+
+    monkeypatch.setattr(loader.objects, "read_into", rewrite_then_read)
+    with pytest.raises(CorruptObjectError):
+        load(store, m)
+
+
+def test_a_chunk_rewritten_after_it_was_read_is_hashed_and_the_hit_keeps_what_was_read(store, trust, monkeypatch):
+    """The write lands between our read and our second fstat: the stamp no longer matches, so the bytes already
+    in our memory are hashed (they are the stored ones) and nothing of the new file is used."""
+    a = value()
+    m = save(store, a)
+    load(store, m)
+    victim = store.object_path(chunk_oids(m)[1])
+    real = objects.read_into
+
+    def read_then_rewrite(fd, view):
+        n = real(fd, view)
+        if os.fstat(fd).st_ino == os.stat(victim).st_ino:
+            with open(victim, "r+b") as f:
+                f.write(b"\xff" * 4096)
+        return n
+
+    monkeypatch.setattr(loader.objects, "read_into", read_then_rewrite)
+    got = load(store, m)
+    np.testing.assert_array_equal(got, a)
+    monkeypatch.undo()
+    monkeypatch.setattr(engineindex, "RACY_NS", -1)
+    with pytest.raises(CorruptObjectError):  # the file itself is wrong now: the next hit hashes it and misses
+        load(store, m)
+
+
+def test_a_concurrent_rewriter_never_makes_a_hit_return_other_bytes(store, trust):
+    """Another process keeps rewriting chunk files in place (other bytes, then the right ones again, same size)
+    while hits run: each hit returns the stored value or is a miss. A file found wrong is quarantined; the
+    rewriter puts the right bytes back, as a `git checkout` would."""
+    a = value(8 << 20)
+    m = save(store, a)
+    load(store, m)
+    oids = chunk_oids(m)
+    right = {o: open(store.object_path(o), "rb").read() for o in oids}
+    stop = threading.Event()
+    errors = []
+
+    def rewriter():
+        i = 0
+        try:
+            while not stop.is_set():
+                oid = oids[i % len(oids)]
+                path = store.object_path(oid)
+                try:
+                    with open(path, "r+b") as f:
+                        f.seek((i * 7919) % (len(right[oid]) - 64))
+                        f.write(os.urandom(64))
+                        f.flush()
+                        f.seek(0)
+                        f.write(right[oid])
+                except FileNotFoundError:  # quarantined by a hit: put it back
+                    tmp = path + ".tmp"
+                    with open(tmp, "wb") as f:
+                        f.write(right[oid])
+                    os.replace(tmp, path)
+                i += 1
+        except BaseException as e:  # noqa: BLE001 - reported by the test
+            errors.append(e)
+
+    t = threading.Thread(target=rewriter, daemon=True)
+    t.start()
+    try:
+        outcomes = [hit_or_miss(store, m, a) for _ in range(25)]
+    finally:
+        stop.set()
+        t.join()
+    assert not errors, errors
+    assert set(outcomes) <= {"hit", "miss"}
+    for oid in oids:  # quiet again: the right bytes are back everywhere, so the next hit hits
+        path = store.object_path(oid)
+        if not os.path.exists(path):
+            with open(path, "wb") as f:
+                f.write(right[oid])
+    np.testing.assert_array_equal(load(store, m), a)
