@@ -6,7 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { XetCacheError } from '@xetcache/store';
+import { XetCacheError, isXetCacheError } from '@xetcache/store';
 
 function outside(rel: string, why: string): XetCacheError {
   return new XetCacheError(
@@ -43,4 +43,21 @@ export async function resolveStorePath(root: string, rel: string): Promise<strin
   if (real !== root && !real.startsWith(root + path.sep))
     throw outside(rel, 'it resolves (through a symlink) outside the root');
   return real;
+}
+
+/**
+ * The store folder, or (before its first cached run created it) its nearest existing ancestor inside the root.
+ * Each step is resolveStorePath, so a missing store under a symlink that leaves the root is EOUTSIDEROOT.
+ */
+export async function storeOrAncestor(root: string, rel: string): Promise<string> {
+  let cur = rel.split(path.sep).join('/');
+  for (;;) {
+    try {
+      return await resolveStorePath(root, cur);
+    } catch (e) {
+      if (!isXetCacheError(e, 'ENOTSTORE')) throw e; // EOUTSIDEROOT / EBADREQUEST stand
+      cur = path.posix.dirname(cur);
+      if (cur === '.' || cur === '/' || cur === '') return root;
+    }
+  }
 }

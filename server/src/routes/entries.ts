@@ -23,7 +23,7 @@ export function entriesRoutes(registry: StoreRegistry): Router {
   const r = Router();
   r.get('/entries', async (req, res) => {
     const { store, ...q } = parseQuery<ListQuery & { store: string }>(req.query, LIST_SPEC);
-    const index = await registry.get(store);
+    const index = await registry.reader(store);
     res.json(await index.list(q));
   });
   r.get('/entries/:key', async (req, res) => {
@@ -34,7 +34,7 @@ export function entriesRoutes(registry: StoreRegistry): Router {
         'EBADREQUEST',
         `entry key must be 64 lowercase hex characters (got "${key}")`
       );
-    const index = await registry.get(store);
+    const index = await registry.reader(store);
     res.json(await index.get(key));
   });
   return r;

@@ -4,26 +4,10 @@
  * Read-only: nothing is installed or configured on the user's behalf.
  */
 import { Router } from 'express';
-import * as path from 'node:path';
-import { isXetCacheError } from '@xetcache/store';
 import { gitStatus } from '../git/lfs-status';
 import type { StoreRegistry } from '../http/registry';
-import { resolveStorePath } from '../http/store-path';
+import { storeOrAncestor } from '../http/store-path';
 import { parseQuery, STORE_FIELD } from '../http/validate';
-
-/** The store folder, or (before its first cached run created it) its nearest existing ancestor inside the root. */
-async function storeOrAncestor(root: string, rel: string): Promise<string> {
-  let cur = rel.split(path.sep).join('/');
-  for (;;) {
-    try {
-      return await resolveStorePath(root, cur);
-    } catch (e) {
-      if (!isXetCacheError(e, 'ENOTSTORE')) throw e; // EOUTSIDEROOT / EBADREQUEST stand
-      cur = path.posix.dirname(cur);
-      if (cur === '.' || cur === '/' || cur === '') return root;
-    }
-  }
-}
 
 export function gitRoutes(registry: StoreRegistry): Router {
   const r = Router();

@@ -10,7 +10,7 @@ export function statsRoutes(registry: StoreRegistry): Router {
       store: STORE_FIELD,
       notebook: { type: 'string', maxLength: 4096 }
     });
-    const index = await registry.get(store);
+    const index = await registry.reader(store);
     res.json(await index.stats(notebook));
   });
   return r;
