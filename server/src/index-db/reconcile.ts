@@ -12,10 +12,11 @@
  */
 import type Database from 'better-sqlite3';
 import {
-  listShardFiles,
+  listShardNames,
   listShards,
   readManifestFile,
-  type FileSig,
+  shardDir,
+  statShardFile,
   type ParsedFile
 } from './scan';
 import type { ManifestColumns } from './rows';
@@ -80,13 +81,14 @@ function statements(db: Database.Database) {
   };
 }
 
-function sameSig(a: FileSig, mtimeMs: number, size: number): boolean {
-  return a.mtimeMs === mtimeMs && a.size === size;
-}
-
-/** Compare one shard's files with its rows; read what is new or changed. Pure filesystem + reads. */
+/**
+ * Compare one shard's files with its rows; read what is new or changed. Pure filesystem + reads. A file the index
+ * knows is stat'ed to compare its signature; one it does not know is read at once (its stat comes from the open
+ * file), so a rebuild costs one open per manifest and no separate stat.
+ */
 function diffShard(st: Statements, storeDir: string, shard: string): Omit<Change, 'shardSig'> {
-  const files = listShardFiles(storeDir, shard);
+  const dir = shardDir(storeDir, shard);
+  const files = listShardNames(dir);
   const change: Omit<Change, 'shardSig'> = {
     shard,
     upserts: [],
@@ -105,11 +107,18 @@ function diffShard(st: Statements, storeDir: string, shard: string): Omit<Change
   for (const r of st.shardBad.all(shard) as { name: string; mtime_ms: number; size: number }[]) {
     known.set(r.name, { mtimeMs: r.mtime_ms, size: r.size, bad: true });
   }
-  for (const [name, sig] of files) {
+  for (const name of files) {
     const k = known.get(name);
-    if (k && sameSig(sig, k.mtimeMs, k.size)) continue;
-    const parsed = readManifestFile(storeDir, shard, name);
-    if (parsed === null) continue; // vanished meanwhile: handled as "not in files" below on the next scan
+    if (k) {
+      const sig = statShardFile(dir, name);
+      if (sig === null) files.delete(name); // gone or no longer a regular file: handled as "not in files" below
+      if (sig === null || (sig.mtimeMs === k.mtimeMs && sig.size === k.size)) continue;
+    }
+    const parsed = readManifestFile(dir, shard, name);
+    if (parsed === null) {
+      files.delete(name); // vanished (or replaced by a non-file) meanwhile
+      continue;
+    }
     if (k?.bad && parsed.ok) change.removedBad.push(name);
     if (k && !k.bad && !parsed.ok) change.removedKeys.push(name.slice(0, -5));
     if (parsed.ok) change.upserts.push({ columns: parsed.columns, chunks: parsed.chunks });

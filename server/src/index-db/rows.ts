@@ -54,12 +54,14 @@ export function manifestChunks(m: Manifest): { parts: [string, number][]; chunke
   return { parts: [...parts], chunkedBytes };
 }
 
+/** The row of a manifest and its chunks (one pass over its chunk lists for both). */
 export function manifestToColumns(
   m: Manifest,
   file: { mtimeMs: number; size: number }
-): ManifestColumns {
+): { columns: ManifestColumns; chunks: [string, number][] } {
   const created_ms = Date.parse(m.created);
-  return {
+  const { parts, chunkedBytes } = manifestChunks(m);
+  const columns: ManifestColumns = {
     key: m.key,
     shard: m.key.slice(0, 2),
     kind: m.kind,
@@ -74,12 +76,13 @@ export function manifestToColumns(
     created_ms: Number.isFinite(created_ms) ? created_ms : 0,
     runtime_s: m.runtime_s,
     total_bytes: m.total_bytes,
-    unchunked_bytes: Math.max(0, m.total_bytes - manifestChunks(m).chunkedBytes),
+    unchunked_bytes: Math.max(0, m.total_bytes - chunkedBytes),
     variables: JSON.stringify(Object.keys(m.variables).sort()),
     outputs_count: m.outputs === null ? 0 : m.outputs.count,
     file_mtime_ms: file.mtimeMs,
     file_size: file.size
   };
+  return { columns, chunks: parts };
 }
 
 export function rowToSummary(r: EntryRow): EntrySummary {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isXetCacheError, openRegularSync, parseManifest } from '@xetcache/store';
 import { entriesDir as entriesRoot } from './paths';
-import { manifestChunks, manifestToColumns, type ManifestColumns } from './rows';
+import { manifestToColumns, type ManifestColumns } from './rows';
 
 export interface FileSig {
   mtimeMs: number;
@@ -58,27 +58,51 @@ export function listShards(storeDir: string): ShardDir[] {
   return out;
 }
 
-/** *.json files of one shard with their stat; other names (editor swap files, tmp) are not manifests. */
-export function listShardFiles(storeDir: string, shard: string): Map<string, FileSig> {
-  const dir = path.join(entriesRoot(storeDir), shard);
-  const out = new Map<string, FileSig>();
-  let names: string[];
+/**
+ * The *.json names of one shard that are regular files (other names, such as editor swap files or tmp, are not
+ * manifests). The type comes from the directory entry (d_type; Node lstats only where the file system does not
+ * give it), so listing costs no stat per file: a rebuild reads every file anyway, and the file's stat is taken
+ * from the open file then (readManifestFile). Symlinks and FIFOs are not regular files: never opened.
+ */
+export function listShardNames(dir: string): Set<string> {
+  const out = new Set<string>();
+  let ents: fs.Dirent[];
   try {
-    names = fs.readdirSync(dir);
+    ents = fs.readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     if (isEnoent(e)) return out;
     throw e;
   }
-  for (const name of names) {
-    if (!name.endsWith('.json')) continue;
-    try {
-      const st = fs.lstatSync(path.join(dir, name)); // symlinks and FIFOs are not manifests, and never opened
-      if (st.isFile()) out.set(name, { mtimeMs: st.mtimeMs, size: st.size });
-    } catch (e) {
-      if (!isEnoent(e)) throw e; // removed between readdir and stat: it is gone, which the caller sees next time
-    }
-  }
+  for (const d of ents) if (d.name.endsWith('.json') && d.isFile()) out.add(d.name);
   return out;
+}
+
+/** entries/<shard>/ of a store: the `dir` the functions below take, joined once per shard rather than per file. */
+export function shardDir(storeDir: string, shard: string): string {
+  return path.join(entriesRoot(storeDir), shard);
+}
+
+/** The stat of one listed file (lstat: a name replaced by a symlink is not a manifest); null when it is gone. */
+export function statShardFile(dir: string, name: string): FileSig | null {
+  try {
+    const st = fs.lstatSync(`${dir}${path.sep}${name}`);
+    return st.isFile() ? { mtimeMs: st.mtimeMs, size: st.size } : null;
+  } catch (e) {
+    if (isEnoent(e)) return null; // removed between readdir and stat: the caller sees it gone next time
+    throw e;
+  }
+}
+
+/** Read exactly `size` bytes (the size fstat gave; fs.readFileSync(fd) would fstat the file a second time). */
+function readSized(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const n = fs.readSync(fd, buf, got, size - got, got);
+    if (n === 0) break; // truncated meanwhile: what was there is parsed (and refused if incomplete)
+    got += n;
+  }
+  return got === size ? buf : buf.subarray(0, got);
 }
 
 /**
@@ -86,8 +110,8 @@ export function listShardFiles(storeDir: string, shard: string): Map<string, Fil
  * describes the content that was indexed (a file replaced in between is re-read on the next reconcile).
  * Returns null when the file vanished.
  */
-export function readManifestFile(storeDir: string, shard: string, name: string): ParsedFile | null {
-  const file = path.join(entriesRoot(storeDir), shard, name);
+export function readManifestFile(dir: string, shard: string, name: string): ParsedFile | null {
+  const file = `${dir}${path.sep}${name}`; // name: a directory entry (no separator), dir: shardDir()
   let opened: { fd: number; stat: fs.Stats };
   try {
     opened = openRegularSync(file); // O_NOFOLLOW | O_NONBLOCK, then fstat: only a regular file is read
@@ -99,7 +123,7 @@ export function readManifestFile(storeDir: string, shard: string, name: string):
   let bytes: Buffer;
   try {
     sig = { mtimeMs: opened.stat.mtimeMs, size: opened.stat.size };
-    bytes = fs.readFileSync(opened.fd);
+    bytes = readSized(opened.fd, opened.stat.size);
   } finally {
     fs.closeSync(opened.fd);
   }
@@ -114,11 +138,7 @@ export function readManifestFile(storeDir: string, shard: string, name: string):
   try {
     // The store library's parser: strict UTF-8, the schema, the key equal to the file name.
     const manifest = parseManifest(bytes, name.slice(0, 64), file);
-    return {
-      ok: true,
-      columns: manifestToColumns(manifest, sig),
-      chunks: manifestChunks(manifest).parts
-    };
+    return { ok: true, ...manifestToColumns(manifest, sig) };
   } catch (e) {
     if (isXetCacheError(e)) return { ok: false, sig, code: e.code, message: e.message };
     throw e;

@@ -266,3 +266,29 @@ test('q= narrows through the trigram index and stays exact as entries are re-sto
   await store.deleteManifest(b.key);
   assert.deepEqual(await keys('trainz'), []);
 });
+
+test('only regular manifest files are indexed, on a rebuild and after: symlinks, FIFOs and folders are not', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root);
+  const real = await addEntry(store);
+  const swapped = await addEntry(store);
+  const outside = path.join(root, 'outside.json');
+  fs.copyFileSync(store.manifestPath(real.key), outside);
+  // A clone can plant these under entries/ with manifest-like names; none is ever opened (spec/FORMAT.md).
+  const shard = path.dirname(store.manifestPath(real.key));
+  const fake = (c: string) => path.join(shard, `${real.key.slice(0, 2)}${c.repeat(62)}.json`);
+  fs.symlinkSync(outside, fake('a'));
+  fs.mkdirSync(fake('b'));
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('mkfifo', [fake('c')]);
+  const index = await openIndex(t, store.dir);
+  const keys = async () => (await index.list({ limit: 100 })).entries.map(e => e.key).sort();
+  assert.deepEqual(await keys(), [real.key, swapped.key].sort());
+  assert.equal((await index.stats()).entries, 2);
+  // An indexed manifest replaced by a symlink to a valid copy leaves the index.
+  const file = store.manifestPath(swapped.key);
+  fs.copyFileSync(file, path.join(root, 'copy.json'));
+  fs.rmSync(file);
+  fs.symlinkSync(path.join(root, 'copy.json'), file);
+  assert.deepEqual(await keys(), [real.key]);
+});
