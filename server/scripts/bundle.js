@@ -11,7 +11,8 @@
  *
  * @xetcache/store reads the JSON Schemas from the repository's spec/schemas/ (the one source of truth for both
  * languages); a bundle has no such folder, so every schema is inlined here. If that code changes shape, this
- * script fails instead of shipping a bundle that cannot validate manifests.
+ * script fails instead of shipping a bundle that cannot validate manifests. The same for server/openapi.yaml, which
+ * the server's request validation reads.
  */
 'use strict';
 const esbuild = require('esbuild');
@@ -49,6 +50,25 @@ const inlineSchemas = {
   }
 };
 
+/** The server reads openapi.yaml (its request validation and 405 table); the bundle carries it, parsed. */
+const inlineOpenApi = {
+  name: 'inline-openapi',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]lib[\\/]http[\\/]openapi\.js$/ }, args => {
+      const code = fs.readFileSync(args.path, 'utf8');
+      const read = /\/\* openapi-inline \*\/ [^;]*;/;
+      if (!read.test(code))
+        throw new Error(
+          `${args.path}: openapi.yaml loading changed; update server/scripts/bundle.js`
+        );
+      const doc = require('yaml').parse(
+        fs.readFileSync(path.join(serverDir, 'openapi.yaml'), 'utf8')
+      );
+      return { contents: code.replace(read, () => `(${JSON.stringify(doc)});`), loader: 'js' };
+    });
+  }
+};
+
 /** Write by rename, so a server or test reading the folder never sees half a file. */
 function writeAtomically(dest, write) {
   const tmp = `${dest}.tmp-${process.pid}`;
@@ -67,7 +87,7 @@ async function main() {
     format: 'cjs',
     legalComments: 'none',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [inlineSchemas],
+    plugins: [inlineSchemas, inlineOpenApi],
     logLevel: 'warning'
   });
   fs.chmodSync(outFile, 0o755);

@@ -1,13 +1,17 @@
 /**
  * The express app: exactly the routes of CONTRACT.md section 4 under /api (openapi.yaml documents them), plus
- * GET / for jupyter-server-proxy's readiness poll. Middleware order matters: the same-site guard runs before the
- * body is parsed, so a cross-site request is refused without reading it.
+ * GET / for jupyter-server-proxy's readiness poll. Middleware order matters: on TCP the Host and token checks run
+ * first, for every route; the same-site guard runs before the body is parsed, so a cross-site request is refused
+ * without reading it.
  */
 import express from 'express';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XetCacheError } from '@xetcache/store';
-import { errorMiddleware, notFoundRoute } from './http/error-status';
+import { errorMiddleware, methodNotAllowed, notFoundRoute } from './http/error-status';
+import { requireAllowedHost } from './http/host-guard';
+import { documentedRoutes } from './http/openapi';
+import { requireToken } from './http/token';
 import { nativeBindingProblem } from './index-db/native-binding';
 import { StoreRegistry } from './http/registry';
 import { requireSameSite } from './http/same-site';
@@ -29,6 +33,12 @@ export interface AppOptions {
    * shows the reason; GET / still answers so jupyter-server-proxy sees the server up and passes requests on.
    */
   addonProblem?: string | null;
+  /**
+   * For a TCP listener: every request must name a loopback host or one of allowedHosts in Host (DNS rebinding),
+   * and carry the token. Absent behind jupyter-server-proxy's Unix socket, where Jupyter authenticated the browser
+   * and Host is JupyterLab's public name.
+   */
+  tcp?: { token: string; allowedHosts: ReadonlySet<string> };
 }
 
 export interface XetCacheApp {
@@ -47,6 +57,11 @@ export function createApp(opts: AppOptions): XetCacheApp {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('json spaces', 0);
+  if (opts.tcp) {
+    app.use(requireAllowedHost(opts.tcp.allowedHosts));
+    app.use(requireToken(opts.tcp.token));
+  }
+  app.use(methodNotAllowed(documentedRoutes()));
 
   app.get('/', (_req, res) => {
     res.json({ name: 'xetcache-server', version: SERVER_VERSION, ready: true });

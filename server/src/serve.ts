@@ -1,18 +1,26 @@
 /**
- * Listening. Only a Unix socket or 127.0.0.1: the server has no authentication of its own, it relies on
- * jupyter-server-proxy (or the local user) in front of it. Ctrl-C / SIGTERM close the indexes cleanly.
+ * Listening, on a Unix socket or on 127.0.0.1 only. On the socket (jupyter-server-proxy) Jupyter authenticates
+ * the browser and the socket file's permissions keep other users out. On TCP any local process and any web page
+ * can reach the port, so there every request needs the token (generated here unless given) and a loopback or
+ * explicitly allowed Host (app.ts). Ctrl-C / SIGTERM close the indexes cleanly.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { XetCacheError } from '@xetcache/store';
 import { createApp, type XetCacheApp } from './app';
+import { normaliseAllowedHosts } from './http/host-guard';
+import { newToken } from './http/token';
 
 export interface ServeOptions {
   root: string;
   /** TCP port on 127.0.0.1 (0 = any free port). Ignored when socket is given. */
   port?: number;
   socket?: string;
+  /** TCP only: the token every request must carry (default: a new random one, see RunningServer.token). */
+  token?: string;
+  /** TCP only: host names accepted in Host besides loopback ones (localhost, 127.0.0.0/8, [::1]), any port. */
+  allowHosts?: readonly string[];
   /** See AppOptions.addonProblem (default: checked in this process). */
   addonProblem?: string | null;
 }
@@ -22,6 +30,8 @@ export interface RunningServer {
   app: XetCacheApp;
   /** "http://127.0.0.1:PORT" or "unix:PATH". */
   url: string;
+  /** The token TCP requests must carry; null on a Unix socket. */
+  token: string | null;
   close(): Promise<void>;
 }
 
@@ -55,7 +65,18 @@ function listen(
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const app = createApp({ root: opts.root, addonProblem: opts.addonProblem });
+  let token: string | null = null;
+  let tcp: { token: string; allowedHosts: ReadonlySet<string> } | undefined;
+  if (opts.socket === undefined) {
+    if (opts.token !== undefined && !/^[\x21-\x7e]{16,}$/.test(opts.token))
+      throw new XetCacheError(
+        'EBADREQUEST',
+        'the token must be at least 16 printable characters without spaces'
+      );
+    token = opts.token ?? newToken();
+    tcp = { token, allowedHosts: normaliseAllowedHosts(opts.allowHosts ?? []) };
+  }
+  const app = createApp({ root: opts.root, addonProblem: opts.addonProblem, tcp });
   const server = http.createServer(app.app);
   // Browsers keep connections open; closing must not wait for them forever.
   server.keepAliveTimeout = 5000;
@@ -75,5 +96,5 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
     await app.close();
   };
-  return { server, app, url, close };
+  return { server, app, url, token, close };
 }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { SPEC_DIR } from '@xetcache/store';
-import { get, post, q, serve, tempDir } from './support/fixtures';
+import { authFetch, get, post, q, serve, tempDir } from './support/fixtures';
 import { assertMatchesOpenApi } from './support/openapi';
 
 const FIXTURES = path.join(SPEC_DIR, 'fixtures');
@@ -60,7 +60,7 @@ test('the server lists, counts hits and serves objects of a store the engine wro
   assert.deepEqual(graph.body.manifest.state.objects.length, 2);
 
   for (const oid of EXPECTED.objects.local as string[]) {
-    const res = await fetch(`${base}/api/objects/${oid}?${q({ store: STORE })}`);
+    const res = await authFetch(`${base}/api/objects/${oid}?${q({ store: STORE })}`);
     assert.equal(res.status, 200, oid);
     const body = Buffer.from(await res.arrayBuffer());
     assert.ok(

@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'EOUTSIDEROOT', // a path outside the server's root
   'EBADREQUEST', // malformed input (bad oid/key, bad argument)
   'ECROSSSITE', // a state-changing request from another site
+  'EBADHOST', // over TCP: a Host that is neither loopback nor allowed (DNS rebinding)
+  'ETOKEN', // a request over TCP without the server's token, or with a wrong one
+  'EMETHOD', // an existing route asked with a method it does not answer (see the Allow header)
   'ESTOREFULL', // the byte budget would be exceeded
   'EINTERNAL' // a bug or an unexpected system error
 ] as const;

@@ -149,7 +149,16 @@ export function buildProgram(): Command {
     .requiredOption('--root <dir>', 'directory whose stores are served (the Jupyter root)')
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 = any free port)')
     .option('--socket <path>', 'Unix socket path instead of a TCP port')
-    .action(async (o: { root: string; port?: string; socket?: string }, cmd: Command) => {
+    .option(
+      '--token <token>',
+      'TCP: the token every request must carry (default: $XETCACHE_TOKEN, else a new one, printed)'
+    )
+    .option(
+      '--allow-host <name>',
+      'TCP: also answer requests whose Host is NAME (besides localhost, 127.0.0.1, [::1]); repeatable',
+      (v: string, prev: string[] = []) => [...prev, v]
+    )
+    .action(async (o: Parameters<typeof serveCommand>[0], cmd: Command) => {
       try {
         await serveCommand(o);
       } catch (e) {

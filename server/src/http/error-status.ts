@@ -9,6 +9,9 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   EBADREQUEST: 400,
   EOUTSIDEROOT: 403,
   ECROSSSITE: 403,
+  EBADHOST: 403,
+  ETOKEN: 401,
+  EMETHOD: 405,
   ENOTFOUND: 404,
   ENOTSTORE: 404,
   // The request was fine, the store's state is not: a newer format, a corrupt object, an invalid manifest, an
@@ -72,7 +75,37 @@ export function errorMiddleware(root: string): ErrorRequestHandler {
       res.destroy(err instanceof Error ? err : undefined);
       return;
     }
+    // 401 names the scheme the client should use (RFC 9110): the token, as Jupyter's.
+    if (isXetCacheError(err, 'ETOKEN')) res.set('WWW-Authenticate', 'token');
     res.status(status).json(body);
+  };
+}
+
+/**
+ * A documented path asked with another method (TRACE, PUT, GET on a POST route...) is 405 with the methods it
+ * answers in Allow, not 404: the path exists. The table comes from openapi.yaml, like the routes' validation.
+ */
+export function methodNotAllowed(
+  routes: readonly { pattern: RegExp; methods: string[] }[]
+): RequestHandler {
+  return (req, res, next) => {
+    const route = routes.find(r => r.pattern.test(req.path));
+    if (!route) return next();
+    const allow = [...route.methods];
+    if (allow.includes('GET')) allow.push('HEAD');
+    if (allow.includes(req.method)) return next();
+    res.set('Allow', allow.join(', '));
+    // OPTIONS answers what the path allows and nothing more: no CORS headers, so a cross-site preflight still fails.
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next(
+      new XetCacheError(
+        'EMETHOD',
+        `${req.method} is not allowed on ${req.path} (allowed: ${allow.join(', ')})`
+      )
+    );
   };
 }
 

@@ -7,12 +7,14 @@ import { Router } from 'express';
 import { gitStatus } from '../git/lfs-status';
 import type { StoreRegistry } from '../http/registry';
 import { storeOrAncestor } from '../http/store-path';
-import { parseQuery, STORE_FIELD } from '../http/validate';
+import { querySpec } from '../http/openapi';
+import { parseQuery } from '../http/validate';
 
 export function gitRoutes(registry: StoreRegistry): Router {
   const r = Router();
+  const spec = querySpec('GET', '/api/git');
   r.get('/git', async (req, res) => {
-    const { store } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
+    const { store } = parseQuery<{ store: string }>(req.query, spec);
     const dir = await storeOrAncestor(registry.root, store);
     const s = await gitStatus(dir);
     // The repository's absolute path is the server's business, not the browser's: left out on purpose.

@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { XetCacheError } from '@xetcache/store';
 import { gcSummary } from '../gc-summary';
 import type { StoreRegistry } from '../http/registry';
-import { KEY_FIELD, parseBody, STORE_FIELD } from '../http/validate';
+import { bodySpec } from '../http/openapi';
+import { parseBody } from '../http/validate';
 
 interface EvictBody {
   store: string;
@@ -14,13 +15,14 @@ interface EvictBody {
 
 export function maintenanceRoutes(registry: StoreRegistry): Router {
   const r = Router();
+  const spec = {
+    evict: bodySpec('POST', '/api/evict'),
+    trim: bodySpec('POST', '/api/trim'),
+    gc: bodySpec('POST', '/api/gc'),
+    verify: bodySpec('POST', '/api/verify')
+  };
   r.post('/evict', async (req, res) => {
-    const b = parseBody<EvictBody>(req.body, {
-      store: STORE_FIELD,
-      key: KEY_FIELD,
-      notebook: { type: 'string', maxLength: 4096 },
-      cell_id: { type: 'string', maxLength: 256 }
-    });
+    const b = parseBody<EvictBody>(req.body, spec.evict);
     if (
       (b.key === undefined) === (b.notebook === undefined) ||
       (b.key !== undefined && b.cell_id !== undefined)
@@ -39,22 +41,16 @@ export function maintenanceRoutes(registry: StoreRegistry): Router {
     res.json(await index.evict(sel));
   });
   r.post('/trim', async (req, res) => {
-    const b = parseBody<{ store: string; max_bytes: number }>(req.body, {
-      store: STORE_FIELD,
-      max_bytes: { type: 'integer', required: true, min: 0 }
-    });
+    const b = parseBody<{ store: string; max_bytes: number }>(req.body, spec.trim);
     res.json(await (await registry.get(b.store)).trim(b.max_bytes));
   });
   r.post('/gc', async (req, res) => {
-    const b = parseBody<{ store: string; grace_s?: number }>(req.body, {
-      store: STORE_FIELD,
-      grace_s: { type: 'number', min: 0 }
-    });
+    const b = parseBody<{ store: string; grace_s?: number }>(req.body, spec.gc);
     const report = await (await registry.get(b.store)).gc(b.grace_s);
     res.json(gcSummary(report));
   });
   r.post('/verify', async (req, res) => {
-    const b = parseBody<{ store: string }>(req.body, { store: STORE_FIELD });
+    const b = parseBody<{ store: string }>(req.body, spec.verify);
     const report = await (await registry.get(b.store)).verify();
     res.json({ ok: report.ok, problems: report.problems });
   });

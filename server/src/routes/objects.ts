@@ -8,15 +8,17 @@ import { Router } from 'express';
 import { promises as fsp } from 'node:fs';
 import { XetCacheError } from '@xetcache/store';
 import type { StoreRegistry } from '../http/registry';
-import { HEX64, parseQuery, STORE_FIELD } from '../http/validate';
+import { querySpec } from '../http/openapi';
+import { HEX64, parseQuery } from '../http/validate';
 
 /** Below this, buffer and verify before answering; above, stream (a 1 GiB array should not sit in memory). */
 export const BUFFER_LIMIT = 64 * 1024 * 1024;
 
 export function objectsRoutes(registry: StoreRegistry): Router {
   const r = Router();
+  const spec = querySpec('GET', '/api/objects/{oid}');
   r.get('/objects/:oid', async (req, res, next) => {
-    const { store: rel } = parseQuery<{ store: string }>(req.query, { store: STORE_FIELD });
+    const { store: rel } = parseQuery<{ store: string }>(req.query, spec);
     const oid = req.params.oid;
     if (!HEX64.test(oid))
       throw new XetCacheError(

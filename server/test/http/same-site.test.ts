@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { addEntry, makeStore, post, serve, tempDir } from '../support/fixtures';
+import { addEntry, authFetch, makeStore, post, serve, tempDir } from '../support/fixtures';
 
 test('cross-site POSTs are refused and change nothing', async t => {
   const root = await tempDir(t);
@@ -11,7 +11,7 @@ test('cross-site POSTs are refused and change nothing', async t => {
   const host = new URL(base).host;
 
   // The classic CSRF: an HTML form from another site (no custom header, form content type).
-  const form = await fetch(`${base}/api/evict`, {
+  const form = await authFetch(`${base}/api/evict`, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { addEntry, get, makeStore, q, serve, tempDir } from '../support/fixtures';
+import { addEntry, get, makeStore, q, serve, tempDir, tokenFor } from '../support/fixtures';
 
 /** A raw request: fetch() would normalise "/../" in the path before sending it. */
 function rawGet(
@@ -13,7 +13,13 @@ function rawGet(
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, path: rawPath, method: 'GET' },
+      {
+        host: u.hostname,
+        port: u.port,
+        path: rawPath,
+        method: 'GET',
+        headers: { Authorization: `token ${tokenFor(base)}` }
+      },
       res => {
         let text = '';
         res.on('data', c => (text += c));

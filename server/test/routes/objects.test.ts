@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { lfsPointerText } from '@xetcache/store';
-import { addEntry, get, makeStore, q, serve, tempDir } from '../support/fixtures';
+import { addEntry, authFetch, get, makeStore, q, serve, tempDir } from '../support/fixtures';
 import { assertMatchesOpenApi } from '../support/openapi';
 
 const STORE = 'work/.xetcache';
@@ -17,7 +17,7 @@ test('objects are served byte-exact after verification; a corrupt one gives EINT
   const m = await addEntry(store);
   const { base } = await serve(t, root);
 
-  const res = await fetch(`${base}/api/objects/${oid}?${q({ store: STORE })}`);
+  const res = await authFetch(`${base}/api/objects/${oid}?${q({ store: STORE })}`);
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('content-type'), 'application/octet-stream');
   assert.ok(Buffer.from(await res.arrayBuffer()).equals(data));
@@ -55,4 +55,33 @@ test('an LFS pointer gives ELFSPOINTER with the command to fetch it; a missing o
   const missing = await get(base, `/api/objects/${'a'.repeat(64)}?${q({ store: STORE })}`);
   assert.equal(missing.status, 404);
   assert.equal(missing.body.code, 'ENOTFOUND');
+});
+
+test('an object name that is a symlink out of the root, or a folder, is never served (ENOTFOUND, not bytes)', async t => {
+  const root = await tempDir(t);
+  const store = await makeStore(root);
+  const { base } = await serve(t, root);
+  // A file outside the served root whose name is its own sha256, as a cloned repository could plant a link to it.
+  const outside = await tempDir(t);
+  const secret = Buffer.from('a secret outside the served root\n');
+  const oid = createHash('sha256').update(secret).digest('hex');
+  fs.writeFileSync(path.join(outside, 'secret'), secret);
+  const link = store.objectPath(oid);
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(path.join(outside, 'secret'), link);
+  const r = await authFetch(`${base}/api/objects/${oid}?${q({ store: STORE })}`);
+  const text = await r.text();
+  assert.equal(r.status, 404);
+  assert.ok(!text.includes('secret outside'), text);
+  assert.equal(JSON.parse(text).code, 'ENOTFOUND');
+  assertMatchesOpenApi('/api/objects/{oid}', 'GET', 404, JSON.parse(text));
+  assert.ok(fs.lstatSync(link).isSymbolicLink()); // left for verify to report; the target is untouched
+  assert.ok(fs.readFileSync(path.join(outside, 'secret')).equals(secret));
+
+  // A folder where an object should be: a miss with a code, not EINTERNAL.
+  const dirOid = 'd'.repeat(64);
+  fs.mkdirSync(store.objectPath(dirOid), { recursive: true });
+  const d = await get(base, `/api/objects/${dirOid}?${q({ store: STORE })}`);
+  assert.equal(d.status, 404);
+  assert.equal(d.body.code, 'ENOTFOUND');
 });

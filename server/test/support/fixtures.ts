@@ -83,14 +83,37 @@ export async function makeStore(root: string, rel = 'work/.xetcache'): Promise<S
   return openStore(path.join(root, rel), { create: true });
 }
 
+/** The token of each running test server, by base URL: get/post/authFetch send it as the lab's proxy would not. */
+const tokens = new Map<string, string>();
+
 export async function serve(
   t: { after(fn: () => unknown): void },
   root: string,
-  opts: { addonProblem?: string | null } = {}
+  opts: { addonProblem?: string | null; allowHosts?: string[] } = {}
 ): Promise<RunningServer & { base: string }> {
   const running = await startServer({ root, port: 0, ...opts });
-  t.after(() => running.close());
+  if (running.token !== null) tokens.set(running.url, running.token);
+  t.after(() => {
+    tokens.delete(running.url);
+    return running.close();
+  });
   return Object.assign(running, { base: running.url });
+}
+
+/** The token of the test server at `base` (for raw http.request calls). */
+export function tokenFor(base: string): string {
+  const t = tokens.get(base);
+  if (t === undefined) throw new Error(`no test server at ${base}`);
+  return t;
+}
+
+/** fetch() with the server's token added (unless the caller set Authorization itself). */
+export function authFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const base = [...tokens.keys()].find(b => url.startsWith(b));
+  const headers = new Headers(init.headers);
+  if (base !== undefined && !headers.has('authorization'))
+    headers.set('Authorization', `token ${tokens.get(base)}`);
+  return fetch(url, { ...init, headers });
 }
 
 export interface Reply {
@@ -100,7 +123,7 @@ export interface Reply {
 }
 
 export async function get(base: string, p: string): Promise<Reply> {
-  const res = await fetch(base + p);
+  const res = await authFetch(base + p);
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
@@ -112,7 +135,7 @@ export async function post(
   body: unknown,
   headers: Record<string, string> = {}
 ): Promise<Reply> {
-  const res = await fetch(base + p, {
+  const res = await authFetch(base + p, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'X-XetCache': '1', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body)
