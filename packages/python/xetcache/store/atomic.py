@@ -1,4 +1,7 @@
-"""Atomic file publication inside a store: tmp/<random>.tmp (O_EXCL) -> write -> fsync -> rename/link.
+"""Atomic file publication inside a store: tmp/<host>-<pid>-<random>.tmp (O_EXCL) -> write -> fsync -> rename/link.
+
+The tmp name says who wrote it (spec/FORMAT.md), so that the next opener can remove the tmp files of a writer that
+was killed (layout.clean_stale_tmp) at once instead of an hour later: 49 killed writers once left 1.9 GB there.
 
 Objects are published with a hard link so an existing object is never replaced by accident (same name = same bytes;
 the first writer wins and later writers just drop their tmp file); objects.py replaces one only when it is an LFS
@@ -7,18 +10,39 @@ pointer or holds the wrong bytes. Manifests are published with os.replace.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import secrets
-from typing import Iterable, Tuple
+import socket
+from typing import Iterable, Optional, Tuple
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 CHUNK = 64 << 20
 
 
+_HOST: Optional[str] = None
+_TMP_NAME = re.compile(r"([0-9a-f]{8})-([0-9]{1,10})-[0-9a-f]{24}\.tmp")
+
+
+def host_id() -> str:
+    """The first 8 hex of sha256 of the host name: which machine a tmp file's pid belongs to."""
+    global _HOST
+    if _HOST is None:
+        _HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+    return _HOST
+
+
+def tmp_writer(name: str) -> Optional[Tuple[str, int]]:
+    """(host id, pid) of a tmp file name written by open_tmp, None for any other name."""
+    m = _TMP_NAME.fullmatch(name)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
 def open_tmp(store_dir: str) -> Tuple[int, str]:
     tmp_dir = os.path.join(store_dir, "tmp")
     while True:
-        path = os.path.join(tmp_dir, secrets.token_hex(12) + ".tmp")
+        path = os.path.join(tmp_dir, f"{host_id()}-{os.getpid()}-{secrets.token_hex(12)}.tmp")
         try:
             return os.open(path, _FLAGS, 0o644), path
         except FileExistsError:  # astronomically unlikely; pick another name

@@ -105,20 +105,41 @@ def _create(store_dir: str) -> None:
         atomic.write_file(store_dir, os.path.join(store_dir, name), text.encode(), overwrite=False)
 
 
+def _gone(pid: int) -> bool:
+    """The process ``pid`` of this machine no longer exists. A pid reused since only keeps a file longer."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: alive, someone else's
+        return False
+    return False
+
+
 def clean_stale_tmp(store_dir: str, max_age_s: float = STALE_TMP_S) -> int:
-    """Delete tmp/*.tmp older than ``max_age_s`` (left by a writer killed mid-write). Returns how many."""
+    """Delete tmp/*.tmp left by writers that are gone: any age when the name says this machine's process that no
+    longer exists (killed mid-write), else older than ``max_age_s``. Returns how many. A read-only store keeps
+    them (nothing can be deleted there; reading still works)."""
     removed = 0
     cutoff = time.time() - max_age_s
     try:
         entries = list(os.scandir(os.path.join(store_dir, "tmp")))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return 0
+    host = atomic.host_id()
     for e in entries:
+        if not e.name.endswith(".tmp"):
+            continue
+        writer = atomic.tmp_writer(e.name)
         try:
-            if e.name.endswith(".tmp") and e.stat().st_mtime < cutoff:
+            dead = writer is not None and writer[0] == host and os.name == "posix" and _gone(writer[1])
+            if dead or e.stat(follow_symlinks=False).st_mtime < cutoff:
                 os.unlink(e.path)
                 removed += 1
         except FileNotFoundError:
             pass
+        except OSError:  # read-only store or folder: leave it
+            pass
     return removed
-

@@ -67,13 +67,15 @@ def _final_path(store_dir: str, oid: str) -> str:
     return layout.object_path(store_dir, oid)
 
 
-def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None) -> Tuple[str, int]:
+def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None,
+                 created: Optional[List[str]] = None) -> Tuple[str, int]:
     """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
 
     An object already at the final path is kept when it holds these bytes (objects are immutable; a small duplicate
     is not even fsynced). A Git LFS pointer or wrong bytes there are replaced atomically by the verified bytes:
     otherwise an entry stored again after a failed lazy fetch would keep pointing at pointers and miss forever.
-    The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there)."""
+    The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there), the
+    oid of an object this call created to ``created`` (removed again if the entry fails: storage.py)."""
     chunks = [memoryview(c).cast("B") for c in chunks]
     size = sum(len(c) for c in chunks)
     fd, tmp = atomic.open_tmp(store_dir)
@@ -107,6 +109,8 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
         finally:
             os.close(fd)
         if atomic.link_new(tmp, final):
+            if created is not None:
+                created.append(oid)
             return oid, size
         if holds(final, chunks, size):
             _refresh(final)
@@ -123,7 +127,8 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
             pass
 
 
-def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] = None) -> Tuple[str, int]:
+def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] = None,
+                created: Optional[List[str]] = None) -> Tuple[str, int]:
     """Store one chunk (spec/FORMAT.md, "Chunked objects"): hash first, and when the store already holds these
     bytes write nothing (a new version of a value shares most of its chunks); otherwise as write_object. Durable
     on return. Safe to call from several threads (hashing, writing and fsync release the GIL)."""
@@ -141,7 +146,10 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
             os.fsync(fd)
         finally:
             os.close(fd)
-        if not atomic.link_new(tmp, final) and not holds(final, [data], size):
+        if atomic.link_new(tmp, final):
+            if created is not None:
+                created.append(oid)
+        elif not holds(final, [data], size):
             was_pointer = is_pointer(final)
             atomic.publish_replace(tmp, final)
             if was_pointer and replaced is not None:
@@ -193,6 +201,15 @@ def is_pointer(path: str) -> bool:
     return looks_like_pointer(head, len(head))
 
 
+def remove_created(store_dir: str, oids: Sequence[str]) -> None:
+    """Remove objects a failed write created (no manifest names them yet); best effort, never raises."""
+    for oid in set(oids):
+        try:
+            os.unlink(layout.object_path(store_dir, oid))
+        except OSError:
+            pass
+
+
 def quarantine(store_dir: str, oid: str) -> bool:
     """Move the object's directory entry to quarantine/ (a symlink moves as itself, never its target). Only when
     every folder on both sides is a real folder inside the store: otherwise the rename could move a file that lives
@@ -222,6 +239,7 @@ def _mismatch(store_dir: str, oid: str, got: str) -> CorruptObjectError:
 
 
 mismatch = _mismatch
+refresh = _refresh  # for batch.py, which writes small objects as this module does
 ANON_MIN = 1 << 20  # below this a bytearray; above, anonymous pages (no zero-fill pass, huge pages where offered)
 
 

@@ -241,28 +241,52 @@ class Storage:
         incoming = sum(len(c.cast("B")) for parts in groups.values() for c in parts) + len(outputs_blob or b"")
         # The budget counts the store's files, each chunk once. ``incoming`` is an upper bound (chunks the store
         # holds already add nothing): when it does not fit, the objects are written and the store measured again
-        # before the manifest is (a refused entry's new chunks are left to gc).
+        # before the manifest is (a refused entry's new objects are removed again, below).
         recheck = not self._check_budget(incoming, strict=False)
         # 2. objects (each durable on return; large parts as content-defined chunks, writer.py), then their
         #    directories, then the manifest
         replaced: List[str] = []  # LFS pointers that now hold their content
-        names = list(groups)
-        flat = [part for name in names for part in groups[name]]
-        written = writer.write_parts(self.path, flat, replaced)
+        created: List[str] = []  # objects this call added to the store: removed again if the entry fails
+        try:
+            written = writer.write_parts(self.path, [part for name in groups for part in groups[name]], replaced,
+                                         created)
+            out_doc = None
+            if outputs_blob is not None:  # outputs stay one object (readers of outputs need no chunk table)
+                oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced, created)
+                atomic.fsync_dir(os.path.dirname(self.object_path(oid)))
+                written.sizes[oid] = n
+                out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
+            if recheck:
+                self._check_budget(0)
+            manifest = self._manifest(key, kind, groups, types_, written, out_doc, replaced, runtime_s, source,
+                                      inputs, outputs_names, namespace, state, trace)
+            old = self.lookup(key, remote=False)
+            if old is not None and _same_entry(old, manifest):
+                return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
+            path = self.manifest_path(key)
+            layout.check_dir(self.path, "entries", key[:2])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)  # renamed in place, or not
+        except BaseException:
+            # a full disk, an error in a later object, the budget: what this call added goes now, not at gc an hour
+            # later on a disk that may be full (a concurrent writer that reused one of these sees a miss, not a
+            # wrong value: a missing object is never loaded)
+            objects.remove_created(self.path, created)
+            raise
+        remote_hooks.entry_saved(self.path, manifest)  # queued for the team cache, pushed in the background
+        return manifest
+
+    def _manifest(self, key: str, kind: str, groups: Dict[str, List[Any]], types_: Dict[str, str],
+                 written: "writer.Written", out_doc: Optional[Dict[str, Any]], replaced: List[str], runtime_s: float,
+                 source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str], namespace: Optional[str],
+                 state: Any, trace: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+        """The manifest naming the written objects, validated: the engine never writes what a reader would refuse."""
         sizes: Dict[str, int] = dict(written.sizes)
         oids_of: Dict[str, List[str]] = {}
         pos = 0
-        for name in names:
+        for name in groups:
             oids_of[name] = written.ids[pos:pos + len(groups[name])]
             pos += len(groups[name])
-        out_doc = None
-        if outputs_blob is not None:  # outputs stay one object (readers of outputs need no chunk table)
-            oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced)
-            atomic.fsync_dir(os.path.dirname(self.object_path(oid)))
-            sizes[oid] = n
-            out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
-        if recheck:
-            self._check_budget(0)
         if replaced:
             lfs_hooks.objects_replaced(self.path, replaced)
         src = {"notebook": None, "cell_id": None, "qualname": None, **source}
@@ -287,14 +311,6 @@ class Storage:
             manifest["variables"][name] = {"objects": oids, "bytes": sum(sizes[o] for o in set(oids)),
                                            "codec": codec_name, "type": types_[name]}
         manifests.validate(manifest)
-        old = self.lookup(key, remote=False)
-        if old is not None and _same_entry(old, manifest):
-            return old  # stored again with the same objects (after a failed load): no churn for git, no conflicts
-        path = self.manifest_path(key)
-        layout.check_dir(self.path, "entries", key[:2])
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)
-        remote_hooks.entry_saved(self.path, manifest)  # queued for the team cache, pushed in the background
         return manifest
 
     def _check_budget(self, incoming: int, strict: bool = True) -> bool:
