@@ -55,6 +55,7 @@ function fieldSpec(name: string, raw: Json, required: boolean): FieldSpec {
       hint: s.description
     };
   }
+  if (type === 'boolean') return { type, required };
   if (type === 'integer' || type === 'number') {
     return { type, required, min: s.minimum, max: s.maximum };
   }

@@ -38,6 +38,16 @@ export async function resolveStorePath(root: string, rel: string): Promise<strin
         { store: rel }
       );
     }
+    // Input no folder can answer: a name longer than the filesystem allows, or a loop of symlinks. The client's
+    // path, not a server fault (these were 500 EINTERNAL under fuzzing).
+    if (code === 'ENAMETOOLONG')
+      throw new XetCacheError('EBADREQUEST', `store "${rel.slice(0, 80)}…" is too long a path`, {
+        store: rel.slice(0, 80)
+      });
+    if (code === 'ELOOP')
+      throw new XetCacheError('ENOTSTORE', `no store at "${rel}" (a loop of symlinks)`, {
+        store: rel
+      });
     throw e;
   }
   if (real !== root && !real.startsWith(root + path.sep))

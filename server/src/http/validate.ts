@@ -16,7 +16,8 @@ export type FieldSpec =
       hint?: string;
     }
   | { type: 'integer'; required?: boolean; min?: number; max?: number }
-  | { type: 'number'; required?: boolean; min?: number; max?: number };
+  | { type: 'number'; required?: boolean; min?: number; max?: number }
+  | { type: 'boolean'; required?: boolean };
 
 export type Spec = Record<string, FieldSpec>;
 
@@ -102,6 +103,10 @@ export function parseQuery<T>(query: unknown, spec: Spec): T {
       throw bad(`query parameter ${name} must be given once, as text`, { field: name });
     if (f.type === 'string') {
       out[name] = checkString(name, raw, f);
+    } else if (f.type === 'boolean') {
+      if (raw !== 'true' && raw !== 'false')
+        throw bad(`${name} must be true or false (got "${raw}")`, { field: name });
+      out[name] = raw === 'true';
     } else {
       const ok = f.type === 'integer' ? INTEGER_TEXT.test(raw) : NUMBER_TEXT.test(raw);
       if (!ok)
@@ -128,6 +133,8 @@ export function parseBody<T>(body: unknown, spec: Spec): T {
     if (f.type === 'string') {
       if (typeof v !== 'string') throw bad(`${name} must be a string`, { field: name });
       checkString(name, v, f);
+    } else if (f.type === 'boolean') {
+      if (typeof v !== 'boolean') throw bad(`${name} must be true or false`, { field: name });
     } else {
       if (typeof v !== 'number')
         throw bad(`${name} must be ${f.type === 'integer' ? 'an integer' : 'a number'}`, {
