@@ -87,7 +87,7 @@ test('verify and gc over HTTP: the pointer and the corrupt object reported, only
     'EINTEGRITY',
     'ELFSPOINTER'
   ]);
-  const gc = await post(base, '/api/gc', { store: STORE, grace_s: 0 });
+  const gc = await post(base, '/api/gc', { store: STORE, grace_s: 0, force: true });
   assert.equal(gc.status, 200);
   assert.equal(gc.body.removed, EXPECTED.objects.orphan.length);
   for (const oid of EXPECTED.live as string[])

@@ -5,8 +5,8 @@
  * of an object it found already present (dedup), so re-used old objects are young again too.
  */
 import { promises as fsp } from 'node:fs';
-import { isXetCacheError, sysCode } from './errors';
-import { DEFAULT_GC_GRACE_MS } from './layout';
+import { XetCacheError, isXetCacheError, sysCode } from './errors';
+import { DEFAULT_GC_GRACE_MS, MIN_GC_GRACE_MS } from './layout';
 import { listManifestFiles, listObjectFiles } from './listing';
 import { parseManifest } from './manifest';
 import { liveIdsOfText, manifestLiveIds } from './manifest-type';
@@ -40,6 +40,27 @@ export interface GcReport {
   graceKeptBytes: number;
   graceFirstFree: string | null;
   graceAllFree: string | null;
+}
+
+/**
+ * What people and HTTP clients may ask for (the CLI's --grace, the API's grace_s): a grace period below
+ * MIN_GC_GRACE_MS deletes the objects of an entry still being written (objects are written first, its manifest
+ * last), so it is refused (EBADREQUEST) unless `force` says no writer can be running. Returns the grace in ms.
+ */
+export function checkGrace(graceMs: number | undefined, force = false): number {
+  const ms = graceMs ?? DEFAULT_GC_GRACE_MS;
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new XetCacheError('EBADREQUEST', `the grace period must be a number of seconds >= 0`);
+  if (ms < MIN_GC_GRACE_MS && !force) {
+    throw new XetCacheError(
+      'EBADREQUEST',
+      `a grace period of ${ms / 1000} s is below the safe minimum of ${MIN_GC_GRACE_MS / 1000} s: gc would delete ` +
+        'the objects of an entry still being written (a writer stores its objects first and its manifest last). ' +
+        'Use force (CLI: --force) only when no kernel or other writer can be storing into this store.',
+      { grace_s: ms / 1000, min_grace_s: MIN_GC_GRACE_MS / 1000 }
+    );
+  }
+  return ms;
 }
 
 /**

@@ -36,6 +36,7 @@ export type { ObjectState } from './content-read';
 export type { Hit, HitsRead } from './hits';
 export type { VerifyReport, VerifyProblem } from './verify';
 export type { GcReport, GcOptions } from './gc';
+export { checkGrace } from './gc';
 export type { EntrySummary } from './api-types';
 export { looksLikeLfsPointer, lfsPointerText } from './lfs';
 export {
@@ -43,5 +44,6 @@ export {
   GITATTRIBUTES_CONTENT,
   GITIGNORE_CONTENT,
   DEFAULT_GC_GRACE_MS,
+  MIN_GC_GRACE_MS,
   isHex64
 } from './layout';

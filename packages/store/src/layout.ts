@@ -23,6 +23,13 @@ export const HITS_FILE = 'hits.jsonl';
 export const TMP_STALE_MS = 60 * 60 * 1000;
 /** gc leaves unreferenced objects younger than this alone: a writer may not have written its manifest yet. */
 export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
+/**
+ * The shortest grace period gc accepts without `force` (spec/FORMAT.md, "gc"). It must outlast the longest write of
+ * one entry (its first object written to its manifest landing): a 10 GiB value takes about a minute on a local SSD
+ * and several on a network disk, while a grace of 0 deleted the objects of entries being written (190 in 15 rounds
+ * of a torture run). Ten minutes covers that with room, and is still short enough to free space the same hour.
+ */
+export const MIN_GC_GRACE_MS = 10 * 60 * 1000;
 
 const HEX64 = /^[0-9a-f]{64}$/;
 

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { checkGrace } from '../src/gc';
+import { DEFAULT_GC_GRACE_MS, MIN_GC_GRACE_MS } from '../src/layout';
 import { openStore } from '../src/store';
 import { makeManifest, sha256, tempStoreDir } from './helpers';
 
@@ -80,4 +82,15 @@ test('objects named by an unparseable manifest (e.g. a merge conflict) are kept'
   assert.equal(r.removed, 0);
   assert.equal(r.unreadableManifests, 1);
   assert.equal(await store.objectState(o.oid), 'local');
+});
+
+test('checkGrace: below the safe minimum is EBADREQUEST unless forced; the default is the hour', () => {
+  const refused = (e: unknown) => (e as { code?: string }).code === 'EBADREQUEST';
+  assert.throws(() => checkGrace(0), refused);
+  assert.throws(() => checkGrace(MIN_GC_GRACE_MS - 1), refused);
+  assert.throws(() => checkGrace(-1, true), refused);
+  assert.throws(() => checkGrace(Number.NaN, true), refused);
+  assert.equal(checkGrace(undefined), DEFAULT_GC_GRACE_MS);
+  assert.equal(checkGrace(MIN_GC_GRACE_MS), MIN_GC_GRACE_MS);
+  assert.equal(checkGrace(0, true), 0);
 });

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { StoreIndex, SORT_KEYS, type ListQuery } from '../index-db';
-import { XetCacheError } from '@xetcache/store';
+import { DEFAULT_GC_GRACE_MS, MIN_GC_GRACE_MS, XetCacheError } from '@xetcache/store';
 import { SERVER_VERSION } from '../version';
 import { makeOutput, reportError, type Output } from './output';
 import { lsCommand, showCommand, statsCommand } from './read-commands';
@@ -127,8 +127,16 @@ export function buildProgram(): Command {
   program
     .command('gc')
     .description('delete objects no manifest references, older than the grace period')
-    .option('--grace <seconds>', 'leave younger objects alone (a writer may be mid-entry)', '3600')
-    .action(withIndex((index, out, o: { grace?: string }) => gcCommand(index, o.grace, out)));
+    .option(
+      '--grace <seconds>',
+      `leave younger objects alone (a writer may be mid-entry; default ${DEFAULT_GC_GRACE_MS / 1000}, at least ${MIN_GC_GRACE_MS / 1000} without --force)`
+    )
+    .option('--force', 'accept a grace period below the safe minimum (no writer may be running)')
+    .action(
+      withIndex((index, out, o: { grace?: string; force?: boolean }) =>
+        gcCommand(index, o.grace, out, o.force === true)
+      )
+    );
 
   program
     .command('verify')

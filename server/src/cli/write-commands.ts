@@ -54,7 +54,8 @@ export async function trimCommand(
 export async function gcCommand(
   index: StoreIndex,
   graceText: string | undefined,
-  out: Output
+  out: Output,
+  force = false
 ): Promise<void> {
   let grace: number | undefined;
   if (graceText !== undefined) {
@@ -66,7 +67,7 @@ export async function gcCommand(
       );
     }
   }
-  const data = gcSummary(await index.gc(grace));
+  const data = gcSummary(await index.gc(grace, force));
   out.result(data, () => gcText(data));
 }
 

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import {
+  checkGrace,
   openStore,
   XetCacheError,
   type GcReport,
@@ -213,10 +214,10 @@ export class StoreIndex {
     });
   }
 
-  gc(graceS?: number): Promise<GcReport> {
-    return this.exclusive(() =>
-      this.store.gc(graceS === undefined ? {} : { graceMs: graceS * 1000 })
-    );
+  /** grace below MIN_GC_GRACE_MS: EBADREQUEST unless `force` (checkGrace says why). */
+  async gc(graceS?: number, force = false): Promise<GcReport> {
+    const graceMs = checkGrace(graceS === undefined ? undefined : graceS * 1000, force);
+    return this.exclusive(() => this.store.gc({ graceMs }));
   }
 
   verify(): Promise<VerifyReport> {

@@ -45,8 +45,8 @@ export function maintenanceRoutes(registry: StoreRegistry): Router {
     res.json(await (await registry.get(b.store)).trim(b.max_bytes));
   });
   r.post('/gc', async (req, res) => {
-    const b = parseBody<{ store: string; grace_s?: number }>(req.body, spec.gc);
-    const report = await (await registry.get(b.store)).gc(b.grace_s);
+    const b = parseBody<{ store: string; grace_s?: number; force?: boolean }>(req.body, spec.gc);
+    const report = await (await registry.get(b.store)).gc(b.grace_s, b.force === true);
     res.json(gcSummary(report));
   });
   r.post('/verify', async (req, res) => {

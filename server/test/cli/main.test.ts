@@ -81,7 +81,12 @@ test('ls, show, stats, evict, trim, gc, verify with --json and exit codes (store
   assert.equal(earlyJson.grace_kept_bytes, 200);
   assert.equal(earlyJson.grace_s, 3600);
   assert.ok(Date.parse(earlyJson.grace_all_free) > Date.now());
-  const gc = xetcache(root, 'gc', '--grace', '0', '--json');
+  // A grace period below the safe minimum would delete the objects of an entry being written: refused, unless forced.
+  const refused = xetcache(root, 'gc', '--grace', '0');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^xetcache: EBADREQUEST: .*below the safe minimum of 600 s/);
+  assert.equal(xetcache(root, 'gc', '--grace', '599', '--json').code, 2);
+  const gc = xetcache(root, 'gc', '--grace', '0', '--force', '--json');
   assert.deepEqual(gc.json(), {
     removed: 2,
     freed_bytes: 200,

@@ -69,7 +69,12 @@ test('evict (key, cell, notebook), trim, gc and verify over HTTP', async t => {
   assertMatchesOpenApi('/api/trim', 'POST', 200, trim.body);
   assert.deepEqual(trim.body, { evicted: [b2.key], bytes_before: 200, bytes_after: 100 });
 
-  const gc = await post(base, '/api/gc', { store: STORE, grace_s: 0 });
+  // Below the safe minimum the objects of an entry being written would go: refused (400), unless forced.
+  const refused = await post(base, '/api/gc', { store: STORE, grace_s: 0 });
+  assert.equal(refused.status, 400);
+  assertMatchesOpenApi('/api/gc', 'POST', 400, refused.body);
+  assert.equal(refused.body.code, 'EBADREQUEST');
+  const gc = await post(base, '/api/gc', { store: STORE, grace_s: 0, force: true });
   assertMatchesOpenApi('/api/gc', 'POST', 200, gc.body);
   assert.equal(gc.body.removed, 4);
   assert.equal(gc.body.freed_bytes, 400);
