@@ -299,21 +299,51 @@ class Remote:
             else:
                 by_pack.setdefault(pack, []).append((off, size, o))
 
-        def run_range(pack: str, start: int, end: int, items: List[Tuple[int, int, str]]) -> None:
-            if cancel.is_set():
-                return
-            buf = bytearray(end - start)
-            view = memoryview(buf)
-            self.client.get_range_into(self.pack_key(pack), start, view)
-            for off, size, oid in items:
-                piece = view[off - start:off - start + size]
+        stored: List[Future] = []
+        written: List[Tuple[str, str]] = []  # (object, its tmp file): named only once all are durable
+        buffers = threading.BoundedSemaphore(2 * self.workers)  # ranges read and not yet stored, at most
+
+        def store(oid: str, piece: memoryview, done: Callable[[], None]) -> None:
+            try:
+                if cancel.is_set():
+                    return
                 if hashlib.sha256(piece).hexdigest() != oid:
                     raise RemoteError(f"object {oid[:12]} from the team cache does not match its name; not stored",
                                       "EREMOTECORRUPT")
-                if _store_verified(self.store_dir, oid, piece):
-                    with lock:
-                        replaced.append(oid)
-                progress.add(size, 1)
+                tmp = _write_tmp(self.store_dir, piece)
+                with lock:
+                    written.append((oid, tmp))
+                progress.add(len(piece), 1)
+            finally:
+                done()
+
+        def run_range(pack: str, start: int, end: int, items: List[Tuple[int, int, str]]) -> None:
+            # The network workers only read; hashing, writing and fsync run in the store pool meanwhile, so a
+            # worker never waits on the disk while the next range could be arriving.
+            if cancel.is_set():
+                return
+            buffers.acquire()
+            left = [len(items)]
+
+            def done() -> None:
+                with lock:
+                    left[0] -= 1
+                    last = left[0] == 0
+                if last:
+                    buffers.release()
+
+            try:
+                buf = bytearray(end - start)
+                view = memoryview(buf)
+                self.client.get_range_into(self.pack_key(pack), start, view)
+            except BaseException:
+                buffers.release()
+                raise
+            for off, size, oid in items:
+                fut = self._pool("store").submit(
+                    lambda o=oid, p=view[off - start:off - start + size]: store(o, p, done))
+                with lock:
+                    stored.append(fut)
 
         try:
             for pack, items in by_pack.items():
@@ -323,11 +353,24 @@ class Remote:
                 futures.append(b.future)
                 b.start()
             _wait_all(futures)
+            _wait_all(stored)
+            # One flush for all the pieces, then their names (the store's rule: no name before its bytes are
+            # durable), then one more for the names.
+            atomic.sync_files([t for _, t in written], self.store_dir)
+            for oid, tmp in written:
+                if _name_verified(self.store_dir, oid, tmp):
+                    replaced.append(oid)
         except BaseException:
             cancel.set()
+            for f in list(stored):  # let pieces being written finish, so their tmp files are removed below
+                f.exception()
             raise
-        for d in {os.path.dirname(layout.object_path(self.store_dir, o)) for o in todo}:
-            atomic.fsync_dir(d)
+        finally:
+            for _, tmp in written:
+                _unlink_quietly(tmp)
+        dirs = sorted({os.path.dirname(layout.object_path(self.store_dir, o)) for o in todo})
+        if not atomic.syncfs(self.store_dir):  # the names, like the bytes above: one flush where possible
+            _wait_all([self._pool("store").submit(lambda d=d: atomic.fsync_dir(d)) for d in dirs])
         if replaced:
             from ..lfs import hooks as lfs_hooks
 
@@ -465,27 +508,35 @@ def _coalesce(items: List[Tuple[int, int, str]]) -> List[Tuple[int, int, List[Tu
     return out
 
 
-def _store_verified(store_dir: str, oid: str, data: bytes) -> bool:
-    """Store bytes already hashed to ``oid`` (the store's rule: tmp, fsync, then the name; never over content,
-    over a Git LFS pointer by rename). True when a pointer was replaced."""
-    final = layout.object_path(store_dir, oid)
-    layout.check_dir(store_dir, "objects", "sha256", oid[:2])
+def _write_tmp(store_dir: str, data: Any) -> str:
+    """Bytes already hashed to their object's name, in a new tmp file of the store (not yet durable)."""
     fd, tmp = atomic.open_tmp(store_dir)
     try:
-        try:
-            atomic.write_all(fd, [memoryview(data)])
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if atomic.link_new(tmp, final) or not objects.is_pointer(final):
-            return False
-        atomic.publish_replace(tmp, final)
-        return True
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        atomic.write_all(fd, [memoryview(data)])
+    except BaseException:
+        os.close(fd)
+        _unlink_quietly(tmp)
+        raise
+    os.close(fd)
+    return tmp
+
+
+def _name_verified(store_dir: str, oid: str, tmp: str) -> bool:
+    """Give a durable tmp file holding ``oid``'s bytes its name (never over content; over a Git LFS pointer by
+    rename). True when a pointer was replaced."""
+    final = layout.object_path(store_dir, oid)
+    layout.check_dir(store_dir, "objects", "sha256", oid[:2])
+    if atomic.link_new(tmp, final) or not objects.is_pointer(final):
+        return False
+    atomic.publish_replace(tmp, final)
+    return True
+
+
+def _unlink_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
 
 
 def write_local_manifest(store_dir: str, m: Dict[str, Any]) -> bool:
