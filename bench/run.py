@@ -7,7 +7,7 @@ Each scenario runs in its own process, one after the other (never in parallel: t
 measures XetCache, every peer that supports the scenario and the physical floor in the same interleaved rounds.
 --quick: small sizes and one round, for CI: it asserts nothing about time, only that each benchmark ran and
 produced its figures (exit 1 otherwise). The older scripts (bench/*.ts, py_trace_overhead, py_chunks,
-py_first_run, git-lazy-clone) run too and their printed figures go into the report's appendix.
+py_first_run, py_remote, git-lazy-clone) run too and their printed figures go into the report's appendix.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ def others(quick: bool) -> List[tuple]:
                                                       "1"] if quick else []), {}, 3600),
         ("py_first_run", [PY, "bench/py_first_run.py"] + (["--sizes", "100,1000", "--repeats", "1"] if quick else []),
          {}, 3600),
+        ("py_remote", [PY, "bench/py_remote.py"] + (["--gib", "0.03", "--repeat", "1"] if quick else []), {}, 3600),
         ("git-lazy-clone", ["bash", "bench/git-lazy-clone.sh"] + (["--entries", "2", "--mb", "2"] if quick else []),
          {}, 3600),
     ]
