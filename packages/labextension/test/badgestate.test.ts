@@ -36,6 +36,7 @@ const entry = (o: Partial<IEntrySummary>): IEntrySummary => ({
   created: '2026-11-25T10:00:00Z',
   runtime_s: 12.4,
   total_bytes: 3_200_000,
+  stored_bytes: 3_200_000,
   hits: 0,
   last_hit: null,
   time_saved_s: 0,

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cellBars, firstLine } from '../src/browser/chart';
+import { cellBars, firstLine, sizeText } from '../src/browser/chart';
 import type { IEntrySummary } from '../src/events';
+import { formatBytes } from '../src/format';
 
 const e = (
   cell: string | null,
@@ -20,6 +21,7 @@ const e = (
   created: '2026-11-25T10:00:00Z',
   runtime_s: 1,
   total_bytes: bytes,
+  stored_bytes: bytes,
   hits: 0,
   last_hit: null,
   time_saved_s: saved,
@@ -67,5 +69,26 @@ test('a bar says where its cell is in the notebook', () => {
   assert.deepEqual(
     bars.map(b => b.label),
     ['cell 2: # slow cell', 'y = 2']
+  );
+});
+
+test('bars count what the store holds: a chunked entry by its stored bytes, not its logical size', () => {
+  const chunked = { ...e('a', 4_000_000, 1), stored_bytes: 2_500_000 };
+  const bars = cellBars([chunked, e('b', 3_000_000, 1)]);
+  assert.deepEqual(
+    bars.map(b => [b.cellId, b.bytes]),
+    [
+      ['b', 3_000_000],
+      ['a', 2_500_000]
+    ]
+  );
+});
+
+test('an entry size says the stored bytes only when they differ from the logical ones', () => {
+  // the units are formatBytes' business; only which numbers are shown is tested here
+  assert.equal(sizeText({ total_bytes: 2048, stored_bytes: 2048 }), `size ${formatBytes(2048)}`);
+  assert.equal(
+    sizeText({ total_bytes: 4 << 20, stored_bytes: 3 << 20 }),
+    `size ${formatBytes(4 << 20)} · ${formatBytes(3 << 20)} stored`
   );
 });

@@ -16,7 +16,13 @@ export interface EntrySummary {
   namespace: string | null;
   created: string;
   runtime_s: number;
+  /** Logical: the sum of the sizes of the objects it names, a chunked object at its whole size. */
   total_bytes: number;
+  /**
+   * Physical: what its objects take in the store, each chunk once (format 2), as `stats` counts a group's bytes.
+   * Equal to total_bytes for an entry without chunks; less when its chunked objects repeat chunks or share them.
+   */
+  stored_bytes: number;
   hits: number;
   last_hit: string | null;
   time_saved_s: number;

@@ -3,7 +3,7 @@
  * filtering happen in SQL over indexed columns, so a page of 100k entries costs an index walk, not a scan.
  */
 import type Database from 'better-sqlite3';
-import { rowToSummary, type EntryRow, type EntrySummary } from './rows';
+import { rowToSummary, type EntrySummary, type ListedRow } from './rows';
 
 export const SORT_KEYS = ['created', 'size', 'last_hit', 'hits', 'runtime'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -57,6 +57,10 @@ export interface Stats {
 }
 
 export const DEFAULT_LIMIT = 100;
+
+/** The columns of a listed entry (rows.ts ListedRow): its chunks summed for the few rows of a page only. */
+const LISTED = `entries.*, unchunked_bytes + coalesce((SELECT sum(size) FROM entry_chunks c
+  WHERE c.key = entries.key), 0) AS stored_bytes`;
 
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, c => `\\${c}`);
@@ -119,14 +123,16 @@ export function listEntries(db: Database.Database, q: ListQuery): ListResult {
   ).n;
   const rows = db
     .prepare(
-      `SELECT * FROM entries ${w.sql} ORDER BY ${column} ${dir}, key ${dir} LIMIT @limit OFFSET @offset`
+      `SELECT ${LISTED} FROM entries ${w.sql} ORDER BY ${column} ${dir}, key ${dir} LIMIT @limit OFFSET @offset`
     )
-    .all({ ...w.params, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0 }) as EntryRow[];
+    .all({ ...w.params, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0 }) as ListedRow[];
   return { total, entries: rows.map(rowToSummary) };
 }
 
 export function getEntry(db: Database.Database, key: string): EntrySummary | null {
-  const row = db.prepare('SELECT * FROM entries WHERE key = ?').get(key) as EntryRow | undefined;
+  const row = db.prepare(`SELECT ${LISTED} FROM entries WHERE key = ?`).get(key) as
+    | ListedRow
+    | undefined;
   return row ? rowToSummary(row) : null;
 }
 

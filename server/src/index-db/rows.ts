@@ -36,6 +36,12 @@ export type { EntrySummary };
 export type ManifestColumns = Omit<EntryRow, 'hits' | 'last_hit_ms' | 'time_saved_s'>;
 
 /**
+ * A row as listings select it: the columns plus its physical size, unchunked bytes + each of its chunks once
+ * (entry_chunks holds an entry's chunks once each), as stats counts a group's bytes (query.ts).
+ */
+export type ListedRow = EntryRow & { stored_bytes: number };
+
+/**
  * The chunks an entry's chunked objects are made of, each once, with their sizes (format 2; empty for format 1),
  * and the logical bytes of those objects. Physical sizes count each chunk once (query.ts, spec/FORMAT.md).
  */
@@ -85,7 +91,7 @@ export function manifestToColumns(
   return { columns, chunks: parts };
 }
 
-export function rowToSummary(r: EntryRow): EntrySummary {
+export function rowToSummary(r: ListedRow): EntrySummary {
   return {
     key: r.key,
     kind: r.kind as EntrySummary['kind'],
@@ -98,6 +104,7 @@ export function rowToSummary(r: EntryRow): EntrySummary {
     created: r.created,
     runtime_s: r.runtime_s,
     total_bytes: r.total_bytes,
+    stored_bytes: r.stored_bytes,
     hits: r.hits,
     last_hit: r.last_hit_ms === null ? null : new Date(r.last_hit_ms).toISOString(),
     time_saved_s: r.time_saved_s,

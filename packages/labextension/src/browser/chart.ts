@@ -4,6 +4,7 @@
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEntrySummary } from '../events';
+import { formatBytes } from '../format';
 
 export interface ICellBarsOptions {
   /** At most this many bars (the rest summed as "N other cells"). */
@@ -38,7 +39,8 @@ export function cellBars(entries: IEntrySummary[], opts: ICellBarsOptions = {}):
     const label = name ? `${name}: ${line}` : line;
     const g = by.get(id) ?? { label, entries: 0, bytes: 0, savedS: 0 };
     g.entries += 1;
-    g.bytes += e.total_bytes;
+    // what the entries take in the store (each chunk once per entry), as the totals above the chart count
+    g.bytes += e.stored_bytes;
     g.savedS += e.time_saved_s;
     by.set(id, g);
   }
@@ -66,6 +68,20 @@ export function cellBars(entries: IEntrySummary[], opts: ICellBarsOptions = {}):
     bytesPct: Math.round((g.bytes / maxBytes) * 100),
     savedPct: g.savedS > 0 ? Math.round((g.savedS / maxSaved) * 100) : 0
   }));
+}
+
+/**
+ * An entry's size as `xetcache ls`/`stats` tell it: logical (the values whole), and what the store holds for it
+ * when that is less (format 2: its chunks, each once).
+ */
+export function sizeText(
+  e: Pick<IEntrySummary, 'total_bytes' | 'stored_bytes'>,
+  trans?: TranslationBundle
+): string {
+  const size = formatBytes(e.total_bytes);
+  if (e.stored_bytes >= e.total_bytes) return trans ? trans.__('size %1', size) : `size ${size}`;
+  const stored = formatBytes(e.stored_bytes);
+  return trans ? trans.__('size %1 · %2 stored', size, stored) : `size ${size} · ${stored} stored`;
 }
 
 export function firstLine(preview: string): string {

@@ -7,7 +7,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IEntrySummary } from '../events';
 import { formatBytes, formatDate, formatDuration } from '../format';
-import { cellBars } from './chart';
+import { cellBars, sizeText } from './chart';
 import { actionButton, el } from './dom';
 
 /** What the rows know beyond the entries: positions in the open notebook and manifests' inputs. */
@@ -113,7 +113,9 @@ export function entryList(
     const fact = (name: string, text: string): void => {
       facts.append(el('span', { 'data-field': name }, text));
     };
-    fact('size', trans.__('size %1', formatBytes(e.total_bytes)));
+    fact('size', sizeText(e, trans));
+    facts.lastElementChild?.setAttribute('data-bytes', String(e.total_bytes));
+    facts.lastElementChild?.setAttribute('data-stored-bytes', String(e.stored_bytes));
     fact('runtime', trans.__('ran %1', formatDuration(e.runtime_s)));
     fact('created', trans.__('stored %1', formatDate(e.created)));
     fact('hits', trans._n('%1 hit', '%1 hits', e.hits));
