@@ -87,7 +87,7 @@ def test_live_objects_and_hits_are_what_the_fixture_says(golden: Storage):
     live = set()
     for m in golden.iter_manifests():
         live |= manifests.live_ids(m)
-    assert sorted(live) == EXPECTED["live"]
+    assert sorted(live) == sorted(EXPECTED["live"] + EXPECTED["chunked"])  # chunked ids: names, not files
     assert not set(EXPECTED["objects"]["orphan"]) & live
     hit_schema = jsonschema.Draft202012Validator(json.loads((SCHEMAS / "hit.schema.json").read_text()),
                                                  format_checker=jsonschema.FormatChecker())
@@ -101,3 +101,40 @@ def test_manifests_are_canonical_bytes(golden: Storage):
     for e in EXPECTED["entries"]:
         path = Path(golden.manifest_path(e["key"]))
         assert manifests.dumps(manifests.parse(path.read_bytes())) == path.read_bytes()
+
+
+def _chunked() -> dict:
+    return next(e for e in EXPECTED["entries"] if e["format"] == 2)
+
+
+def test_the_chunked_entry_is_format_2_and_its_parts_are_stored_once(golden: Storage):
+    e = _chunked()
+    m = golden.read_manifest(e["key"])
+    assert m["format"] == manifests.FORMAT_CHUNKED and manifests.chunk_table(m) == e["chunks"]
+    for chunked_id, parts in e["chunks"].items():
+        assert manifests.chunk_id(parts) == chunked_id
+        assert not Path(golden.object_path(chunked_id)).exists(), "a chunked object is a list, not a file"
+        assert all(Path(golden.object_path(oid)).stat().st_size == size for oid, size in parts)
+    # the two buffers start with the same chunk: named twice, stored once
+    firsts = [parts[0][0] for parts in e["chunks"].values()]
+    assert len(firsts) == 2 and firsts[0] == firsts[1]
+    assert manifests.needed_oids(m) == e["objects"] and len(set(e["objects"])) == len(e["objects"])
+    stored = sum(Path(golden.object_path(oid)).stat().st_size for oid in e["objects"])
+    assert stored < e["total_bytes"]
+
+
+def test_a_flipped_byte_in_a_chunk_is_caught_and_quarantined(golden: Storage):
+    e = _chunked()
+    m = golden.read_manifest(e["key"])
+    values, _ = golden.load_entry(m)  # verified (each chunk hashed) and assembled
+    spec = _generator().ENTRIES[e["label"]]
+    assert {k: bytes(v) for k, v in values.items()} == {k: bytes(v.raw()) for k, v in spec["variables"].items()}
+    tail = next(iter(e["chunks"].values()))[1][0]  # a part only one buffer has
+    path = Path(golden.object_path(tail))
+    data = bytearray(path.read_bytes())
+    data[7] ^= 0x01
+    path.chmod(0o644)
+    path.write_bytes(bytes(data))
+    with pytest.raises(CorruptObjectError):
+        golden.load_entry(golden.read_manifest(e["key"]))
+    assert (Path(golden.path) / "quarantine" / tail).exists()

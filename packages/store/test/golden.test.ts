@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { markLive } from '../src/gc';
 import { serializeManifest } from '../src/manifest';
+import { chunkTable, manifestObjectIds } from '../src/manifest-type';
 import { openStore, type Store } from '../src/store';
 import { SPEC_DIR } from '../src/validate';
 import { tempStoreDir } from './helpers';
@@ -23,11 +24,14 @@ interface Entry {
   objects: string[];
   state: boolean;
   restore: string;
+  format: number;
+  chunks: Record<string, [string, number][]>;
 }
 const EXPECTED = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'golden-store.json'), 'utf8')) as {
   entries: Entry[];
   objects: { local: string[]; pointer: string[]; corrupt: string[]; orphan: string[] };
   live: string[];
+  chunked: string[];
   hits: Record<string, number>;
 };
 
@@ -85,7 +89,11 @@ test('objects read back verified; the pointer is not local; the corrupt one is q
 
 test('gc keeps the live set (state objects included) and removes only the orphan', async t => {
   const store = await golden(t);
-  assert.deepEqual([...(await markLive(store.dir)).live].sort(), EXPECTED.live);
+  // chunked ids name part lists, not files: marked like any id a manifest names, harmlessly
+  assert.deepEqual(
+    [...(await markLive(store.dir)).live].sort(),
+    [...EXPECTED.live, ...EXPECTED.chunked].sort()
+  );
   const graph = EXPECTED.entries.find(e => e.state) as Entry;
   const report = await store.gc({ graceMs: 0 });
   assert.equal(report.removed, EXPECTED.objects.orphan.length);
@@ -108,4 +116,24 @@ test('the fixture itself is never changed by these tests', async t => {
   await (await golden(t)).gc({ graceMs: 0 });
   assert.equal(fs.readdirSync(GOLDEN, { recursive: true }).length, before);
   assert.ok(!fs.existsSync(path.join(GOLDEN, 'quarantine')));
+});
+
+test('the chunked entry (format 2): its parts are what the engine listed, verified one by one', async t => {
+  const store = await golden(t);
+  const e = EXPECTED.entries.find(x => x.format === 2) as Entry;
+  const m = await store.readManifest(e.key);
+  assert.equal(m.format, 2);
+  assert.deepEqual(chunkTable(m), e.chunks);
+  assert.deepEqual(manifestObjectIds(m), e.objects, 'the parts, not the chunked ids');
+  for (const id of Object.keys(e.chunks)) assert.ok(!fs.existsSync(store.objectPath(id)));
+  // A byte flipped in a part that only one of the buffers has: verify names that part, and only it.
+  const tail = Object.values(e.chunks)[0][1][0];
+  const file = store.objectPath(tail);
+  const data = fs.readFileSync(file);
+  data[7] ^= 1;
+  fs.chmodSync(file, 0o644);
+  fs.writeFileSync(file, data);
+  const problems = (await store.verify()).problems.map(p => `${p.code} ${p.path}`);
+  assert.ok(problems.includes(`EINTEGRITY objects/sha256/${tail.slice(0, 2)}/${tail}`), problems.join());
+  assert.equal(problems.filter(p => p.startsWith('EINTEGRITY')).length, 2, 'the fixture\'s corrupt one and this');
 });
