@@ -128,6 +128,13 @@ files = {
   "repo.ipynb": nb([
     ("cached", "# cached cell\nin_repo = 1", ON),
   ]),
+  # notices.spec.ts: the engine's notices of one transfer (lfs/notice.py, as a lazy Git LFS fetch sends them), one
+  # cell per line so the test sees each before the next is sent.
+  "notices.ipynb": nb([
+    ("start", "# a fetch starts\nfrom xetcache.lfs import notice\nt = notice.new_transfer('lfs')\n"
+              "notice.say('xetcache: fetching 3 objects (12 MiB) from LFS…', transfer=t, state='progress')", {}),
+    ("done", "# the fetch ends\nnotice.say('xetcache: fetched 12 MiB in 2.0 s', transfer=t, state='done')", {}),
+  ]),
 }
 for name, d in files.items():
     with open(os.path.join(out, name), "w") as f:

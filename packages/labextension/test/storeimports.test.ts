@@ -1,11 +1,15 @@
 // The extension shares API types with @xetcache/store (Node code: fs, ajv, SQLite-side helpers) and must take
-// nothing else from it, or that code would be pulled into the browser bundle.
+// nothing else from it, or that code would be pulled into the browser bundle. One exception, by its own path: the
+// sizes module (lib/units), which imports nothing, so the sidebar and the CLI print and parse sizes alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SRC = join(__dirname, '..', 'src');
+const STORE_SRC = join(__dirname, '..', '..', 'store', 'src');
+/** Modules of @xetcache/store the extension may take values from: each must import nothing. */
+const PURE = ['units'];
 const STATIC = join(__dirname, '..', '..', 'python', 'xetcache', 'labextension', 'static');
 
 function tsFiles(dir: string): string[] {
@@ -34,8 +38,16 @@ test('the extension imports only types from @xetcache/store', () => {
     storeImports(readFileSync(f, 'utf8')).map(s => ({ file: f, s }))
   );
   assert.ok(found.length > 0, 'EntrySummary comes from @xetcache/store');
-  const values = found.filter(({ s }) => !/^(import|export) type\b/.test(s));
+  const pure = new RegExp(`['"]@xetcache/store/lib/(${PURE.join('|')})['"]$`);
+  const values = found.filter(({ s }) => !/^(import|export) type\b/.test(s) && !pure.test(s));
   assert.deepEqual(values, []);
+});
+
+test('the store modules the extension takes values from import nothing', () => {
+  for (const name of PURE) {
+    const text = readFileSync(join(STORE_SRC, `${name}.ts`), 'utf8');
+    assert.doesNotMatch(text, /^\s*import\b|\brequire\(/m, `${name}.ts`);
+  }
 });
 
 test('the built bundle (when built) carries no code of @xetcache/store', () => {

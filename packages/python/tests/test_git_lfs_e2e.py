@@ -63,7 +63,8 @@ def _run_notebook_in_kernel(k) -> dict:
     assert k.value("len(data)") == 256 * 4000 * 3
     events = r.comm_events()
     assert len(events) == 1, events
-    return {**events[0], "_stderr": r.stream("stderr"), "_stdout": r.stream("stdout"), "_notices": r.notices()}
+    return {**events[0], "_stderr": r.stream("stderr"), "_stdout": r.stream("stdout"), "_notices": r.notices(),
+            "_notice_msgs": [d for d in (m["content"]["data"] for m in r.of_type("comm_msg")) if d.get("type") == "notice"]}
 
 
 def _env() -> dict:
@@ -171,6 +172,10 @@ def test_lazy_clone_hits_in_a_kernel(world):
     # progress is a transient notice for the frontend, never part of the cell's (saved) outputs
     assert any("xetcache: fetching" in t for t in ev["_notices"])
     assert "xetcache: fetching" not in ev["_stderr"]
+    # one transfer, one id: the frontend updates one notification from "fetching" to "fetched", then closes it
+    msgs = ev["_notice_msgs"]
+    assert [m["state"] for m in msgs] == ["progress", "done"], msgs
+    assert msgs[0]["transfer"] == msgs[1]["transfer"] and msgs[0]["transfer"].startswith("lfs-")
     assert "computing 3" in ev["_stdout"]
     assert _runs(project) == []
     assert set(gu.local_lfs_oids(c)) == _oids(world["cell"])

@@ -15,44 +15,20 @@ import {
   type IEngineSettings,
   type ILoadResult,
   type IRefusedSetting,
-  kernelSettings,
   parseLoadResult,
-  parseStoreExists,
-  RESULT_EXPRESSION,
-  STORE_EXPRESSION
+  parseStoreExists
 } from './inject';
+import {
+  type IEngineStatus,
+  EXPRESSIONS,
+  type IKernelRecord,
+  settingsKey,
+  SILENT
+} from './kernelrecord';
+import type { INotice } from './notices';
 
 export { COMM_TARGET } from './comm';
-
-export type EngineState = 'loading' | 'ready' | 'failed' | 'unsupported';
-
-export interface IEngineStatus {
-  state: EngineState;
-  origin?: string;
-  version?: string;
-  error?: string;
-  /** Whether the kernel's store exists (null/absent: unknown); see STORE_EXPRESSION. */
-  store?: boolean | null;
-}
-
-interface IKernelRecord {
-  /** Bumped on every restart; the engine is loaded when loadedGeneration === generation. */
-  generation: number;
-  loadedGeneration: number;
-  status: IEngineStatus;
-  language: string | null;
-  comm: Kernel.IComm | null;
-  /** The settings the kernel last got (with the load or a push): compared on load to catch up. */
-  sent: string | null;
-}
-
-/** Only the part the kernel gets (kernelSettings) decides whether a push is needed. */
-const settingsKey = (s: IEngineSettings): string => JSON.stringify(kernelSettings(s));
-
-/** Both silent requests read back the outcome and whether the store exists. */
-const EXPRESSIONS = { r: RESULT_EXPRESSION, s: STORE_EXPRESSION };
-
-const SILENT = { silent: true, store_history: false, allow_stdin: false, stop_on_error: false };
+export type { EngineState, IEngineStatus } from './kernelrecord';
 
 export class EngineManager {
   constructor(private readonly _sources: Readonly<Record<string, string>>) {}
@@ -78,6 +54,10 @@ export class EngineManager {
   /** One event per cached run, from any kernel (routed to cells by cell_id). */
   get runEvent(): ISignal<this, IRunEvent> {
     return this._runEvent;
+  }
+  /** A transient notice from any kernel's engine (engine/notices.ts). */
+  get notice(): ISignal<this, INotice> {
+    return this._notice;
   }
   /**
    * The engine refused some settings (a bad value, an unknown key) and applied the others: one
@@ -310,11 +290,14 @@ export class EngineManager {
   }
 
   private _openComm(kernel: Kernel.IKernelConnection): Kernel.IComm | null {
-    return openEventComm(kernel, ev => {
-      if (ev.state === 'hit' || ev.state === 'stored') {
-        this._storeIs(kernel, this._records.get(kernel), true); // a store now exists
-      }
-      this._runEvent.emit(ev);
+    return openEventComm(kernel, {
+      onEvent: ev => {
+        if (ev.state === 'hit' || ev.state === 'stored') {
+          this._storeIs(kernel, this._records.get(kernel), true); // a store now exists
+        }
+        this._runEvent.emit(ev);
+      },
+      onNotice: n => this._notice.emit(n)
     });
   }
 
@@ -323,6 +306,7 @@ export class EngineManager {
   private _kernels = new Set<Kernel.IKernelConnection>();
   private _sessions = new Set<ISessionContext>();
   private _runEvent = new Signal<this, IRunEvent>(this);
+  private _notice = new Signal<this, INotice>(this);
   private _statusChanged = new Signal<this, Kernel.IKernelConnection>(this);
   private _settingsRefused = new Signal<this, IRefusedSetting>(this);
 }

@@ -11,6 +11,7 @@ import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab
 import { Signal } from '@lumino/signaling';
 import { EngineManager } from '../engine/manager';
 import type { IEngineSettings } from '../engine/inject';
+import { NoticeBoard } from '../engine/notices';
 import { ENGINE_SOURCES } from '../engine/sources.generated';
 import { GitNotices } from '../gitnotice';
 import { ServerMonitor } from '../servermonitor';
@@ -87,6 +88,13 @@ export const settingsPlugin: JupyterFrontEndPlugin<IXetCache> = {
         Notification.warning(message, { autoClose: 20_000 });
       }
     });
+    // Progress of lazy fetches: one notification per transfer, updated (engine/notices.ts).
+    const notices = new NoticeBoard({
+      emit: (text, kind, autoClose) => Notification.emit(text, kind, { autoClose }),
+      update: (id, message, type, autoClose) =>
+        Notification.update({ id, message, type, autoClose })
+    });
+    xc.engine.notice.connect((_, n) => notices.show(n));
     if (registry) {
       registry.load(SETTINGS_PLUGIN_ID).then(
         settings => {

@@ -16,11 +16,11 @@ _comms: List[Any] = []  # open comms, most recent last
 _registered_with: List[Any] = []
 
 
-def _notice(text: str) -> bool:
+def _notice(message: dict) -> bool:
     """Sink for lfs/notice.py: a transient notice for the frontend, never part of the cell's outputs."""
     while _comms:
         try:
-            _comms[-1].send({"type": "notice", "text": text})
+            _comms[-1].send({"type": "notice", **message})
             return True
         except Exception:
             _comms.pop()

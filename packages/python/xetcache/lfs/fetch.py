@@ -172,15 +172,22 @@ def fetch_objects(store_dir: str, oids: Sequence[str], *, stream: Optional[TextI
     The reason is also printed as one line on ``stream`` (stderr), so a user sees why the cached result was
     not used even without the lab extension. The bytes are hash-checked by the storage when loaded
     (invariant 5), as for any object."""
-    say = notice.say if stream is None else (lambda text: print(text, file=stream, flush=True))
+    transfer = notice.new_transfer("lfs")
+
+    def say(text: str, state: str = "progress", console: bool = True) -> None:
+        if stream is None:
+            notice.say(text, transfer=transfer, state=state, console=console)
+        elif console:
+            print(text, file=stream, flush=True)
+
     try:
         return _fetch(store_dir, oids, say, timeout)
     except ObjectNotLocalError as e:
-        say(f"xetcache: not fetched from Git LFS: {e} The code runs instead.")
+        say(f"xetcache: not fetched from Git LFS: {e} The code runs instead.", "error")
         raise
 
 
-def _fetch(store_dir: str, oids: Sequence[str], say: Callable[[str], None], timeout: Optional[float]) -> bool:
+def _fetch(store_dir: str, oids: Sequence[str], say: Callable[..., None], timeout: Optional[float]) -> bool:
     store_dir = os.path.realpath(store_dir)
     todo: List[Tuple[str, str, int]] = []  # (oid, path, size)
     for oid in dict.fromkeys(oids):
@@ -233,8 +240,9 @@ def _fetch(store_dir: str, oids: Sequence[str], say: Callable[[str], None], time
     if still:
         raise _fail(f"git lfs pull ran but {len(still)} object(s) are still pointers (not in the checked-out "
                     f"commit, or not on the remote).", still, "EFETCH")
-    if total >= LARGE_FETCH_BYTES:
-        say(f"xetcache: fetched {format_bytes(total)} in {time.monotonic() - started:.1f} s")
+    # A small fetch says nothing more on a console, but a frontend's "fetching" notification must close.
+    say(f"xetcache: fetched {format_bytes(total)} in {time.monotonic() - started:.1f} s", "done",
+        total >= LARGE_FETCH_BYTES)
     return True
 
 

@@ -113,10 +113,17 @@ def _say_once(tag: str, text: str) -> None:
     _say(text)
 
 
-def _say(text: str) -> None:
+def _say(text: str, **how: Any) -> None:
+    """A notice line (lfs/notice.py); ``how``: its transfer, state and console, as notice.say takes them."""
     from ..lfs import notice
 
-    notice.say(text)
+    notice.say(text, **how)
+
+
+def _transfer_id() -> str:
+    from ..lfs import notice
+
+    return notice.new_transfer("remote")
 
 
 def note(key: str, **fields: Any) -> None:
@@ -220,10 +227,18 @@ def fetch_objects(store_dir: str, oids: List[str]) -> bool:
     from .s3 import RemoteError
     from .transfer import Progress
 
+    transfer = _transfer_id()
+
     def report(p: "Progress") -> None:
         if p.bytes >= LARGE_FETCH and not getattr(report, "said", False):
             report.said = True  # type: ignore[attr-defined]
-            _say(f"xetcache: fetching {p.objects} object(s) from the team cache {st.cfg.url}…")
+            _say(f"xetcache: fetching {p.objects} object(s) from the team cache {st.cfg.url}…",
+                 transfer=transfer, state="progress")
+
+    def failed(reason: str) -> None:
+        if getattr(report, "said", False):  # close the "fetching" notification; the badge says why
+            _say(f"xetcache: not fetched from the team cache: {reason}", transfer=transfer, state="error",
+                 console=False)
 
     try:
         progress = Progress(report)
@@ -231,15 +246,18 @@ def fetch_objects(store_dir: str, oids: List[str]) -> bool:
             st.get_remote().fetch(k, [o for o in needed_oids(m) if o in wanted], progress)
     except RemoteError as e:
         info = st.failed(e)
+        failed(info["message"])
         raise fail(info["reason_code"], info["message"]) from None
     except Exception as e:
+        failed(f"{type(e).__name__}: {e}")
         raise fail("EREMOTE", f"{type(e).__name__}: {e}") from None
     st.worked()
     for k in keys:
         note(k, fetch="done", objects=progress.objects_done, bytes=progress.bytes_done,
              fetch_s=round(progress.seconds, 6))
-    if progress.bytes_done >= LARGE_FETCH:
-        _say(f"xetcache: fetched {format_bytes(progress.bytes_done)} from the team cache in {progress.seconds:.1f} s")
+    if progress.bytes_done >= LARGE_FETCH or getattr(report, "said", False):
+        _say(f"xetcache: fetched {format_bytes(progress.bytes_done)} from the team cache in {progress.seconds:.1f} s",
+             transfer=transfer, state="done")
     _complete_pending(st)
     return True
 
