@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { rowToSummary, type EntrySummary, type ListedRow } from './rows';
+import { isShortText, shortTextPage } from './short-search';
 
 export const SORT_KEYS = ['created', 'size', 'last_hit', 'hits', 'runtime'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -68,7 +69,7 @@ function likeEscape(s: string): string {
 
 /**
  * An FTS5 query matching rows that hold trigrams of `text` (the candidates of a substring search), or null when it
- * is shorter than three characters (then the LIKE scans every row). Each trigram is a quoted string. Trigrams that
+ * is shorter than three characters (short-search.ts). Each trigram is a quoted string. Trigrams that
  * do not overlap (every third, and the last) cover the text and are enough for a filter the LIKE then decides:
  * common ones match most rows, and merging fewer long lists is what keeps a search within milliseconds.
  */
@@ -80,6 +81,11 @@ export function trigramQuery(text: string): string | null {
   if (grams.size === 0) return null;
   return [...grams].map(g => `"${g.replace(/"/g, '""')}"`).join(' AND ');
 }
+
+/** The four column LIKEs of q= (the definition of a text match), as SQL over an entries row. */
+const TEXT_LIKE = `(preview LIKE @q ESCAPE '\\' OR notebook LIKE @q ESCAPE '\\' OR qualname LIKE @q ESCAPE '\\'
+      OR cell_id LIKE @q ESCAPE '\\')`;
+const KEY_RANGE = '(key >= @kfrom AND key < @kto)';
 
 function where(q: ListQuery): { sql: string; params: Record<string, string> } {
   const clauses: string[] = [];
@@ -99,13 +105,11 @@ function where(q: ListQuery): { sql: string; params: Record<string, string> } {
   if (q.q !== undefined && q.q !== '') {
     // The trigram index narrows a substring search to a few candidates (entries_fts, schema.ts), the LIKE
     // decides; a key prefix is a range of the primary key. Both sides of the OR use an index.
-    const like = `(preview LIKE @q ESCAPE '\\' OR notebook LIKE @q ESCAPE '\\' OR qualname LIKE @q ESCAPE '\\'
-      OR cell_id LIKE @q ESCAPE '\\')`;
     const fts = trigramQuery(q.q);
     const text = fts
-      ? `(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts) AND ${like})`
-      : like;
-    clauses.push(`(${text} OR (key >= @kfrom AND key < @kto))`);
+      ? `(rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @fts) AND ${TEXT_LIKE})`
+      : TEXT_LIKE;
+    clauses.push(`(${text} OR ${KEY_RANGE})`);
     params.q = `%${likeEscape(q.q)}%`;
     if (fts) params.fts = fts;
     params.kfrom = q.q.toLowerCase();
@@ -118,6 +122,18 @@ export function listEntries(db: Database.Database, q: ListQuery): ListResult {
   const w = where(q);
   const column = SORT_COLUMN[q.sort ?? 'created'];
   const dir = (q.order ?? 'desc') === 'asc' ? 'ASC' : 'DESC';
+  if (isShortText(q.q)) {
+    const { total, rows } = shortTextPage<ListedRow>(db, {
+      restSql: where({ ...q, q: undefined }).sql,
+      params: w.params,
+      exact: `(${TEXT_LIKE} OR ${KEY_RANGE})`,
+      select: LISTED,
+      orderBy: `${column} ${dir}, key ${dir}`,
+      limit: q.limit ?? DEFAULT_LIMIT,
+      offset: q.offset ?? 0
+    });
+    return { total, entries: rows.map(rowToSummary) };
+  }
   const total = (
     db.prepare(`SELECT count(*) AS n FROM entries ${w.sql}`).get(w.params) as { n: number }
   ).n;
@@ -131,8 +147,7 @@ export function listEntries(db: Database.Database, q: ListQuery): ListResult {
 
 export function getEntry(db: Database.Database, key: string): EntrySummary | null {
   const row = db.prepare(`SELECT ${LISTED} FROM entries WHERE key = ?`).get(key) as
-    | ListedRow
-    | undefined;
+    ListedRow | undefined;
   return row ? rowToSummary(row) : null;
 }
 
