@@ -223,7 +223,7 @@ export class BrowserController {
       const ok = await showDialog({
         title: trans.__("Evict this notebook's cache?"),
         body: trans.__(
-          'Every cached entry of %1 in %2 is removed (blobs are freed by gc).',
+          'Every cached entry of %1 in %2 is removed. Their files stay on disk until `xetcache gc` runs after a grace period of one hour (a kernel may be storing right now); gc says what it kept and when it can go.',
           w.notebook,
           w.store
         ),
