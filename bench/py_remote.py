@@ -30,7 +30,9 @@ sys.path.insert(0, str(HERE.parent / "packages" / "python" / "tests"))
 
 import weedutil
 from xetcache.remote import config
-from xetcache.remote.transfer import PART, WORKERS, Progress, Remote
+from xetcache.remote.progress import Progress
+from xetcache.remote.transfer import Remote
+from xetcache.remote.tuning import PART, WORKERS
 from xetcache.store import layout
 from xetcache.store.needed import needed_oids
 from xetcache.store.storage import Storage

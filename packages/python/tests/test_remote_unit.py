@@ -233,10 +233,10 @@ def test_ranged_fetch_under_random_failures(tmp_path, monkeypatch):
     import os
     import random
 
-    from xetcache.remote import transfer
+    from xetcache.remote import transfer, tuning
 
-    monkeypatch.setattr(transfer, "PART", 1 << 14)
-    monkeypatch.setattr(transfer, "GAP", 1 << 10)
+    monkeypatch.setattr(tuning, "PART", 1 << 14)
+    monkeypatch.setattr(tuning, "GAP", 1 << 10)
     blobs = [os.urandom(n) for n in (40 * (1 << 14) + 7, 5000, 1, 16000, 3 << 12, 700)]
     oids = [hashlib.sha256(b).hexdigest() for b in blobs]
     pack = b"".join(blobs)
@@ -289,24 +289,24 @@ def test_ranged_fetch_under_random_failures(tmp_path, monkeypatch):
 
 
 def test_ranges_of_a_pack_are_coalesced():
-    from xetcache.remote import transfer
+    from xetcache.remote import packs, tuning
 
-    P, G = transfer.PART, transfer.GAP
+    P, G = tuning.PART, tuning.GAP
     items = [(0, 10, "a"), (10, 10, "b"), (20 + G + 1, 5, "c"), (P - 3, 3, "d")]
-    got = [(s, e, [x[2] for x in g]) for s, e, g in transfer._coalesce(items)]
+    got = [(s, e, [x[2] for x in g]) for s, e, g in packs.coalesce(items)]
     assert got == [(0, 20, ["a", "b"]), (20 + G + 1, 20 + G + 6, ["c"]), (P - 3, P, ["d"])]
-    assert [len(g) for _, _, g in transfer._coalesce([(i * 100, 100, str(i)) for i in range(P // 100 + 5)])] == \
+    assert [len(g) for _, _, g in packs.coalesce([(i * 100, 100, str(i)) for i in range(P // 100 + 5)])] == \
         [P // 100, 5]
 
 
 def test_a_where_file_is_checked():
-    from xetcache.remote import transfer
+    from xetcache.remote import packs
 
     key, pack = "c" * 64, "c" * 64 + "-00ff00ff"
     ok = json.dumps({"key": key, "objects": {"d" * 64: [pack, 0, 5]}}).encode()
-    assert transfer.parse_where(ok, key) == {"d" * 64: (pack, 0, 5)}
+    assert packs.parse_where(ok, key) == {"d" * 64: (pack, 0, 5)}
     for doc in ({"key": "e" * 64, "objects": {}}, {"key": key, "objects": {"../x": [pack, 0, 5]}},
                 {"key": key, "objects": {"d" * 64: ["../../etc", 0, 5]}}, {"key": key, "objects": {"d" * 64: [pack, -1, 5]}}):
         with pytest.raises(RemoteError) as e:
-            transfer.parse_where(json.dumps(doc).encode(), key)
+            packs.parse_where(json.dumps(doc).encode(), key)
         assert e.value.reason_code == "EREMOTECORRUPT"

@@ -28,7 +28,8 @@ from ..store import layout
 from ..store.units import format_bytes
 from . import config, pushqueue, sync
 from .s3 import RemoteError
-from .transfer import Progress, Remote
+from .progress import Progress
+from .transfer import Remote
 
 COMMANDS = ("remote", "push", "pull")
 

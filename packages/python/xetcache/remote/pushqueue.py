@@ -4,7 +4,7 @@ One file per entry, ``<store>/tmp/remote/push/<key>.json`` (tmp/ is gitignored: 
 and this store folder), written when an entry is saved and removed when its manifest is on the remote. The file
 also carries the push's progress (objects, bytes, errors, pid), which `xetcache status` and `xetcache push` show. A
 process that dies mid-push leaves the file: the next push (the next kernel that stores or misses, `xetcache push`)
-resumes it, and multipart uploads resume with the parts already sent (transfer.py).
+resumes it, and multipart uploads resume with the parts already sent (packupload.py).
 
 Pushes of one store are serialised across processes by ``tmp/remote/push.lock`` (flock): a kernel's background
 pusher and `xetcache push` never upload the same entry twice at once.

@@ -9,7 +9,8 @@ from ..errors import XetCacheError
 from ..store import layout, manifest as manifests, safeio
 from . import pushqueue
 from .s3 import DENIED, DOWN, NOCREDS, SLOW, AUTH, NOBUCKET, RemoteError
-from .transfer import Progress, Remote
+from .progress import Progress
+from .transfer import Remote
 
 STOP_CODES = (DOWN, SLOW, AUTH, NOCREDS, NOBUCKET, DENIED)  # no point trying the next entry
 

@@ -1,0 +1,118 @@
+"""The parallel part of a fetch: the objects of an entry that are not local, read from their packs and stored,
+each verified against its name before it gets one.
+
+Small objects of one pack are coalesced into ranged GETs of up to PART bytes (packs.coalesce) on the network
+workers; hashing and writing each piece run on the store workers meanwhile, and one flush makes all the pieces
+durable before any gets its name. Objects over PART bytes arrive in ranged parts (bigdownload.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from concurrent.futures import Future
+from typing import Any, Callable, Dict, List, Tuple
+
+from ..store import atomic, layout
+from . import tuning
+from .bigdownload import BigDownload
+from .localfiles import name_verified, unlink_quietly, write_tmp
+from .packs import Location, coalesce
+from .pool import wait_all
+from .progress import Progress
+from .s3 import RemoteError
+
+
+def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], progress: Progress) -> None:
+    """Fetch the objects ``todo`` (not local; each in ``where``) with ``remote`` (a transfer.Remote, typed Any:
+    transfer.py imports this module). Raises RemoteError; nothing partial is left under an object's name."""
+    cancel = threading.Event()
+    replaced: List[str] = []
+    lock = threading.Lock()
+    futures: List[Future] = []
+    big: List[BigDownload] = []
+    by_pack: Dict[str, List[Tuple[int, int, str]]] = {}
+    for o in todo:
+        pack, off, size = where[o]
+        if size > tuning.PART:
+            big.append(BigDownload(remote, o, pack, off, size, progress, cancel))
+        else:
+            by_pack.setdefault(pack, []).append((off, size, o))
+
+    stored: List[Future] = []
+    written: List[Tuple[str, str]] = []  # (object, its tmp file): named only once all are durable
+    buffers = threading.BoundedSemaphore(2 * remote.workers)  # ranges read and not yet stored, at most
+
+    def store(oid: str, piece: memoryview, done: Callable[[], None]) -> None:
+        try:
+            if cancel.is_set():
+                return
+            if hashlib.sha256(piece).hexdigest() != oid:
+                raise RemoteError(f"object {oid[:12]} from the team cache does not match its name; not stored",
+                                  "EREMOTECORRUPT")
+            tmp = write_tmp(remote.store_dir, piece)
+            with lock:
+                written.append((oid, tmp))
+            progress.add(len(piece), 1)
+        finally:
+            done()
+
+    def run_range(pack: str, start: int, end: int, items: List[Tuple[int, int, str]]) -> None:
+        # The network workers only read; hashing, writing and fsync run in the store pool meanwhile, so a
+        # worker never waits on the disk while the next range could be arriving.
+        if cancel.is_set():
+            return
+        buffers.acquire()
+        left = [len(items)]
+
+        def done() -> None:
+            with lock:
+                left[0] -= 1
+                last = left[0] == 0
+            if last:
+                buffers.release()
+
+        try:
+            buf = bytearray(end - start)
+            view = memoryview(buf)
+            remote.client.get_range_into(remote.pack_key(pack), start, view)
+        except BaseException:
+            buffers.release()
+            raise
+        for off, size, oid in items:
+            fut = remote.store_pool.submit(
+                lambda o=oid, p=view[off - start:off - start + size]: store(o, p, done))
+            with lock:
+                stored.append(fut)
+
+    try:
+        for pack, items in by_pack.items():
+            for start, end, group in coalesce(sorted(set(items))):
+                futures.append(remote.pool.submit(lambda p=pack, s=start, e=end, g=group: run_range(p, s, e, g)))
+        for b in big:
+            futures.append(b.future)
+            b.start()
+        wait_all(futures)
+        wait_all(stored)
+        # One flush for all the pieces, then their names (the store's rule: no name before its bytes are
+        # durable), then one more for the names.
+        atomic.sync_files([t for _, t in written], remote.store_dir)
+        for oid, tmp in written:
+            if name_verified(remote.store_dir, oid, tmp):
+                replaced.append(oid)
+    except BaseException:
+        cancel.set()
+        for f in list(stored):  # let pieces being written finish, so their tmp files are removed below
+            f.exception()
+        raise
+    finally:
+        for _, tmp in written:
+            unlink_quietly(tmp)
+    dirs = sorted({os.path.dirname(layout.object_path(remote.store_dir, o)) for o in todo})
+    if not atomic.syncfs(remote.store_dir):  # the names, like the bytes above: one flush where possible
+        wait_all([remote.store_pool.submit(lambda d=d: atomic.fsync_dir(d)) for d in dirs])
+    if replaced:
+        from ..lfs import hooks as lfs_hooks
+
+        lfs_hooks.objects_replaced(remote.store_dir, replaced)  # git's index still has the pointers' sizes
