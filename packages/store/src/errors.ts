@@ -18,7 +18,8 @@ export const ERROR_CODES = [
   'EBADHOST', // over TCP: a Host that is neither loopback nor allowed (DNS rebinding)
   'ETOKEN', // a request over TCP without the server's token, or with a wrong one
   'EMETHOD', // an existing route asked with a method it does not answer (see the Allow header)
-  'ESTOREFULL', // the byte budget would be exceeded
+  'ESTOREFULL', // the byte budget would be exceeded, or the disk holding the store is full
+  'EREADONLY', // the store cannot be written (read-only folder or file system): reading still works
   'EINTERNAL' // a bug or an unexpected system error
 ] as const;
 

@@ -20,6 +20,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   EINTEGRITY: 409,
   EBADMANIFEST: 409,
   ELFSPOINTER: 409,
+  EREADONLY: 409,
   ESTOREFULL: 507,
   EINTERNAL: 500
 };

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureSchema } from './schema';
 import { assertNativeBinding, nativeBindingPath } from './native-binding';
+import { isUnwritable } from './unwritable';
 
 export const INDEX_FILE = 'index.sqlite';
 const BUSY_TIMEOUT_MS = 10_000;
@@ -16,8 +17,10 @@ export interface OpenedDb {
   db: Database.Database;
   /** true when the tables were (re)created: the caller must rebuild from the manifests and hits.jsonl. */
   fresh: boolean;
-  /** inode of the file at open time, to notice `rm index.sqlite` under a running server. */
+  /** inode of the file at open time, to notice `rm index.sqlite` under a running server (-1 in memory). */
   ino: number;
+  /** true when the index lives in memory because its file cannot be opened or written (unwritable.ts). */
+  memory: boolean;
 }
 
 export function indexPath(storeDir: string): string {
@@ -46,22 +49,42 @@ function openOnce(file: string): OpenedDb {
     // An upsert (INSERT OR REPLACE) deletes the old row: with this on, that fires the text index's delete trigger.
     db.pragma('recursive_triggers = ON');
     const fresh = ensureSchema(db);
-    return { db, fresh, ino: fs.statSync(file).ino };
+    return { db, fresh, ino: fs.statSync(file).ino, memory: false };
   } catch (e) {
     db.close();
     throw e;
   }
 }
 
-/** Open (creating if needed) <store>/index.sqlite. An unreadable file is derived data: delete it and start over. */
+/**
+ * An index in this process's memory, empty (fresh): for a store whose folder or disk cannot take index.sqlite.
+ * It is rebuilt from the manifests and hits.jsonl like a deleted index, and later reconciles stay incremental.
+ */
+export function openMemoryDb(): OpenedDb {
+  assertNativeBinding();
+  const db = new Database(':memory:', { nativeBinding: nativeBindingPath() });
+  db.pragma('recursive_triggers = ON');
+  ensureSchema(db);
+  return { db, fresh: true, ino: -1, memory: true };
+}
+
+/**
+ * Open (creating if needed) <store>/index.sqlite. An unreadable file is derived data: delete it and start over. A
+ * store that cannot be written (read-only, disk full) gets an index in memory instead: reading still works.
+ */
 export function openIndexDb(storeDir: string): OpenedDb {
   const file = indexPath(storeDir);
   try {
-    return openOnce(file);
+    try {
+      return openOnce(file);
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') throw e;
+      removeIndexFiles(file);
+      return openOnce(file);
+    }
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') throw e;
-    removeIndexFiles(file);
-    return openOnce(file);
+    if (!isUnwritable(e)) throw e;
+    return openMemoryDb();
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '@xetcache/store';
 import { planTrim, removeEntries, type Victim } from './evict';
 import { hitTotals, ingestHits } from './hits';
-import { indexPath, openIndexDb } from './open-db';
+import { indexPath, openIndexDb, openMemoryDb, type OpenedDb } from './open-db';
 import {
   findKeys,
   getEntry,
@@ -31,6 +31,7 @@ import {
 import { reconcile } from './reconcile';
 import { ensureIndexes } from './schema';
 import type { EntrySummary } from './rows';
+import { isUnwritable, writeError } from './unwritable';
 import { EntriesWatcher } from './watcher';
 
 export interface StoreIndexOptions {
@@ -57,6 +58,8 @@ export class StoreIndex {
   private db: Database.Database;
   private ino: number;
   private needsFull: boolean;
+  /** The index is in memory: index.sqlite cannot be opened or written (a read-only store, a full disk). */
+  private memory = false;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -68,6 +71,19 @@ export class StoreIndex {
     this.db = opened.db;
     this.ino = opened.ino;
     this.needsFull = opened.fresh;
+    this.memory = opened.memory;
+  }
+
+  private use(opened: OpenedDb): void {
+    this.db = opened.db;
+    this.ino = opened.ino;
+    this.needsFull = this.needsFull || opened.fresh;
+    this.memory = opened.memory;
+  }
+
+  /** Whether the index is kept in memory because the store cannot be written (status, tests). */
+  get inMemory(): boolean {
+    return this.memory;
   }
 
   /** dir = the .xetcache folder. Never creates a store: ENOTSTORE / ESTOREVERSION come from @xetcache/store. */
@@ -95,6 +111,7 @@ export class StoreIndex {
 
   /** `rm index.sqlite` under a running server: reopen (and so rebuild) instead of serving an orphaned file. */
   private reopenIfReplaced(): void {
+    if (this.memory) return; // nothing on disk to be replaced
     let ino: number | null = null;
     try {
       ino = fs.statSync(indexPath(this.dir)).ino;
@@ -103,13 +120,10 @@ export class StoreIndex {
     }
     if (ino === this.ino) return;
     this.db.close();
-    const opened = openIndexDb(this.dir);
-    this.db = opened.db;
-    this.ino = opened.ino;
-    this.needsFull = this.needsFull || opened.fresh;
+    this.use(openIndexDb(this.dir));
   }
 
-  private async sync(): Promise<void> {
+  private async syncOnce(): Promise<void> {
     this.reopenIfReplaced();
     const dirty = this.watcher?.takeDirty() ?? new Set<string>();
     const full = this.needsFull || dirty === 'all';
@@ -123,6 +137,28 @@ export class StoreIndex {
     });
     this.needsFull = false;
     ensureIndexes(this.db);
+  }
+
+  /** A write into index.sqlite that fails because the store cannot be written (it became read-only, the disk
+   * filled up): continue with the index in memory, rebuilt from the files. */
+  private async sync(): Promise<void> {
+    try {
+      await this.syncOnce();
+    } catch (e) {
+      if (this.memory || !isUnwritable(e)) throw e;
+      this.db.close();
+      this.use(openMemoryDb());
+      await this.syncOnce();
+    }
+  }
+
+  /** Run a write into the store; a read-only folder or a full disk becomes EREADONLY / ESTOREFULL. */
+  private async writing<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw writeError(e, this.dir, action);
+    }
   }
 
   /** Reconcile with the files now (the other methods do this themselves). */
@@ -177,7 +213,7 @@ export class StoreIndex {
       } else {
         victims = keysForCell(this.db, sel.notebook, sel.cell_id);
       }
-      await removeEntries(this.db, this.store, victims);
+      await this.writing('evict', () => removeEntries(this.db, this.store, victims));
       return {
         evicted: victims.map(v => v.key),
         bytes: victims.reduce((s, v) => s + v.total_bytes, 0)
@@ -189,7 +225,7 @@ export class StoreIndex {
     return this.exclusive(async () => {
       await this.sync();
       const plan = planTrim(this.db, maxBytes);
-      await removeEntries(this.db, this.store, plan.victims);
+      await this.writing('trim', () => removeEntries(this.db, this.store, plan.victims));
       return {
         evicted: plan.victims.map(v => v.key),
         bytes_before: plan.bytesBefore,
@@ -204,7 +240,7 @@ export class StoreIndex {
       await this.sync();
       if (!getEntry(this.db, key))
         throw new XetCacheError('ENOTFOUND', `no entry with key ${key} in ${this.dir}`, { key });
-      await this.store.appendHit({ key, saved_s: savedS });
+      await this.writing('record a hit', () => this.store.appendHit({ key, saved_s: savedS }));
       await ingestHits(this.db, this.store);
       const t = hitTotals(this.db, key);
       return {
@@ -217,7 +253,7 @@ export class StoreIndex {
   /** grace below MIN_GC_GRACE_MS: EBADREQUEST unless `force` (checkGrace says why). */
   async gc(graceS?: number, force = false): Promise<GcReport> {
     const graceMs = checkGrace(graceS === undefined ? undefined : graceS * 1000, force);
-    return this.exclusive(() => this.store.gc({ graceMs }));
+    return this.exclusive(() => this.writing('gc', () => this.store.gc({ graceMs })));
   }
 
   verify(): Promise<VerifyReport> {
