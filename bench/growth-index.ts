@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const base = `${running.url}/api/entries?store=${encodeURIComponent(path.relative(root, store))}`;
     const get = async (url: string): Promise<number> => {
       const t = performance.now();
-      const r = await fetch(url);
+      const r = await fetch(url, { headers: { Authorization: `token ${running.token}` } });
       if (r.status !== 200) throw new Error(`${r.status} ${await r.text()}`);
       const body = (await r.json()) as { total: number };
       total = Math.max(total, body.total);

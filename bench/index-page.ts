@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const running = await startServer({ root, port: 0 });
   const url = `${running.url}/api/entries?store=${encodeURIComponent(path.relative(root, dir))}&sort=last_hit&limit=100`;
   const http = await time(async () => {
-    const r = await fetch(url);
+    const r = await fetch(url, { headers: { Authorization: `token ${running.token}` } });
     if (r.status !== 200) throw new Error(await r.text());
     await r.json();
   });

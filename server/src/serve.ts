@@ -12,6 +12,9 @@ import { createApp, type XetCacheApp } from './app';
 import { normaliseAllowedHosts } from './http/host-guard';
 import { newToken } from './http/token';
 
+/** Request line plus headers; see the comment in startServer. */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
 export interface ServeOptions {
   root: string;
   /** TCP port on 127.0.0.1 (0 = any free port). Ignored when socket is given. */
@@ -77,7 +80,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     tcp = { token, allowedHosts: normaliseAllowedHosts(opts.allowHosts ?? []) };
   }
   const app = createApp({ root: opts.root, addonProblem: opts.addonProblem, tcp });
-  const server = http.createServer(app.app);
+  // Every query openapi.yaml allows must fit Node's limit on the request line and headers (16 KiB by default): a
+  // 4096-character store and notebook percent-encoded as 3-byte UTF-8 alone are ~74 KiB. Beyond this, Node answers
+  // 431 itself (documented).
+  const server = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app.app);
   // Browsers keep connections open; closing must not wait for them forever.
   server.keepAliveTimeout = 5000;
   let url: string;

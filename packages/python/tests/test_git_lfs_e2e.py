@@ -192,15 +192,19 @@ def test_entries_from_two_clones_merge_and_the_index_follows_the_pull(world):
     _function(a / "project", 9)  # A stores one too, concurrently
     gu.commit_all(a, "A's entry")
 
+    token = "e2e-" + os.urandom(16).hex()  # on TCP every request needs the server's token
     server = subprocess.Popen([str(TSX), str(CLI), "serve", "--root", str(a), "--port", "0"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**_env(), "XETCACHE_TOKEN": token})
     try:
         line = server.stdout.readline()
         assert "listening on" in line, line + server.stderr.read()
         base = line.split("listening on ")[1].split()[0].rstrip("/")
 
         def entries() -> set:
-            with urllib.request.urlopen(f"{base}/api/entries?store=project/.xetcache&limit=100") as resp:
+            req = urllib.request.Request(f"{base}/api/entries?store=project/.xetcache&limit=100",
+                                         headers={"Authorization": f"token {token}"})
+            with urllib.request.urlopen(req) as resp:
                 return {e["key"] for e in json.loads(resp.read())["entries"]}
 
         before = entries()

@@ -38,16 +38,15 @@ export async function resolveStorePath(root: string, rel: string): Promise<strin
         { store: rel }
       );
     }
-    // Input no folder can answer: a name longer than the filesystem allows, or a loop of symlinks. The client's
-    // path, not a server fault (these were 500 EINTERNAL under fuzzing).
-    if (code === 'ENAMETOOLONG')
-      throw new XetCacheError('EBADREQUEST', `store "${rel.slice(0, 80)}…" is too long a path`, {
-        store: rel.slice(0, 80)
+    // No folder can be there: a name longer than the filesystem allows, or a loop of symlinks. Nothing there,
+    // like ENOENT, and not a server fault (both were 500 EINTERNAL under fuzzing). The document allows up to 4096
+    // characters; the filesystem decides which of those can name a folder.
+    if (code === 'ENAMETOOLONG' || code === 'ELOOP') {
+      const why = code === 'ELOOP' ? 'a loop of symlinks' : 'too long a name for the filesystem';
+      throw new XetCacheError('ENOTSTORE', `no store at "${rel.slice(0, 200)}" (${why})`, {
+        store: rel.slice(0, 200)
       });
-    if (code === 'ELOOP')
-      throw new XetCacheError('ENOTSTORE', `no store at "${rel}" (a loop of symlinks)`, {
-        store: rel
-      });
+    }
     throw e;
   }
   if (real !== root && !real.startsWith(root + path.sep))

@@ -72,3 +72,21 @@ test('a folder inside the root that is not a store answers ENOTSTORE (a missing 
   assert.equal(r.status, 404);
   assert.equal(r.body.code, 'ENOTSTORE');
 });
+
+test('a name too long for the filesystem or a loop of symlinks is "no store there" (404), not a 500', async t => {
+  const root = await tempDir(t);
+  fs.symlinkSync('loop-b', path.join(root, 'loop-a'));
+  fs.symlinkSync('loop-a', path.join(root, 'loop-b'));
+  const { base } = await serve(t, root);
+  for (const store of ['x'.repeat(300), `${'d/'.repeat(2000)}.xetcache`, 'loop-a/.xetcache']) {
+    for (const p of [
+      `/api/objects/${'a'.repeat(64)}?${q({ store })}`,
+      `/api/entries/${'a'.repeat(64)}?${q({ store })}`
+    ]) {
+      const r = await get(base, p);
+      assert.equal(r.status, 404, `${store.slice(0, 20)}: ${JSON.stringify(r.body)}`);
+      // A missing store has no such entry or object: ENOTFOUND is as true as ENOTSTORE here.
+      assert.ok(['ENOTSTORE', 'ENOTFOUND'].includes(r.body.code), r.body.code);
+    }
+  }
+});
