@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from xetcache import Storage, config
+from xetcache.errors import StoreFullError
 from xetcache.store import atomic, layout
 
 SHA = "c" * 64
@@ -118,9 +119,9 @@ def test_a_store_that_fails_on_a_full_disk_removes_what_it_wrote(small_disk, sha
         variables = {"big": [os.urandom(1 << 20) for _ in range(6)]}
     else:
         variables = {f"v{i}": os.urandom(2000) for i in range(2500)}
-    with pytest.raises(OSError) as err:
+    with pytest.raises(StoreFullError) as err:
         save(st, variables, key="2" * 64)
-    assert err.value.errno == errno.ENOSPC
+    assert err.value.code == "ESTOREFULL" and err.value.details["errno"] == errno.ENOSPC
     assert tmp_files(store_dir) == []
     assert sorted(object_files(store_dir)) == objects_before  # no orphan objects on a disk that is full
     assert st.load_variables(st.read_manifest("1" * 64))["a"] == st.load_variables(kept)["a"]

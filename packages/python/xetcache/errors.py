@@ -83,7 +83,15 @@ class BadRequestError(XetCacheError, ValueError):
 
 
 class StoreFullError(XetCacheError):
+    """Over the byte budget, or the disk holding the store is full. Nothing of the entry is left behind."""
+
     code = "ESTOREFULL"
+
+
+class StoreReadOnlyError(XetCacheError):
+    """The store's folder or file system cannot be written. Hits still work; nothing can be stored or evicted."""
+
+    code = "EREADONLY"
 
 
 class BadManifestError(CorruptObjectError):

@@ -166,7 +166,8 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
     except XetCacheError as e:
         what = getattr(e, "variable", None)
         hint = {"EUNPICKLABLE": "nothing stored; the cell's variables stay in the kernel",
-                "ESTOREFULL": "evict entries or raise the byte budget"}.get(e.code, "see the message")
+                "ESTOREFULL": "evict entries or raise the byte budget",
+                "EREADONLY": "cached entries still load; nothing new is stored"}.get(e.code, "see the message")
         return _fail(event, e.code, what, f"{e} — {hint}", runtime)
     except OSError as e:
         return _fail(event, "ESTORE", None, f"could not write the cache: {e}", runtime)

@@ -6,6 +6,7 @@ objects are opened only as regular files inside the store and hash-checked befor
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -19,7 +20,8 @@ from ..remote import hooks as remote_hooks
 from .._version import __version__
 from ..config import get_byte_budget
 from ..errors import (
-    BadManifestError, BadRequestError, ObjectNotLocalError, StoreFullError, UnloadableError, UnpicklableError,
+    BadManifestError, BadRequestError, ObjectNotLocalError, StoreFullError, StoreReadOnlyError, UnloadableError,
+    UnpicklableError,
 )
 from .shardcache import ShardCache
 from . import engineindex, loader, writer
@@ -92,6 +94,18 @@ def _outputs(manifest: Dict[str, Any], got: Dict[str, Any]) -> List[Dict[str, An
     if not out:
         return []
     return json.loads(bytes(got[out["object"]]).decode("utf-8"))
+
+
+def _write_error(e: OSError, path: str) -> Exception:
+    """A failed write as a coded error when its cause is one a person can fix: the disk is full (ESTOREFULL), the
+    store cannot be written (EREADONLY: hits still work). Anything else stays the OSError it is."""
+    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return StoreFullError(f"the disk holding the store at {path} is full ({e.strerror}); nothing was stored and "
+                              "what this entry wrote was removed; free space or evict entries", errno=e.errno)
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return StoreReadOnlyError(f"the store at {path} cannot be written ({e.strerror}); cached entries still load, "
+                                  "nothing new is stored", errno=e.errno)
+    return e
 
 
 class Storage:
@@ -267,6 +281,12 @@ class Storage:
             layout.check_dir(self.path, "entries", key[:2])
             os.makedirs(os.path.dirname(path), exist_ok=True)
             atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)  # renamed in place, or not
+        except OSError as e:  # a full disk or a read-only store: say which, with its code (the badge shows it)
+            objects.remove_created(self.path, created)
+            coded = _write_error(e, self.path)
+            if coded is e:
+                raise
+            raise coded from e
         except BaseException:
             # a full disk, an error in a later object, the budget: what this call added goes now, not at gc an hour
             # later on a disk that may be full (a concurrent writer that reused one of these sees a miss, not a
