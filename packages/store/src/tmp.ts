@@ -2,8 +2,9 @@
  * Staging for atomic writes (CONTRACT.md: tmp/<random>.tmp, O_EXCL, write, fsync, rename). Everything that lands
  * in a store — objects, manifests, the STORE file — goes through here, so a reader never sees a half-written file.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants as C, promises as fsp } from 'node:fs';
+import * as os from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { XetCacheError, sysCode } from './errors';
@@ -14,11 +15,41 @@ export interface TmpFile {
   fh: FileHandle;
 }
 
-/** O_EXCL: two writers can never share a tmp file, even if the random names collided. */
+let host: string | null = null;
+
+/** The first 8 hex of sha256 of the host name: which machine a tmp file's pid belongs to (spec/FORMAT.md). */
+export function hostId(): string {
+  host ??= createHash('sha256').update(os.hostname(), 'utf8').digest('hex').slice(0, 8);
+  return host;
+}
+
+const TMP_NAME = /^([0-9a-f]{8})-([0-9]{1,10})-[0-9a-f]{24}\.tmp$/;
+
+/** [host id, pid] of a tmp file named by createTmp (or the Python engine), null for any other name. */
+export function tmpWriter(name: string): [string, number] | null {
+  const m = TMP_NAME.exec(name);
+  return m ? [m[1], Number(m[2])] : null;
+}
+
+/** The process `pid` of this machine no longer exists (a pid reused since only keeps a file longer). */
+function gone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return sysCode(e) === 'ESRCH'; // EPERM: alive, another user's
+  }
+}
+
+/**
+ * tmp/<host>-<pid>-<random>.tmp, O_EXCL: two writers can never share a tmp file, and the name says whose it is, so
+ * the next opener can remove a killed writer's at once (cleanStaleTmp).
+ */
 export async function createTmp(dir: string): Promise<TmpFile> {
   const root = tmpRoot(dir);
   for (let attempt = 0; ; attempt++) {
-    const p = path.join(root, `${randomBytes(12).toString('hex')}.tmp`);
+    const p = path.join(root, `${hostId()}-${process.pid}-${randomBytes(12).toString('hex')}.tmp`);
     try {
       const fh = await fsp.open(p, C.O_WRONLY | C.O_CREAT | C.O_EXCL, 0o644);
       return { path: p, fh };
@@ -143,8 +174,9 @@ export async function writeFileAtomic(
 }
 
 /**
- * Remove tmp/*.tmp older than maxAgeMs: a writer killed mid-object leaves one behind. Younger files may belong
- * to a live writer in another process, so they are left alone. Returns how many were removed.
+ * Remove the tmp files of writers that are gone: at any age when the name says a process of this machine that no
+ * longer exists (killed mid-write), else older than maxAgeMs. Other young files may belong to a live writer, so
+ * they are left alone. Returns how many were removed.
  */
 export async function cleanStaleTmp(
   dir: string,
@@ -165,7 +197,10 @@ export async function cleanStaleTmp(
     const p = path.join(root, name);
     try {
       const st = await fsp.lstat(p);
-      if (!st.isFile() || now - st.mtimeMs < maxAgeMs) continue;
+      if (!st.isFile()) continue;
+      const writer = tmpWriter(name);
+      const dead = writer !== null && writer[0] === hostId() && gone(writer[1]);
+      if (!dead && now - st.mtimeMs < maxAgeMs) continue;
       await fsp.unlink(p);
       removed++;
     } catch (e) {
