@@ -12,7 +12,8 @@ import time
 import pytest
 
 from xetcache.remote import badge, config, credentials, hooks, pushqueue
-from xetcache.remote.s3 import EMPTY_SHA256, Credentials, RemoteError, sign
+from xetcache.remote.remoteerror import RemoteError
+from xetcache.remote.sigv4 import EMPTY_SHA256, Credentials, sign
 from xetcache.store import manifest as manifests
 from xetcache.store.needed import needed_oids
 from xetcache.store.storage import Storage

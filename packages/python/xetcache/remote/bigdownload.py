@@ -13,7 +13,7 @@ from ..store import atomic, layout, objects
 from . import tuning
 from .localfiles import pread, pwrite
 from .progress import Progress
-from .s3 import OTHER, RemoteError
+from .remoteerror import OTHER, RemoteError
 
 
 class Flusher:

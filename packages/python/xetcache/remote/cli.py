@@ -27,7 +27,7 @@ from ..errors import XetCacheError
 from ..store import layout
 from ..store.units import format_bytes
 from . import config, pushqueue, sync
-from .s3 import RemoteError
+from .remoteerror import RemoteError
 from .progress import Progress
 from .transfer import Remote
 

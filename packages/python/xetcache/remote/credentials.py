@@ -14,7 +14,8 @@ import configparser
 import os
 from typing import Callable, Optional, Tuple, Union
 
-from .s3 import NOCREDS, Credentials, RemoteError
+from .remoteerror import NOCREDS, RemoteError
+from .sigv4 import Credentials
 
 
 def _files() -> Tuple[str, str]:

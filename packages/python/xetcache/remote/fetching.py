@@ -21,7 +21,7 @@ from .localfiles import name_verified, unlink_quietly, write_tmp
 from .packs import Location, coalesce
 from .pool import wait_all
 from .progress import Progress
-from .s3 import RemoteError
+from .remoteerror import RemoteError
 
 
 def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], progress: Progress) -> None:

@@ -14,7 +14,7 @@ from . import tuning
 from .config import RemoteConfig
 from .localfiles import STATE_DIR
 from .pool import wait_all
-from .s3 import RemoteError
+from .remoteerror import RemoteError
 
 Location = Tuple[str, int, int]  # (pack, offset, size)
 

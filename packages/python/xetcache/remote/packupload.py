@@ -17,7 +17,7 @@ from .localfiles import STATE_DIR, pread_into
 from .packs import Location, pack_name_ok
 from .pool import wait_all
 from .progress import Progress
-from .s3 import RemoteError
+from .remoteerror import RemoteError
 
 
 class PackUpload:

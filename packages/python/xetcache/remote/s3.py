@@ -6,114 +6,27 @@ Why not boto3: this module runs inside arbitrary user kernels (the engine is inj
 have boto3; headless runs must work there too. boto3/botocore, when importable, only resolves credentials it alone
 knows how to get (SSO, roles, instance metadata: credentials.py). Payloads are sent UNSIGNED-PAYLOAD: every byte is
 verified against its sha256 name by whoever reads it, which is a stronger check than a signed payload.
+
+The signing is in sigv4.py, RemoteError and its reason codes in remoteerror.py (with s3xml.py to read answers),
+the multipart calls in s3multipart.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import http.client
 import socket
 import ssl
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
-from urllib.parse import quote, urlsplit
+from typing import Any, Dict, Iterator, Optional, Sequence, Tuple
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
-UNSIGNED = "UNSIGNED-PAYLOAD"
-Body = Union[bytes, bytearray, memoryview, None]
-
-# Reason codes (RemoteError.reason_code): what went wrong, so the badge, the CLI and tests branch on it.
-DOWN, SLOW, AUTH, DENIED, NOBUCKET, NOCREDS, OTHER = (
-    "EREMOTEDOWN", "EREMOTESLOW", "EREMOTEAUTH", "EREMOTEDENIED", "ENOBUCKET", "ENOCREDENTIALS", "EREMOTE")
-_AUTH_CODES = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "InvalidToken", "ExpiredToken", "TokenRefreshRequired",
-               "AuthorizationHeaderMalformed", "InvalidSecurity"}
-
-
-class RemoteError(Exception):
-    """A request to the object store failed. ``reason_code`` is one of the codes above, ``status`` the HTTP status
-    (None when no answer came), ``s3_code`` the store's own error code (``AccessDenied``, ``NoSuchKey``, ...)."""
-
-    def __init__(self, message: str, reason_code: str = OTHER, status: Optional[int] = None,
-                 s3_code: Optional[str] = None, transient: bool = False) -> None:
-        super().__init__(message)
-        self.reason_code = reason_code
-        self.status = status
-        self.s3_code = s3_code
-        self.transient = transient  # worth retrying (a dropped connection, 500, 503 SlowDown)
-        self.method: Optional[str] = None  # the HTTP method that failed (a refused PUT means: read-only)
-
-
-class Credentials:
-    __slots__ = ("access_key", "secret_key", "token", "source")
-
-    def __init__(self, access_key: str, secret_key: str, token: Optional[str] = None, source: str = "") -> None:
-        self.access_key, self.secret_key, self.token, self.source = access_key, secret_key, token, source
-
-    def __repr__(self) -> str:  # never the secret
-        return f"Credentials({self.access_key[:4]}…{self.access_key[-3:]}, from {self.source})"
-
-
-def _hmac(key: bytes, text: str) -> bytes:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
-
-
-def uri_encode(text: str, keep_slash: bool) -> str:
-    """RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ (and '/' in paths)."""
-    return quote(text, safe="/~" if keep_slash else "~")
-
-
-_key_cache: Dict[Tuple[str, str, str], bytes] = {}
-
-
-def signing_key(secret: str, day: str, region: str, service: str = "s3") -> bytes:
-    k = (secret, day, region)
-    got = _key_cache.get(k)
-    if got is None:
-        got = _hmac(_hmac(_hmac(_hmac(("AWS4" + secret).encode("utf-8"), day), region), service), "aws4_request")
-        if len(_key_cache) > 64:
-            _key_cache.clear()
-        _key_cache[k] = got
-    return got
-
-
-def sign(method: str, path: str, query: Dict[str, str], headers: Dict[str, str], payload_hash: str,
-         creds: Credentials, region: str, amz_date: str) -> str:
-    """The Authorization header of a request. ``headers`` must already hold host, x-amz-date, x-amz-content-sha256
-    (and x-amz-security-token): every header given here is signed."""
-    names = sorted(h.lower() for h in headers)
-    lowered = {k.lower(): " ".join(str(v).strip().split()) for k, v in headers.items()}
-    canonical_headers = "".join(f"{n}:{lowered[n]}\n" for n in names)
-    signed = ";".join(names)
-    canonical_query = "&".join(f"{uri_encode(k, False)}={uri_encode(v, False)}"
-                               for k, v in sorted(query.items()))
-    canonical = "\n".join([method, uri_encode(path, True), canonical_query, canonical_headers, signed, payload_hash])
-    day = amz_date[:8]
-    scope = f"{day}/{region}/s3/aws4_request"
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
-    signature = hmac.new(signing_key(creds.secret_key, day, region), to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-    return f"AWS4-HMAC-SHA256 Credential={creds.access_key}/{scope}, SignedHeaders={signed}, Signature={signature}"
-
-
-def _xml_text(root: ElementTree.Element, name: str) -> Optional[str]:
-    for el in root.iter():
-        if el.tag.rsplit("}", 1)[-1] == name:
-            return el.text
-    return None
-
-
-def _xml_all(root: ElementTree.Element, name: str) -> List[ElementTree.Element]:
-    return [el for el in root.iter() if el.tag.rsplit("}", 1)[-1] == name]
-
-
-def _child(el: ElementTree.Element, name: str) -> Optional[str]:
-    for c in el:
-        if c.tag.rsplit("}", 1)[-1] == name:
-            return c.text
-    return None
+from .remoteerror import DOWN, NOBUCKET, OTHER, SLOW, RemoteError, from_response
+from .s3multipart import Body, MultipartCalls
+from .s3xml import child, xml_all, xml_text
+from .sigv4 import EMPTY_SHA256, UNSIGNED, Credentials, sign, uri_encode
 
 
 class Response:
@@ -121,7 +34,7 @@ class Response:
         self.status, self.headers, self.body = status, headers, body
 
 
-class Client:
+class Client(MultipartCalls):
     """One bucket at one endpoint. Thread-safe: every thread keeps its own keep-alive connection."""
 
     def __init__(self, bucket: str, region: str, endpoint: Optional[str], credentials: Any,
@@ -288,26 +201,7 @@ class Client:
         raise AssertionError("unreachable")
 
     def _error(self, method: str, key: str, resp: Response) -> RemoteError:
-        s3_code, message = None, None
-        if resp.body:
-            try:
-                root = ElementTree.fromstring(resp.body)
-                s3_code, message = _xml_text(root, "Code"), _xml_text(root, "Message")
-            except ElementTree.ParseError:
-                message = resp.body[:200].decode("utf-8", "replace")
-        status = resp.status
-        where = f"s3://{self.bucket}/{key}" if key else f"s3://{self.bucket}"
-        detail = f"{s3_code or status}{': ' + message if message else ''}"
-        if s3_code in _AUTH_CODES or status == 401:
-            return RemoteError(f"the credentials were refused by {self.url} ({detail})", AUTH, status, s3_code)
-        if s3_code == "NoSuchBucket":
-            return RemoteError(f"no bucket '{self.bucket}' at {self.url}", NOBUCKET, status, s3_code)
-        if status == 403:
-            return RemoteError(f"access denied: {method} {where} ({detail})", DENIED, status, s3_code)
-        if status == 404 and method == "HEAD" and not key:
-            return RemoteError(f"no bucket '{self.bucket}' at {self.url}", NOBUCKET, status, s3_code)
-        transient = status >= 500 or status in (408, 429) or s3_code in ("SlowDown", "RequestTimeout")
-        return RemoteError(f"{method} {where} failed: HTTP {status} {detail}", OTHER, status, s3_code, transient)
+        return from_response(method, key, resp.status, resp.body, self.bucket, self.url)
 
     # ---- the calls -------------------------------------------------------------------------------------------
     def head(self, key: str, timeout: Optional[float] = None, retries: Optional[int] = None) -> Optional[int]:
@@ -363,57 +257,11 @@ class Client:
             elif start_after:
                 query["start-after"] = start_after
             root = ElementTree.fromstring(self.request("GET", "", query=query).body)
-            for item in _xml_all(root, "Contents"):
-                k = _child(item, "Key") or ""
-                yield k, int(_child(item, "Size") or 0)
-            if (_xml_text(root, "IsTruncated") or "").lower() != "true":
+            for item in xml_all(root, "Contents"):
+                k = child(item, "Key") or ""
+                yield k, int(child(item, "Size") or 0)
+            if (xml_text(root, "IsTruncated") or "").lower() != "true":
                 return
-            token = _xml_text(root, "NextContinuationToken")
+            token = xml_text(root, "NextContinuationToken")
             if not token:
                 return
-
-    def create_multipart(self, key: str) -> str:
-        r = self.request("POST", key, query={"uploads": ""})
-        upload_id = _xml_text(ElementTree.fromstring(r.body), "UploadId")
-        if not upload_id:
-            raise RemoteError(f"no UploadId in the answer to creating a multipart upload of {key}")
-        return upload_id
-
-    def upload_part(self, key: str, upload_id: str, number: int, body: Body) -> str:
-        r = self.request("PUT", key, query={"partNumber": str(number), "uploadId": upload_id}, body=body)
-        return r.headers.get("etag", "")
-
-    def list_parts(self, key: str, upload_id: str) -> Optional[Dict[int, Tuple[str, int]]]:
-        """{part number: (etag, size)} of an unfinished upload; None when the upload is gone (completed, aborted,
-        expired)."""
-        parts: Dict[int, Tuple[str, int]] = {}
-        marker = None
-        while True:
-            query = {"uploadId": upload_id, "max-parts": "1000"}
-            if marker:
-                query["part-number-marker"] = marker
-            r = self.request("GET", key, query=query, ok=(200, 404))
-            if r.status == 404:
-                return None
-            root = ElementTree.fromstring(r.body)
-            for p in _xml_all(root, "Part"):
-                parts[int(_child(p, "PartNumber") or 0)] = (_child(p, "ETag") or "", int(_child(p, "Size") or 0))
-            if (_xml_text(root, "IsTruncated") or "").lower() != "true":
-                return parts
-            marker = _xml_text(root, "NextPartNumberMarker")
-            if not marker:
-                return parts
-
-    def complete_multipart(self, key: str, upload_id: str, etags: List[str]) -> None:
-        body = ("<CompleteMultipartUpload>" + "".join(
-            f"<Part><PartNumber>{i}</PartNumber><ETag>{e}</ETag></Part>" for i, e in enumerate(etags, 1))
-            + "</CompleteMultipartUpload>").encode()
-        r = self.request("POST", key, query={"uploadId": upload_id}, body=body,
-                         payload_hash=hashlib.sha256(body).hexdigest(), headers={"Content-Type": "application/xml"})
-        if b"<Error>" in r.body[:200]:  # S3 may answer 200 and fail in the body
-            root = ElementTree.fromstring(r.body)
-            raise RemoteError(f"completing the upload of {key} failed: {_xml_text(root, 'Code')}: "
-                              f"{_xml_text(root, 'Message')}", OTHER, 200, _xml_text(root, "Code"), transient=True)
-
-    def abort_multipart(self, key: str, upload_id: str) -> None:
-        self.request("DELETE", key, query={"uploadId": upload_id}, ok=(200, 204, 404))

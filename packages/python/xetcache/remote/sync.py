@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional
 from ..errors import XetCacheError
 from ..store import layout, manifest as manifests, safeio
 from . import pushqueue
-from .s3 import DENIED, DOWN, NOCREDS, SLOW, AUTH, NOBUCKET, RemoteError
+from .remoteerror import DENIED, DOWN, NOCREDS, SLOW, AUTH, NOBUCKET, RemoteError
 from .progress import Progress
 from .transfer import Remote
 

@@ -41,7 +41,8 @@ from .packs import Location, parse_where
 from .packupload import PackUpload
 from .pool import Pool, shared
 from .progress import Progress
-from .s3 import OTHER, Client, RemoteError
+from .remoteerror import OTHER, RemoteError
+from .s3 import Client
 from .tuning import LOOKUP_TIMEOUT
 
 
