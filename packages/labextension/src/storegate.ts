@@ -1,6 +1,6 @@
 /**
  * Whether to ask the server about a notebook's store now. A store that does not exist yet (no
- * cached run has been stored) answers 404, and every 404 is an error in the browser console, so
+ * cached run has been stored) has nothing to list (the server answers it as an empty store), so
  * the UI asks only when the notebook's kernel says the store exists (engine/inject.ts
  * STORE_EXPRESSION), waits while the kernel is still starting or loading the engine, and falls
  * back to asking when no kernel can tell (no kernel, not Python, the engine did not load).

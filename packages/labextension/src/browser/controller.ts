@@ -117,7 +117,7 @@ export class BrowserController {
     void xc.git.check(w.store); // asked once per store (works before the store exists)
     widget.git = xc.git.get(w.store);
     if (gate === 'skip') {
-      // The kernel says the store does not exist yet: nothing to ask (it would be a 404).
+      // The kernel says the store does not exist yet: nothing to ask (the server would answer it empty).
       this._shown = w.store + w.notebook;
       widget.display(
         this._empty(w),

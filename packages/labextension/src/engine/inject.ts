@@ -176,8 +176,8 @@ export function parseLoadResult(expr: unknown): ILoadResult {
 /**
  * Whether the kernel's store exists, as a second user expression of the load and of every
  * settings push (so it costs no request of its own): the UI asks the server about a store only
- * when the kernel says it is there, because every question about a missing store is a 404 in the
- * browser console. Evaluated after the engine's `activate`, so with the current cache folder.
+ * when the kernel says it is there (a missing store reads as empty on the server, so asking would
+ * only cost requests). Evaluated after the engine's `activate`, so with the current cache folder.
  */
 export const STORE_EXPRESSION =
   "__import__('os').path.isfile(__import__('os').path.join(__import__('xetcache').get_memo_path(), 'STORE'))";
