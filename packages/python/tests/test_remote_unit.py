@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from xetcache.remote import badge, config, credentials, hooks, pushqueue
+from xetcache.remote import badge, config, credentials, hooks, notes, pushqueue, remotestate
 from xetcache.remote.remoteerror import RemoteError
 from xetcache.remote.sigv4 import EMPTY_SHA256, Credentials, sign
 from xetcache.store import manifest as manifests
@@ -148,10 +148,10 @@ def _closed_port() -> int:
 def test_a_store_without_remote_json_never_asks_anyone(tmp_path, monkeypatch):
     store = Storage(str(tmp_path / "s"))
     called = []
-    monkeypatch.setattr(hooks, "_state", lambda d: called.append(d) or None)
+    monkeypatch.setattr(remotestate, "state_of", lambda d: called.append(d) or None)
     assert store.lookup("a" * 64) is None
     assert called == [store.path]  # one check (an lstat of remote.json), nothing else
-    assert hooks.take_note("a" * 64) is None
+    assert notes.take_note("a" * 64) is None
 
 
 def test_a_remote_that_is_down_is_a_miss_with_a_reason_and_is_not_asked_again_at_once(tmp_path, monkeypatch):
@@ -163,15 +163,15 @@ def test_a_remote_that_is_down_is_a_miss_with_a_reason_and_is_not_asked_again_at
     t0 = time.monotonic()
     assert store.lookup(key) is None
     assert time.monotonic() - t0 < 5
-    n = hooks.take_note(key)
+    n = notes.take_note(key)
     assert n["lookup"] == "unavailable" and n["reason_code"] == "EREMOTEDOWN", n
     assert "connection refused" in n["message"]
     assert store.lookup(key) is None  # resting: not asked again
-    n = hooks.take_note(key)
+    n = notes.take_note(key)
     assert n.get("resting") is True
     ev = badge.annotate({"key": key, "state": "stored", "reason": None})
     assert "team cache not used (EREMOTEDOWN)" not in (ev["reason"] or "")  # the note was taken above
-    hooks.note(key, **n)
+    notes.note(key, **n)
     ev = badge.annotate({"key": key, "state": "stored", "reason": None})
     assert ev["reason"].startswith("team cache not used (EREMOTEDOWN): connection refused")
     assert ev["remote"]["lookup"] == "unavailable"
@@ -182,7 +182,7 @@ def test_remote_off_in_the_environment(tmp_path, monkeypatch):
     config.save(store.path, {"bucket": "bkt", "endpoint": f"http://127.0.0.1:{_closed_port()}"})
     monkeypatch.setenv("XETCACHE_REMOTE", "off")
     assert store.lookup("c" * 64) is None
-    assert hooks.take_note("c" * 64) is None
+    assert notes.take_note("c" * 64) is None
 
 
 def test_badge_texts():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, Optional
 
 from ..store.units import format_bytes
-from .hooks import take_note
+from .notes import take_note
 
 
 def text_of(state: Optional[str], note: Dict[str, Any]) -> Optional[str]:

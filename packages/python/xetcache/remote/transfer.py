@@ -43,7 +43,6 @@ from .pool import Pool, shared
 from .progress import Progress
 from .remoteerror import OTHER, RemoteError
 from .s3 import Client
-from .tuning import LOOKUP_TIMEOUT
 
 
 class Remote:
@@ -210,7 +209,3 @@ class Remote:
                 out["can_write"] = False
                 out["errors"]["write"] = {"reason_code": e.reason_code, "message": str(e)}
         return out
-
-
-# hooks.py still imports these from here (it reads tuning and localfiles once it is split by concern)
-__all__ = ["LOOKUP_TIMEOUT", "Progress", "Remote", "is_local", "write_local_manifest"]
