@@ -239,29 +239,42 @@ def child_main(op: dict) -> dict:
         return {"s": time.perf_counter() - t}
     if op["op"] == "hit":
         f = memo(op["peer"], produce, op["dir"])
+        c = _cpu()
         t = time.perf_counter()
         v = f(0)
         took = time.perf_counter() - t
+        cpu = _cpu() - c
         assert len(v) == op["bytes"] // 8 and float(v[123]) == float(big(4096)[123]), "wrong value"
-        return {"s": took}
+        return {"s": took, "cpu": cpu}
     if op["op"] == "floor_read":
         size = os.path.getsize(op["file"])
         res = {}
         buf = bytearray(size)  # allocated and touched before the clock
+        c = _cpu()
         t = time.perf_counter()
         with open(op["file"], "rb", buffering=0) as fh:
             fh.readinto(buf)
         res["touched"] = time.perf_counter() - t
+        res["touched_cpu"] = _cpu() - c
         del buf
+        c = _cpu()
         t = time.perf_counter()
         arr = np.empty(size, dtype=np.uint8)  # a fresh buffer: page faults included
         with open(op["file"], "rb", buffering=0) as fh:
             fh.readinto(memoryview(arr))
         res["fresh"] = time.perf_counter() - t
+        res["fresh_cpu"] = _cpu() - c
         return res
     if op["op"] == "floor_write":
         return floor_write(op)
     raise ValueError(op["op"])
+
+
+def _cpu() -> float:
+    """CPU seconds of this process, all threads (user + system). Shown next to wall times because on a shared,
+    overloaded machine the wall time of the same work varies several-fold (waiting for a core, faulting in fresh
+    memory in a VM), while the CPU it takes does not."""
+    return time.process_time()
 
 
 def floor_write(op: dict) -> dict:
@@ -434,15 +447,19 @@ def bench_write_and_hit(args, root, do_write, do_hit):
         run_child({"op": "floor_read", "file": f})  # warms the floor's pages as the first hits warmed theirs
         names = list(dirs) + ["floor"]
         times: dict = {n: [] for n in names + ["floor_fresh"]}
+        cpus: dict = {n: [] for n in names + ["floor_fresh"]}
         for rnd in range(args.repeats):
             for name in names[rnd % len(names):] + names[:rnd % len(names)]:
                 if name == "floor":
                     r = run_child({"op": "floor_read", "file": f})
                     times["floor"].append(r.get("touched"))
                     times["floor_fresh"].append(r.get("fresh"))
+                    cpus["floor"].append(r.get("touched_cpu"))
+                    cpus["floor_fresh"].append(r.get("fresh_cpu"))
                 else:
                     r = run_child({"op": "hit", "peer": name, "dir": dirs[name], "bytes": nbytes})
                     times[name].append(r.get("s"))
+                    cpus[name].append(r.get("cpu"))
                     if "error" in r:
                         errors[name] = r["error"]
         os.unlink(f)
@@ -452,9 +469,11 @@ def bench_write_and_hit(args, root, do_write, do_hit):
             return (statistics.median(xs), min(xs)) if xs else (None, None)
 
         touched, touched_min = stat("floor")
-        print(f"{'':36s} {'first hit':>10s} {'median':>10s} {'x floor':>8s} {'min':>10s} {'x floor':>8s}")
+        cpu_floor = med(cpus["floor"])
+        print(f"{'':36s} {'first hit':>10s} {'median':>10s} {'x floor':>8s} {'min':>10s} {'x floor':>8s}"
+              f" {'cpu':>10s} {'x floor':>8s}")
         print(f"{'floor: readinto, buffer touched':36s} {'':>10s} {fmt(touched):>10s} {'1.00x':>8s} "
-              f"{fmt(touched_min):>10s} {'1.00x':>8s}")
+              f"{fmt(touched_min):>10s} {'1.00x':>8s} {fmt(cpu_floor):>10s} {'1.00x':>8s}")
         rows = {}
         for name, label2 in [("floor_fresh", "floor: readinto, fresh buffer")] + [(p, p) for p in PEERS]:
             med_, min_ = stat(name)
@@ -462,8 +481,10 @@ def bench_write_and_hit(args, root, do_write, do_hit):
             x1 = f"{med_ / touched:7.2f}x" if med_ and touched else "-"
             x2 = f"{min_ / touched_min:7.2f}x" if min_ and touched_min else "-"
             err = errors.get(name)
+            cpu = med(cpus.get(name, []))
+            x3 = f"{cpu / cpu_floor:7.2f}x" if cpu and cpu_floor else "-"
             print(f"{label2:36s} {fmt(firsts.get(name)):>10s} {fmt(med_):>10s} {x1:>8s} {fmt(min_):>10s} {x2:>8s}"
-                  + (f"  ({err})" if err else ""))
+                  f" {fmt(cpu):>10s} {x3:>8s}" + (f"  ({err})" if err else ""))
         ours = rows.get("xetcache")
         others = [v for k, v in rows.items() if k not in ("xetcache", "floor_fresh") and v]
         if ours and touched:
