@@ -58,6 +58,8 @@ def others(quick: bool) -> List[tuple]:
                                                       "1"] if quick else []), {}, 3600),
         ("py_first_run", [PY, "bench/py_first_run.py"] + (["--sizes", "100,1000", "--repeats", "1"] if quick else []),
          {}, 3600),
+        ("py_many_outputs", [PY, "bench/py_many_outputs.py"] + (["--n", "500", "--repeats", "1"] if quick else []),
+         {}, 1800),
         ("py_remote", [PY, "bench/py_remote.py"] + (["--gib", "0.03", "--repeat", "1"] if quick else []), {}, 3600),
         ("git-lazy-clone", ["bash", "bench/git-lazy-clone.sh"] + (["--entries", "2", "--mb", "2"] if quick else []),
          {}, 3600),

@@ -8,6 +8,7 @@ import re
 
 from conftest import manifests, one_event
 
+from xetcache.cell import declared
 from xetcache.store.storage import Storage
 
 
@@ -180,7 +181,7 @@ def test_two_kernels_storing_the_same_key_at_once_leave_one_valid_entry(tmp_path
     assert [e["state"] for e in events] == ["stored", "stored"]
     assert events[0]["key"] == events[1]["key"]
     (m,) = manifests(tmp_path)
-    values = Storage(str(tmp_path / ".xetcache")).load_variables(m)
+    values, _ = declared.load(Storage(str(tmp_path / ".xetcache")), m)
     assert values["big"] == list(range(20000))
     assert not list((tmp_path / ".xetcache" / "tmp").iterdir())
 
@@ -223,3 +224,20 @@ def test_an_invalid_manifest_is_a_miss_and_the_badge_says_why(tmp_path, kernel):
         ev = one_event(kernel.ok(cell))
         assert ev["state"] == "stored"
         assert "EBADMANIFEST" in ev["reason"]
+
+
+def test_many_declared_outputs_are_one_graph_and_shared_objects_stay_shared(tmp_path, kernel_factory):
+    names = [f"v{i}" for i in range(300)]
+    body = "shared = [1, 2]\n" + "".join(f"{n} = {{'i': {i}, 'shared': shared}}\n" for i, n in enumerate(names))
+    cell = f"%%xetmemo input= output=shared,{','.join(names)} always=True\n{body}"
+    k1 = kernel_factory(tmp_path)
+    k1.load()
+    assert one_event(k1.ok(cell))["state"] == "stored"
+    (m,) = manifests(tmp_path)
+    assert len(m["state"]["objects"]) == 1  # one object for 301 values, not 301 files each fsynced
+    assert set(m["variables"]) == {"shared", *names}
+    k2 = kernel_factory(tmp_path)
+    k2.load()
+    ev = one_event(k2.ok(cell))
+    assert ev["state"] == "hit"
+    assert k2.value("[v7['i'], v299['shared'], v0['shared'] is shared is v299['shared']]") == [7, [1, 2], True]

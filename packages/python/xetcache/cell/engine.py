@@ -13,7 +13,7 @@ import types
 from typing import Any, Dict, List, Optional
 
 from .. import config
-from . import analysis, capture, cellinfo, events, execution, inferred, lookup, traced
+from . import analysis, capture, cellinfo, declared, events, execution, inferred, lookup, traced
 from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.fingerprint import fingerprint
 from ..keys.key import cell_key
@@ -108,7 +108,7 @@ def _try_hit(store: Storage, key: str, plan: _Plan, shell: Any, event: dict) -> 
     if manifest is None:
         return None
     try:
-        variables, outputs = store.load_entry(manifest)  # one LFS fetch for everything the hit needs
+        variables, outputs = declared.load(store, manifest)  # one LFS fetch for everything the hit needs
     except CorruptObjectError as e:  # never unpickled; the cell simply runs (and may store a good copy)
         event["reason"] = events.unusable_reason(e)  # the badge tooltip says why, and how to fix it
         return None
@@ -160,9 +160,9 @@ def _store(event: dict, plan: _Plan, shell: Any, inputs_fp: Dict[str, str], name
                    "preview": _preview(code), "qualname": None}
     try:
         store = open_store(create=True)
-        manifest = store.save(key=event["key"], kind="cell", variables=variables, outputs=outputs or None,
-                              runtime_s=runtime, source=source_info, inputs=inputs_fp,
-                              outputs_names=sorted(plan.outputs), namespace=namespace)
+        manifest = declared.save(store, variables, key=event["key"], kind="cell", outputs=outputs or None,
+                                 runtime_s=runtime, source=source_info, inputs=inputs_fp,
+                                 outputs_names=sorted(plan.outputs), namespace=namespace)
     except XetCacheError as e:
         what = getattr(e, "variable", None)
         hint = {"EUNPICKLABLE": "nothing stored; the cell's variables stay in the kernel",

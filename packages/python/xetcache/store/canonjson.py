@@ -49,8 +49,14 @@ def _decompose(text: str) -> tuple:
     return digits.rstrip("0"), n
 
 
+# What json.dumps(ensure_ascii=False) and JSON.stringify write unchanged between the quotes.
+_PLAIN = re.compile('[^"\\\\\x00-\x1f\ud800-\udfff]*')
+
+
 def _string(s: str) -> str:
     """A JSON string as JSON.stringify writes it: UTF-8 as is, lone surrogates escaped (\\ud800), not left raw."""
+    if _PLAIN.fullmatch(s):  # nothing to escape (most keys, oids, type names): a manifest has tens of thousands
+        return '"' + s + '"'
     text = json.dumps(s, ensure_ascii=False)
     return _SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text) if _SURROGATE.search(text) else text
 
