@@ -451,3 +451,7 @@ CASES = [
 
 ]
 
+
+from soundness_cases_more import MORE  # noqa: E402
+
+CASES += MORE

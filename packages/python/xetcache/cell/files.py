@@ -1,4 +1,6 @@
-"""The files a running cell opens, seen through Python's audit hooks (`open`, `os.listdir`, `os.scandir`).
+"""The files a running cell opens, seen through Python's audit hooks (`open`, `os.listdir`, `os.scandir`), and
+the paths it asks about (`os.stat`/`os.lstat`, which `os.path.exists`, `isfile`, `getsize` and pathlib call, have no
+audit event: they are wrapped while a recorder is active, since `if os.path.exists(p)` decides what a cell does).
 
 Reads become dependencies of the entry (path + sha256; a directory listing by its sorted names), checked again
 on lookup: a changed `data.csv` is a miss. A write makes the cell decline (a hit would not write the file again).
@@ -76,6 +78,27 @@ def _hook(event: str, args: tuple) -> None:
         pass
 
 
+_asking_now = threading.local()
+
+
+def _asking(original: Any) -> Any:
+    """os.stat/os.lstat that tell the active recorder which path user code asked about."""
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if _active and not isinstance(path, int) and not getattr(_asking_now, "on", False):
+            _asking_now.on = True  # recording calls realpath, which calls lstat: not again from in here
+            try:
+                if _called_from_user_code():
+                    _active[-1].asked(path)
+            except Exception:  # never break the user's stat()
+                pass
+            finally:
+                _asking_now.on = False
+        return original(path, *args, **kwargs)
+
+    stat.__wrapped__ = original  # type: ignore[attr-defined]
+    return stat
+
+
 class FileRecorder:
     """`with FileRecorder(store_dir) as rec: ...` then `rec.reads()` / `rec.writes`."""
 
@@ -84,6 +107,7 @@ class FileRecorder:
         self.ignored = _ignored_roots()
         self.read_paths: Dict[str, None] = {}
         self.dirs: Dict[str, None] = {}
+        self.statted: Dict[str, None] = {}  # paths asked about (exists, size, type): their content is a dependency
         self.writes: List[str] = []
         self.spawned: List[str] = []
         self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit  # subprocesses the user's code started: their effects are not traced
@@ -123,18 +147,30 @@ class FileRecorder:
         if p is not None:
             self.dirs.setdefault(p)
 
+    def asked(self, path: object) -> None:
+        p = self._keep(path)
+        if p is not None:
+            self.statted.setdefault(p)
+
     def __enter__(self) -> "FileRecorder":
         global _installed
         with _lock:
             if not _installed:
                 sys.addaudithook(_hook)
                 _installed = True
-        _active.append(self)
+            if not _active:
+                for name in ("stat", "lstat"):
+                    setattr(os, name, _asking(getattr(os, name)))
+            _active.append(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self in _active:
-            _active.remove(self)
+        with _lock:
+            if self in _active:
+                _active.remove(self)
+            if not _active:
+                for name in ("stat", "lstat"):
+                    setattr(os, name, getattr(getattr(os, name), "__wrapped__", getattr(os, name)))
 
     def reads(self) -> List[Dict[str, Optional[str]]]:
         """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""
@@ -144,6 +180,8 @@ class FileRecorder:
         out = [{"path": rel(p), "sha256": file_digest(p)} for p in self.read_paths
                if p not in self.writes and p not in self.created]
         out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
+        seen = set(self.read_paths) | set(self.dirs) | set(self.writes) | set(self.created)
+        out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.statted if p not in seen]
         return out
 
 

@@ -1,5 +1,5 @@
 """Hidden state a cell can read and change without naming it: global random generators, matplotlib's style,
-pandas options and numpy print options.
+pandas options, numpy print options and the settings of settings.py (sys.path, logging levels, ...).
 
 Each is an implicit input and output of a cached cell: its state before the run is recorded in the entry (a hit is
 valid only when the kernel is in that state now) and, when the run changed it, its state after the run is stored
@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from . import settings
 
 
 def _random_get() -> Any:
@@ -126,7 +128,13 @@ SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "working directory": ("os", _cwd_get, _cwd_set),
     "sklearn.config": ("sklearn", _sklearn_get, _sklearn_set),
     "torch.random": ("torch", _torch_get, _torch_set),
+    "sys.path": ("sys", settings.sys_path_get, settings.sys_path_set),
+    "sys.recursionlimit": ("sys", settings.recursion_get, settings.recursion_set),
+    "numpy.errstate": ("numpy", settings.np_err_get, settings.np_err_set),
+    "logging": ("logging", settings.logging_get, settings.logging_set),
 }
+# Sources whose change a hit cannot redo: name -> (state before, state after) -> why (None: it can)
+UNRESTORABLE: Dict[str, Callable[[Any, Any], Optional[str]]] = {"logging": settings.logging_unrestorable}
 # Sources that shape what a cell shows or computes (plots, printed tables, sklearn's transform output): a dependency
 # of every run while imported.
 DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions", "sklearn.config")

@@ -68,7 +68,10 @@ def _children(o: Any) -> Optional[List[Tuple[Tuple[str, Any], Any]]]:
                 cells.append((("c", i), c.cell_contents))
             except ValueError:
                 pass
-        return cells + [(("d", i), v) for i, v in enumerate(o.__defaults__ or ())]
+        # attributes (`f.calls += 1` inside f) and keyword-only defaults are state a later call reads too
+        return (cells + [(("d", i), v) for i, v in enumerate(o.__defaults__ or ())]
+                + [(("kw", k), v) for k, v in (o.__kwdefaults__ or {}).items()]
+                + [(("fa", k), v) for k, v in o.__dict__.items() if isinstance(k, str)])
     if isinstance(o, (type, types.ModuleType)):
         from ..keys import codedeps
 
@@ -157,7 +160,7 @@ class Snapshot:
             raise NotRestorable(f"{self.describe(oid)} (a tuple) changed")
         if isinstance(o, types.FunctionType):
             cells = [c.cell_contents for c in (o.__closure__ or ())]
-            return "function", (cells, o.__defaults__)
+            return "function", (cells, o.__defaults__, o.__kwdefaults__, dict(o.__dict__))
         kids = _children(o)
         if kids is not None:  # objects, user classes and modules: their attributes
             return "attrs", dict(kids and [(k, v) for (_, k), v in kids])
@@ -186,7 +189,7 @@ def render(path: Path) -> str:
     out = str(path[0])
     for kind, key in path[1:]:
         out += {"i": f"[{key}]", "k": f"[{key!r}]", "a": f".{key}", "c": f".<closure {key}>",
-                "d": f".<default {key}>"}[kind]
+                "d": f".<default {key}>", "kw": f".<default {key}>", "fa": f".{key}"}[kind]
     return out
 
 
@@ -206,6 +209,10 @@ def resolve(ns: Dict[str, Any], path: Path) -> Any:
             o = vars(o)[key] if isinstance(o, (type, types.ModuleType)) else o.__dict__[key]
         elif kind == "c":
             o = o.__closure__[key].cell_contents
+        elif kind == "kw":
+            o = o.__kwdefaults__[key]
+        elif kind == "fa":
+            o = o.__dict__[key]
         else:
             o = o.__defaults__[key]
     return o
@@ -219,10 +226,12 @@ def apply(o: Any, kind: str, state: Any) -> None:
         o.clear()
         o.update(state)
     elif kind == "function":
-        cells, defaults = state
+        cells, defaults, kwdefaults, attrs = state
         for c, v in zip(o.__closure__ or (), cells):
             c.cell_contents = v
-        o.__defaults__ = defaults
+        o.__defaults__, o.__kwdefaults__ = defaults, kwdefaults
+        o.__dict__.clear()
+        o.__dict__.update(attrs)
     elif kind == "attrs":
         if isinstance(o, (type, types.ModuleType)):
             for k in [k for k in vars(o) if not k.startswith("__") and k not in state]:

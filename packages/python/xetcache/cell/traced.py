@@ -74,6 +74,8 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
         names = codedeps.names_of(code)
     except SyntaxError:
         code, names = None, frozenset()
+    # what the cell's own code reads past its inputs: builtins and library-module attributes set by user code
+    inputs_fp.update({label: fingerprint(v, label, notes) for label, v in codedeps.overrides(names, ns)})
     why = decline.reason(source, code, names, notes.names)
     if why:
         raise Declined(why)
@@ -130,6 +132,11 @@ class Run:
         hidden_after = hidden.capture()
         after_fp = hidden.fingerprints(hidden_after)
         changed_hidden = {n: s for n, s in hidden_after.items() if after_fp.get(n) != self.hidden_fp.get(n)}
+        for n in changed_hidden:
+            why = hidden.UNRESTORABLE[n](self.hidden_before.get(n), changed_hidden[n]) if n in hidden.UNRESTORABLE \
+                else None
+            if why:
+                raise Declined(why)
         if "working directory" in changed_hidden:  # moved: replay the move, not this machine's absolute path
             changed_hidden["working directory"] = os.path.relpath(changed_hidden["working directory"],
                                                                   self.hidden_before["working directory"])

@@ -11,6 +11,7 @@ one the run defined), its defaults, closure values, attributes, and the value of
 
 from __future__ import annotations
 
+import builtins
 import functools
 import hashlib
 import inspect
@@ -20,7 +21,7 @@ import sys
 import sysconfig
 import textwrap
 import types
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 from .encoder import Encoder, Notes, Unhashable
 
@@ -153,6 +154,7 @@ def _function(enc: Encoder, f: types.FunctionType) -> None:
         enc.encode(dict(f.__dict__) or None)
         # the globals the code names, as they are now: what a call reads (sorted: co_names order is an accident)
         used = [(n, g[n]) for n in sorted(names) if n in g and not n.startswith("__")]
+        used += overrides(names, g)
         if enc.notes is not None and enc.notes.code_only:
             used = [(n, v) for n, v in used if isinstance(v, (types.FunctionType, type, types.ModuleType))]
         _named(enc, "global", used)
@@ -194,12 +196,65 @@ def _class(enc: Encoder, cls: type) -> None:
         enc.leave(cls)
 
 
+_PRISTINE_BUILTINS = dict(vars(builtins))  # as the interpreter made them (the engine loads before user cells)
+_MISSING = object()
+_SCALARS = (bool, int, float, complex, str, bytes, type(None))
+
+
+def _set_by_user(v: Any) -> bool:
+    """A value user code may have put into a library module or builtins that a call then reads: user code
+    (`math.helper = lambda: 1`) or a plain constant (`builtins.LIMIT = 5`). Library objects and containers are
+    left out: the former are what the module name stands for, the latter would cost a deep hash every call."""
+    if isinstance(v, _SCALARS):
+        return not isinstance(v, (str, bytes)) or len(v) <= 4096
+    if isinstance(v, types.FunctionType):
+        return is_user_function(v)
+    if isinstance(v, type):
+        return is_user_class(v)
+    return _wrapped_user_function(v) is not None
+
+
+def overrides(names: Iterable[str], g: Dict[str, Any]) -> List[Tuple[str, Any]]:
+    """What code naming ``names`` with globals ``g`` reads beyond ``g``'s own values: names resolved in builtins
+    that are not the interpreter's, and attributes it names of library modules it uses that user code set. A
+    module is otherwise keyed by its name, so `math.f = lambda: 2` in an upstream cell would not change a key."""
+    names = sorted(n for n in names if not n.startswith("__"))
+    b = g.get("__builtins__", builtins)
+    bd = b if isinstance(b, dict) else getattr(b, "__dict__", {})
+    out: List[Tuple[str, Any]] = []
+    for n in names:
+        if n in g:
+            m = g[n]
+            if isinstance(m, types.ModuleType) and not is_user_module(m):
+                md = getattr(m, "__dict__", {})  # no getattr(): a module's __getattr__ may import things
+                out += [(f"{n}.{a}", md[a]) for a in names if a in md and _set_by_user(md[a])]
+        elif n in bd and bd[n] is not _PRISTINE_BUILTINS.get(n, _MISSING) and _set_by_user(bd[n]):
+            out.append((f"builtins.{n}", bd[n]))
+    return out
+
+
+def _wrapped_user_function(v: Any) -> Optional[types.FunctionType]:
+    """The user function behind a C-level wrapper (functools.lru_cache/cache, ...) that keeps it as
+    ``__wrapped__`` in its own __dict__ (never getattr: a proxy object answers any name)."""
+    if isinstance(v, (type, types.FunctionType, types.ModuleType)) or not callable(v):
+        return None
+    d = getattr(v, "__dict__", None)
+    w = d.get("__wrapped__") if isinstance(d, dict) else None
+    w = unwrap(w) if w is not None else None
+    return w if isinstance(w, types.FunctionType) and is_user_function(w) else None
+
+
 def encode(enc: Encoder, v: Any) -> bool:
     """Encoder extension (see encoder.EXTENSIONS) for user functions, classes and modules."""
     if isinstance(v, types.FunctionType):
         if not is_user_function(v):
             return False
         _function(enc, v)
+        return True
+    wrapped = _wrapped_user_function(v)
+    if wrapped is not None:  # what a call of the wrapper runs is the user's function
+        enc.text(b"W", f"{type(v).__module__}.{type(v).__qualname__}")
+        _function(enc, wrapped)
         return True
     if isinstance(v, type):
         if not is_user_class(v):
