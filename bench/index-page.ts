@@ -44,6 +44,13 @@ async function main(): Promise<void> {
       await time(() => index.list({ sort: 'last_hit', limit: 100, offset: 50_000 }))
     ],
     ['q="step(data, 4242"', await time(() => index.list({ q: 'step(data, 4242', limit: 100 }))],
+    // one or two characters: no trigram narrows them (short-search.ts); one that matches 0 rows, one that matches
+    // most rows of a notebook, as a user typing into the sidebar's filter does
+    ['q="zq" (short, no match)', await time(() => index.list({ q: 'zq', limit: 100 }))],
+    [
+      'q="5" (short), notebook filter',
+      await time(() => index.list({ q: '5', notebook: 'notebooks/nb7.ipynb', limit: 100 }))
+    ],
     ['stats (all notebooks and cells)', await time(() => index.stats())]
   ] as const;
   await index.close();
