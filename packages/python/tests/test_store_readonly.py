@@ -24,13 +24,16 @@ from xetcache.errors import XetCacheError
 st = Storage(sys.argv[1], create=False)
 m = st.read_manifest("1" * 64)
 values = st.load_variables(m)
+values = st.load_variables(m)  # again: verified by its stat data in the engine's index, kept in memory here
+index = {"connected": st._index._conn() is not None, "in_memory": st._index.in_memory,
+         "cell": [e["key"][:4] for e in st.entries_for_cell("nb.ipynb", "c1")]}
 try:
     st.save(key="2" * 64, kind="cell", variables={"b": 2}, outputs=None, runtime_s=1.0,
             source={"code_sha256": "c" * 64, "preview": "x"}, inputs={}, outputs_names=["b"], namespace=None)
     code = None
 except XetCacheError as e:
     code, message = e.code, str(e)
-print(json.dumps({"a": values["a"], "code": code, "message": message}))
+print(json.dumps({"a": values["a"], "code": code, "message": message, "index": index}))
 """
 
 
@@ -75,7 +78,11 @@ def test_a_read_only_store_serves_hits_and_refuses_to_store_with_ereadonly(open_
     store_dir = open_dir / ".xetcache"
     st = Storage(str(store_dir))
     st.save(key="1" * 64, kind="cell", variables={"a": [1, 2, 3]}, outputs=None, runtime_s=1.0,
-            source={"code_sha256": SHA, "preview": "x"}, inputs={}, outputs_names=["a"], namespace=None)
+            source={"code_sha256": SHA, "preview": "x", "notebook": "nb.ipynb", "cell_id": "c1"}, inputs={},
+            outputs_names=["a"], namespace=None)
+    for name in os.listdir(store_dir):  # a fresh clone: no derived index yet
+        if name.startswith("index.sqlite"):
+            os.unlink(store_dir / name)
     before = sorted(str(p.relative_to(store_dir)) for p in store_dir.rglob("*"))
     _chmod_tree(store_dir, writable=False)
     try:
@@ -90,4 +97,5 @@ def test_a_read_only_store_serves_hits_and_refuses_to_store_with_ereadonly(open_
     assert got["a"] == [1, 2, 3]
     assert got["code"] == "EREADONLY"
     assert "still load" in got["message"]
+    assert got["index"] == {"connected": True, "in_memory": True, "cell": ["1111"]}  # the engine's index, in memory
     assert sorted(str(p.relative_to(store_dir)) for p in store_dir.rglob("*")) == before  # nothing written

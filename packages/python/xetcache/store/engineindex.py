@@ -10,8 +10,9 @@ and is rebuilt as needed. Two tables matter:
   size, mtime, ctime). A file with the same stat data need not be hashed again (git trusts its index the same way);
   spec/FORMAT.md, "Verified objects", says why that is safe against what the store defends against.
 
-Everything here is best effort: SQLite missing from this Python, a read-only store, a locked or damaged file, a
-symlink planted where the file should be: the index is simply not used (entries are scanned, objects hashed).
+Everything here is best effort: a read-only store, a full disk, a locked or damaged file: the index lives in this
+process's memory instead (rebuilt as needed, like a deleted file); SQLite missing from this Python, a symlink planted
+where the file should be: the index is simply not used (entries are scanned, objects hashed).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class EngineIndex:
         self.path = os.path.join(store_dir, FILE)
         self._db: Any = None
         self._failed = False
+        self.in_memory = False  # the file could not be opened or written: this process keeps the index itself
         self._shards: Optional[Dict[str, int]] = None  # trusted shard mtimes, as in the table
         self.parsed = 0  # manifests parsed by refreshes (tests: a warm index parses nothing)
 
@@ -77,27 +79,38 @@ class EngineIndex:
                     raise OSError(f"{self.path} is not a regular file")
             except FileNotFoundError:
                 pass
-            db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
             try:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost transaction is redone
-                row = None
-                try:
-                    row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
-                except sqlite3.DatabaseError:
-                    pass
-                if row is None or row[0] != SCHEMA_VERSION:
-                    db.executescript("BEGIN IMMEDIATE; DROP TABLE IF EXISTS verified; DROP TABLE IF EXISTS entries;"
-                                     "DROP TABLE IF EXISTS shards; DROP TABLE IF EXISTS object_dirs; DROP TABLE IF EXISTS meta;" + _SCHEMA +
-                                     f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
-            except Exception:
-                db.close()
-                raise
+                db = self._open(sqlite3, self.path)
+            except sqlite3.Error:  # a read-only store or a full disk: the same index in this process's memory
+                db = self._open(sqlite3, ":memory:")
+                self.in_memory = True
             self._db = db
-        except Exception:  # no sqlite3, read-only store, locked, not a database: work without the index
+        except Exception:  # no sqlite3, a symlink or FIFO planted as the file: work without the index
             self._failed = True
             self._db = None
         return self._db
+
+    @staticmethod
+    def _open(sqlite3: Any, path: str) -> Any:
+        """A connection with the current schema (created when missing or older). sqlite3.Error when the file
+        cannot be opened or written (a read-only store, a full disk, a damaged file)."""
+        db = sqlite3.connect(path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # derived data: a lost transaction is redone
+            row = None
+            try:
+                row = db.execute("SELECT v FROM meta WHERE k='schema'").fetchone()
+            except sqlite3.DatabaseError:
+                pass
+            if row is None or row[0] != SCHEMA_VERSION:
+                db.executescript("BEGIN IMMEDIATE; DROP TABLE IF EXISTS verified; DROP TABLE IF EXISTS entries;"
+                                 "DROP TABLE IF EXISTS shards; DROP TABLE IF EXISTS object_dirs; DROP TABLE IF EXISTS meta;" + _SCHEMA +
+                                 f"INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'); COMMIT;")
+        except Exception:
+            db.close()
+            raise
+        return db
 
     def _run(self, work: Callable[[Any], Any], default: Any = None) -> Any:
         db = self._conn()
