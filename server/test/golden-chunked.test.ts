@@ -102,6 +102,9 @@ test('the CLI shows the chunked entry and counts its shared chunk once', async t
   const show = run('show', chunked.key, '--json');
   assert.equal(show.status, 0, show.stderr);
   assert.equal(JSON.parse(show.stdout).entry.stored_bytes, onDisk(root, chunked));
+  const text = run('show', chunked.key);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^size: .+ \(.+ stored\) {2}outputs: 2$/m);
   const stats = run('stats', '--json');
   assert.equal(stats.status, 0, stats.stderr);
   const s = JSON.parse(stats.stdout);

@@ -73,7 +73,10 @@ export async function showCommand(index: StoreIndex, keyText: string, out: Outpu
       `kind:       ${entry.kind}${entry.qualname ? ` (${entry.qualname})` : ''}`,
       `notebook:   ${entry.notebook ?? '-'}  cell: ${entry.cell_id ?? '-'}`,
       `created:    ${entry.created}  runtime: ${formatSeconds(entry.runtime_s)}`,
-      `size:       ${formatBytes(entry.total_bytes)}  outputs: ${entry.outputs_count}`,
+      // logical; what the store holds for it when less (its chunks, each once), as the sidebar says it
+      `size:       ${formatBytes(entry.total_bytes)}${
+        entry.stored_bytes < entry.total_bytes ? ` (${formatBytes(entry.stored_bytes)} stored)` : ''
+      }  outputs: ${entry.outputs_count}`,
       `hits:       ${entry.hits}  last hit: ${entry.last_hit ?? '-'}  saved: ${formatSeconds(entry.time_saved_s)}`,
       `inputs:     ${Object.keys(manifest.inputs).join(', ') || '-'}`,
       `variables:`,
