@@ -164,3 +164,48 @@ MORE = [
         P("import os\nstill = os.path.exists('old.txt')"),
     ], probes=["still"], files={"old.txt": "x"}, files_edit={"old.txt": "x"}),
 ]
+
+MORE += [
+    Case("world/environment-variable-read", 5, [
+        P("import os\nos.environ['XC_MODE'] = 'a'"),
+        C("import os\nmode = os.environ.get('XC_MODE')"),
+    ], probes=["mode"], edit={0: "import os\nos.environ['XC_MODE'] = 'b'"}, restart=False),
+    Case("world/getenv-in-function", 5, [
+        P("import os\nos.environ['XC_LEVEL'] = '1'"),
+        P("import os\ndef level():\n    return int(os.getenv('XC_LEVEL', '0'))"),
+        C("lv = level() * 10"),
+    ], probes=["lv"], edit={0: "import os\nos.environ['XC_LEVEL'] = '2'"}, restart=False),
+    Case("hidden/thread-still-running", 4, [
+        P("import threading, time\nticks = []"),
+        C("def beat():\n    for _ in range(3):\n        time.sleep(0.3)\n        ticks.append(1)\n"
+          "threading.Thread(target=beat, daemon=True).start()\nstarted = True"),
+        P("import time\ntime.sleep(1.5)\ncount = len(ticks)"),
+    ], probes=["count"], why="a hit cannot restart a thread the cell left running"),
+    Case("identity/output-is-user-module-object", 3, [
+        C("import helpers\nx = helpers.ITEMS"),
+    ], probes=["x is helpers.ITEMS"], files={"helpers.py": "ITEMS = [1, 2]\n"}),
+    Case("reads/default-is-global-dict-mutated", 1, [
+        P("CONF = {'a': 1}\ndef f(c=CONF):\n    return c['a']"),
+        P("CONF['a'] = 1"),
+        C("fa = f()"),
+    ], probes=["fa"], edit={1: "CONF['a'] = 2"}, restart=False),
+    Case("reads/instance-method-replaced", 1, [
+        P("class Q:\n    def val(self):\n        return 1\nq = Q()"),
+        P("q.val = lambda: 2"),
+        C("qv = q.val()"),
+    ], probes=["qv"], edit={1: "q.val = lambda: 3"}, restart=False),
+    Case("hits/env-read-unchanged", 6, [
+        P("import os\nos.environ['XC_SAME'] = 's'"),
+        C("import os\nsame = os.environ['XC_SAME'] * 2"),
+    ], probes=["same"], expect_hit=True),
+]
+
+MORE += [
+    Case("identity/module-object-changed-by-the-cell", 3, [
+        C("import helpers\nx = helpers.ITEMS\nx.append(3)"),
+    ], probes=["x is helpers.ITEMS", "helpers.ITEMS"], files={"helpers.py": "ITEMS = [1, 2]\n"}),
+    Case("identity/module-imported-earlier-object-nested", 3, [
+        P("import helpers"),
+        C("wrap = {'items': helpers.ITEMS}"),
+    ], probes=["wrap['items'] is helpers.ITEMS"], files={"helpers.py": "ITEMS = [1, 2]\n"}),
+]

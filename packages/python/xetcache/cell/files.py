@@ -1,6 +1,7 @@
 """The files a running cell opens, seen through Python's audit hooks (`open`, `os.listdir`, `os.scandir`), and
 the paths it asks about (`os.stat`/`os.lstat`, which `os.path.exists`, `isfile`, `getsize` and pathlib call, have no
-audit event: they are wrapped while a recorder is active, since `if os.path.exists(p)` decides what a cell does).
+audit event: they are wrapped while a recorder is active, since `if os.path.exists(p)` decides what a cell does),
+and the environment variables it reads (os.environ's lookups, wrapped the same way).
 
 Reads become dependencies of the entry (path + sha256; a directory listing by its sorted names), checked again
 on lookup: a changed `data.csv` is a miss. A write makes the cell decline (a hit would not write the file again).
@@ -99,6 +100,24 @@ def _asking(original: Any) -> Any:
     return stat
 
 
+def _reading_env(original: Any) -> Any:
+    """os.environ's __getitem__ telling the active recorder which variable user code read."""
+    def getitem(self: Any, key: Any) -> Any:
+        if _active and isinstance(key, str) and not getattr(_asking_now, "on", False):
+            _asking_now.on = True
+            try:
+                if _called_from_user_code():
+                    _active[-1].env_reads.setdefault(key)
+            except Exception:  # never break the user's lookup
+                pass
+            finally:
+                _asking_now.on = False
+        return original(self, key)
+
+    getitem.__wrapped__ = original  # type: ignore[attr-defined]
+    return getitem
+
+
 class FileRecorder:
     """`with FileRecorder(store_dir) as rec: ...` then `rec.reads()` / `rec.writes`."""
 
@@ -107,6 +126,7 @@ class FileRecorder:
         self.ignored = _ignored_roots()
         self.read_paths: Dict[str, None] = {}
         self.dirs: Dict[str, None] = {}
+        self.env_reads: Dict[str, None] = {}  # environment variables user code read: inputs like files
         self.statted: Dict[str, None] = {}  # paths asked about (exists, size, type): their content is a dependency
         self.writes: List[str] = []
         self.spawned: List[str] = []
@@ -161,6 +181,8 @@ class FileRecorder:
             if not _active:
                 for name in ("stat", "lstat"):
                     setattr(os, name, _asking(getattr(os, name)))
+                env = type(os.environ)
+                env.__getitem__ = _reading_env(env.__getitem__)  # also .get, `in`, os.getenv
             _active.append(self)
         return self
 
@@ -171,6 +193,8 @@ class FileRecorder:
             if not _active:
                 for name in ("stat", "lstat"):
                     setattr(os, name, getattr(getattr(os, name), "__wrapped__", getattr(os, name)))
+                env = type(os.environ)
+                env.__getitem__ = getattr(env.__getitem__, "__wrapped__", env.__getitem__)
 
     def reads(self) -> List[Dict[str, Optional[str]]]:
         """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""

@@ -12,6 +12,7 @@ import io
 import os
 import pickle
 import sys
+import types
 from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
@@ -25,6 +26,7 @@ class _Pickler(pickle.Pickler):
     def __init__(self, f: Any, snapshot: Snapshot, paths: List[Path], ids: Dict[int, int], **kw: Any) -> None:
         super().__init__(f, protocol=5, **kw)
         self.snapshot, self.paths, self.ids = snapshot, paths, ids
+        self.held = _held_by_user_modules()
 
     def reducer_override(self, obj: Any) -> Any:
         np = sys.modules.get("numpy")
@@ -48,7 +50,51 @@ class _Pickler(pickle.Pickler):
                 ref = self.ids[oid] = len(self.paths)
                 self.paths.append(self.snapshot.paths[oid])
             return ref
+        held = self.held.get(oid)
+        if held is not None and held[2] is obj:
+            return _module_ref(*held)
         return None
+
+
+_BY_VALUE = (bool, int, float, complex, str, bytes, type(None), type, types.FunctionType, types.ModuleType)
+
+
+def _held_by_user_modules() -> Dict[int, Tuple[str, str, Any]]:
+    """id -> (module, attribute, object) of the objects user modules hold at top level. `x = helpers.ITEMS` in a
+    cell binds the module's own list: a hit must too (not a copy), once the cell's imports ran again."""
+    from ..keys import codedeps
+
+    out: Dict[int, Tuple[str, str, Any]] = {}
+    for name, m in list(sys.modules.items()):
+        if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
+            for attr, v in list(vars(m).items()):
+                if not attr.startswith("__") and not isinstance(v, _BY_VALUE):
+                    out.setdefault(id(v), (name, attr, v))
+    return out
+
+
+def _module_ref(module: str, attr: str, obj: Any) -> Any:
+    """A reference by place, with the object's fingerprint: if the module holds something else on a hit (the cell
+    changed the object after importing it), the load fails and the cell runs instead."""
+    from ..keys.fingerprint import fingerprint
+
+    try:
+        return ("module", module, attr, fingerprint(obj))
+    except Exception:  # no stable value to check it against: stored as a copy, as before
+        return None
+
+
+def _load_module_ref(pid: Tuple[str, str, str, str]) -> Any:
+    import importlib
+
+    from ..keys.fingerprint import fingerprint
+
+    _, module, attr, digest = pid
+    m = sys.modules.get(module) or importlib.import_module(module)
+    obj = vars(m)[attr]
+    if fingerprint(obj) != digest:
+        raise NotRestorable(f"{module}.{attr} is not what the run left")
+    return obj
 
 
 def _owner(a: Any, np: Any) -> Any:
@@ -121,6 +167,8 @@ class _Unpickler(pickle.Unpickler):
         self.targets = targets
 
     def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, tuple):
+            return _load_module_ref(pid)
         return self.targets[pid]
 
 

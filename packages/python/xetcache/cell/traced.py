@@ -16,6 +16,7 @@ import ast
 import os
 import re
 import sys
+import threading
 import types
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -108,6 +109,7 @@ class Run:
         self.env_before = dict(__import__("os").environ)
         self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
+        self.threads_before = {t.ident for t in threading.enumerate()}
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
                seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -147,6 +149,13 @@ class Run:
         seeded = set(seeds.seeded_first if seeds is not None else ())
         deps = {n: fp for n, fp in self.hidden_fp.items()
                 if (n in changed_hidden and n not in seeded) or n in hidden.DISPLAY}
+        # variables the code read (and did not set first): inputs, as they were when the run started
+        deps.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k) for k in file_rec.env_reads
+                                         if hidden.ENV + k not in changed_hidden}))
+        threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
+                   and _user_thread(t)]
+        if threads:
+            raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
         modules = []
         for name in sorted(set(sys.modules) - self.modules_before):
             m = sys.modules.get(name)
@@ -171,6 +180,14 @@ class Run:
             for name, value in g["bind"].items():  # say which variable, as the badge promises
                 graph.dumps({"bind": {name: value}}, self.snapshot, f"'{name}'")
             raise
+
+
+def _user_thread(t: threading.Thread) -> bool:
+    """A thread running user code (a target or a Thread subclass from the notebook or its modules); threads
+    libraries start for themselves (tqdm's monitor, executors' workers) are their business."""
+    target = getattr(t, "_target", None)
+    run = getattr(type(t), "run", None)
+    return codedeps.is_user_function(codedeps.unwrap(target)) or codedeps.is_user_function(run)
 
 
 def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
