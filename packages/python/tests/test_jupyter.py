@@ -14,7 +14,9 @@ from xetcache.ipython.jupyter import SettingsError, apply_settings, apply_valid_
 
 RUN_EVENT_SCHEMA = json.loads(
     (Path(__file__).resolve().parents[3] / "spec" / "schemas" / "run-event.schema.json").read_text())
-EVENT_FIELDS = set(RUN_EVENT_SCHEMA["properties"])  # the spec is the contract: every field, always present
+# the spec is the contract: every field, always present, but `remote`, which the schema says is there only when
+# the team cache did something (no remote is configured here)
+EVENT_FIELDS = set(RUN_EVENT_SCHEMA["properties"]) - {"remote"}
 
 
 def activate(kernel, settings):
