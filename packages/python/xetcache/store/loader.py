@@ -31,7 +31,9 @@ def alloc(size: int) -> objects.Buffer:
     a bytearray when small, anonymous private pages when large. Small pages, not huge ones (no MADV_HUGEPAGE):
     in a fresh process every page of the result is new memory, and in VMs that give freed memory back to the host
     (free page reporting works on 2 MiB blocks) a huge page costs more to fault in than its 512 small pages; a
-    1 GiB hit here took 3.5-5.7 s with huge pages vs 1.9-3.5 s without (fresh memory, 5 alternating rounds)."""
+    1 GiB hit here took 3.5-5.7 s with huge pages vs 1.9-3.5 s without (fresh memory, 5 alternating rounds), and
+    the CPU of faulting in 1 GiB of huge pages ranged 0.1-1.6 s against a steady ~0.4 s for small ones. On bare
+    metal huge pages may well be cheaper (not measured here); the steady cost was chosen over the gamble."""
     if size < objects.ANON_MIN or not hasattr(mmap, "MAP_ANONYMOUS"):
         return bytearray(size)
     return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
