@@ -209,3 +209,77 @@ MORE += [
         C("wrap = {'items': helpers.ITEMS}"),
     ], probes=["wrap['items'] is helpers.ITEMS"], files={"helpers.py": "ITEMS = [1, 2]\n"}),
 ]
+
+MORE += [
+    # 7. fingerprints too coarse: an edit that changes only the type or a detail must miss
+    Case("fingerprint/slots-object", 7, [
+        P("class Pt:\n    __slots__ = ('x', 'y')\n    def __init__(self, x, y):\n        self.x, self.y = x, y\np = Pt(1, 2)"),
+        C("sy = p.x + p.y"),
+    ], probes=["sy"], edit={0: "class Pt:\n    __slots__ = ('x', 'y')\n    def __init__(self, x, y):\n"
+                              "        self.x, self.y = x, y\np = Pt(1, 5)"}, restart=False),
+    Case("fingerprint/int32-vs-int64-array", 7, [
+        P("import numpy as np\na = np.array([100, 100], dtype=np.int64)"),
+        C("sq = a * a * a * a * a"),
+    ], probes=["sq.tolist()", "str(sq.dtype)"],
+        edit={0: "import numpy as np\na = np.array([100, 100], dtype=np.int32)"}, restart=False),
+    Case("fingerprint/numpy-scalar-vs-float", 7, [
+        P("import numpy as np\nv = 1.0"),
+        C("t = type(v).__name__"),
+    ], probes=["t"], edit={0: "import numpy as np\nv = np.float64(1.0)"}, restart=False),
+    Case("fingerprint/naive-vs-aware-datetime", 7, [
+        P("import datetime as dt\nd = dt.datetime(2020, 1, 1)"),
+        C("aware = d.tzinfo is not None"),
+    ], probes=["aware"], edit={0: "import datetime as dt\nd = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)"},
+        restart=False),
+    Case("fingerprint/int-vs-float-column", 7, [
+        P("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})"),
+        C("kind = str(df['a'].dtype)"),
+    ], probes=["kind"], edit={0: "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, 2.0]})"}, restart=False),
+    Case("fingerprint/range-step", 7, [
+        P("r = range(0, 10)"),
+        C("total_r = sum(r)"),
+    ], probes=["total_r"], edit={0: "r = range(0, 10, 2)"}, restart=False),
+    Case("fingerprint/enum-alias-name", 7, [
+        P("import enum\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\nc = Color.RED"),
+        C("cname = c.name"),
+    ], probes=["cname"], edit={0: "import enum\nclass Color(enum.Enum):\n    RED = 1\n    BLUE = 2\nc = Color.BLUE"},
+        restart=False),
+    Case("fingerprint/index-type", 7, [
+        P("import pandas as pd\ns = pd.Series([1, 2], index=[0, 1])"),
+        C("itype = type(s.index).__name__"),
+    ], probes=["itype"], edit={0: "import pandas as pd\ns = pd.Series([1, 2])"}, restart=False),
+    Case("fingerprint/structured-array-field-names", 7, [
+        P("import numpy as np\nst = np.zeros(2, dtype=[('a', 'f8'), ('b', 'f8')])"),
+        C("fields = list(st.dtype.names)"),
+    ], probes=["fields"], edit={0: "import numpy as np\nst = np.zeros(2, dtype=[('a', 'f8'), ('c', 'f8')])"},
+        restart=False),
+    # 6. spurious misses: nothing changed, so every cached cell must hit after a restart
+    Case("hits/set-of-strings-input", 6, [
+        P("names = {'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'}"),
+        C("n_up = sorted(x.upper() for x in names)"),
+    ], probes=["n_up"], expect_hit=True),
+    Case("hits/dict-keyed-by-frozensets", 6, [
+        P("groups = {frozenset({'a', 'b'}): 1, frozenset({'c', 'd', 'e'}): 2}"),
+        C("gsum = sum(groups.values())"),
+    ], probes=["gsum"], expect_hit=True),
+    Case("hits/plain-class-instance-input", 6, [
+        P("class Cfg:\n    def __init__(self):\n        self.n = 3\ncfg = Cfg()"),
+        C("out_c = [cfg.n] * 2"),
+    ], probes=["out_c"], expect_hit=True),
+    Case("hits/logger-input", 6, [
+        P("import logging\nlog = logging.getLogger('xcnb')"),
+        C("log.info('start')\nres_l = sum(range(10))"),
+    ], probes=["res_l"], expect_hit=True, why="notebooks keep a logger at the top; it must not block caching"),
+    Case("hits/pathlib-path-input", 6, [
+        P("from pathlib import Path\nroot = Path('data')"),
+        C("parts = list(root.parts)"),
+    ], probes=["parts"], expect_hit=True),
+    Case("hits/seeded-generator-input", 6, [
+        P("import numpy as np\nrng = np.random.default_rng(7)"),
+        C("draw = rng.integers(0, 100, 3).tolist()"),
+    ], probes=["draw", "rng.integers(0, 100)"], expect_hit=True),
+    Case("hits/regex-input", 6, [
+        P("import re\npat = re.compile(r'[a-z]+')"),
+        C("words = pat.findall('ab 12 cd')"),
+    ], probes=["words"], expect_hit=True),
+]

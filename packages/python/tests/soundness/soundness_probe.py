@@ -209,6 +209,10 @@ def canon(obj, depth=0, path=None):
         return f"module:{obj.__name__}"
     if isinstance(obj, (types.BuiltinFunctionType, types.MethodWrapperType)):
         return f"builtin:{getattr(obj, '__qualname__', repr(obj))}"
+    lg = _mod("logging")
+    if lg is not None and isinstance(obj, lg.Logger):  # by what it does; its _cache memoizes isEnabledFor
+        return (f"logger({obj.name}:{obj.level}:{obj.propagate}:{obj.disabled}:"
+                f"{[type(h).__qualname__ for h in obj.handlers]})")
     if id(obj) in path:
         return f"<cycle {_qual(obj) if isinstance(obj, type) else _qual(type(obj))}>"
     path = path | {id(obj)}

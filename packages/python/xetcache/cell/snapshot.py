@@ -11,8 +11,10 @@ the run shared. Detecting change by value is what makes this independent of *how
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import sys
+import threading
 import types
 import weakref
 from typing import Any, Dict, List, Optional, Tuple
@@ -23,7 +25,10 @@ from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/panda
 Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
 ATOMS = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis))
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
-OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType)
+# Locks: a cell leaves them as it found them (released); their state is not a value a later cell reads.
+# Logging's objects: their levels are hidden state (settings.py); handlers hold locks and streams.
+OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType, type(threading.Lock()), type(threading.RLock()),
+          logging.Logger, logging.Handler, logging.Manager, logging.PlaceHolder, logging.Formatter, logging.Filter)
 MODULE_ROOT = "module:"  # a root that is a user module (sys.modules), not a name of the namespace
 LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph
 
