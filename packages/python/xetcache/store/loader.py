@@ -12,31 +12,20 @@ missing files and Git LFS pointers are reported so the caller can fetch exactly 
 from __future__ import annotations
 
 import hashlib
-import mmap
 import os
 import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from . import engineindex, layout, manifest as manifests, objects, safeio
+from . import buffers, engineindex, layout, manifest as manifests, objects, safeio
 from ..errors import CorruptObjectError
 
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 RUN_BYTES = 16 << 20  # what a worker takes at a time: ~25 chunks, so 64 runs per GiB to share out
 
 
-def alloc(size: int) -> objects.Buffer:
-    """A writable buffer of ``size`` bytes that belongs to this process only (what verified bytes are read into):
-    a bytearray when small, anonymous private pages when large. Small pages, not huge ones (no MADV_HUGEPAGE):
-    in a fresh process every page of the result is new memory, and in VMs that give freed memory back to the host
-    (free page reporting works on 2 MiB blocks) a huge page costs more to fault in than its 512 small pages; a
-    1 GiB hit here took 3.5-5.7 s with huge pages vs 1.9-3.5 s without (fresh memory, 5 alternating rounds), and
-    the CPU of faulting in 1 GiB of huge pages ranged 0.1-1.6 s against a steady ~0.4 s for small ones. On bare
-    metal huge pages may well be cheaper (not measured here); the steady cost was chosen over the gamble."""
-    if size < objects.ANON_MIN or not hasattr(mmap, "MAP_ANONYMOUS"):
-        return bytearray(size)
-    return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+alloc = buffers.alloc
 
 
 class _Folders:
@@ -158,6 +147,7 @@ class Plan:
                 with lock:
                     errors.append(e)
 
+        self._faulting = buffers.Faulting()
         runs = iter(self._runs(todo))
         take = threading.Lock()
 
@@ -167,6 +157,7 @@ class Plan:
                     run = next(runs, None)
                 if run is None:
                     return
+                self._prepare(run)
                 for oid in run:
                     one(oid)
 
@@ -207,6 +198,17 @@ class Plan:
             acc += max((p.size or 0) for p in self.pieces[oid]) or objects.POINTER_MAX
         return runs
 
+    def _prepare(self, run: List[str]) -> None:
+        """Fault in the parts of the buffers that ``run`` is about to fill (buffers.py: the cheap way here)."""
+        spans: Dict[str, List[int]] = {}
+        for oid in run:
+            for p in self.pieces[oid]:
+                if p.size is not None:
+                    lo_hi = spans.setdefault(p.target, [p.offset, p.offset + p.size])
+                    lo_hi[0], lo_hi[1] = min(lo_hi[0], p.offset), max(lo_hi[1], p.offset + p.size)
+        for target, (lo, hi) in spans.items():
+            self._faulting.prepare(self.buffers[target], lo, hi)
+
     def _read_one(self, store_dir: str, oid: str, known: Optional[engineindex.Stamp]) -> Optional[os.stat_result]:
         """Read one stored object into every place it goes. Returns its stat when it was hashed right (to be
         recorded as verified), None when it was trusted by its stat data."""
@@ -222,6 +224,7 @@ class Plan:
             for p in pieces:
                 if p.size is None:  # a whole object: its own buffer
                     self.buffers[oid] = alloc(size)
+                    self._faulting.prepare(self.buffers[oid], 0, size)
                 elif p.size != size:  # a chunk of the wrong size cannot be its bytes
                     raise objects.mismatch(store_dir, oid, f"its size is {size}, the entry says {p.size}")
             first = pieces[0]
