@@ -134,6 +134,13 @@ test('the chunked entry (format 2): its parts are what the engine listed, verifi
   fs.chmodSync(file, 0o644);
   fs.writeFileSync(file, data);
   const problems = (await store.verify()).problems.map(p => `${p.code} ${p.path}`);
-  assert.ok(problems.includes(`EINTEGRITY objects/sha256/${tail.slice(0, 2)}/${tail}`), problems.join());
-  assert.equal(problems.filter(p => p.startsWith('EINTEGRITY')).length, 2, 'the fixture\'s corrupt one and this');
+  assert.ok(
+    problems.includes(`EINTEGRITY objects/sha256/${tail.slice(0, 2)}/${tail}`),
+    problems.join()
+  );
+  assert.equal(
+    problems.filter(p => p.startsWith('EINTEGRITY')).length,
+    2,
+    "the fixture's corrupt one and this"
+  );
 });
