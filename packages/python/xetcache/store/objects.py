@@ -18,7 +18,7 @@ import threading
 import time
 from typing import List, Optional, Sequence, Tuple, Union
 
-from . import atomic, layout, safeio
+from . import atomic, buffers, layout, safeio
 from ..errors import CorruptObjectError
 
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
@@ -240,20 +240,7 @@ def _mismatch(store_dir: str, oid: str, got: str) -> CorruptObjectError:
 
 mismatch = _mismatch
 refresh = _refresh  # for batch.py, which writes small objects as this module does
-ANON_MIN = 1 << 20  # below this a bytearray; above, anonymous pages (no zero-fill pass, huge pages where offered)
-
-
-def alloc(size: int) -> Buffer:
-    """A writable buffer of ``size`` bytes that belongs to this process only (what verified bytes are read into)."""
-    if size < ANON_MIN or not hasattr(mmap, "MAP_ANONYMOUS"):
-        return bytearray(size)
-    buf = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
-    if hasattr(mmap, "MADV_HUGEPAGE"):  # fewer page faults while the bytes land (numpy does the same)
-        try:
-            buf.madvise(mmap.MADV_HUGEPAGE)
-        except OSError:
-            pass
-    return buf
+alloc = buffers.alloc  # the memory verified bytes are read into (buffers.py)
 
 
 def open_object(store_dir: str, oid: str) -> Tuple[int, os.stat_result]:
@@ -315,6 +302,7 @@ def read_object(store_dir: str, oid: str) -> Buffer:
         if size < POINTER_MAX:
             return read_small(store_dir, oid, fd)
         buf = alloc(size)
+        buffers.Faulting().prepare(buf, 0, size)
         if read_into(fd, memoryview(buf)) != size:
             raise _mismatch(store_dir, oid, "truncated while reading")
         got = hashlib.sha256(buf).hexdigest()
