@@ -283,3 +283,40 @@ MORE += [
         C("words = pat.findall('ab 12 cd')"),
     ], probes=["words"], expect_hit=True),
 ]
+
+MORE += [
+    Case("writes/view-held-elsewhere", 2, [
+        P("import numpy as np\narr = np.arange(6.0)\nholder = {'v': arr[:3]}"),
+        C("holder['v'][:] = -1\nflag_v = 1"),
+    ], probes=["arr.tolist()", "holder['v'].base is arr"]),
+    Case("writes/random-shuffle-list", 2, [
+        P("import random\ndeck = list(range(8))"),
+        C("random.shuffle(deck)\nshuffled = True"),
+    ], probes=["deck", "random.random()"]),
+    Case("world/remove-dynamic-name", 5, [
+        P("stem = 'ol'"),
+        C("import os\nos.remove(stem + 'd.txt')\nremoved = 1"),
+        P("import os\nstill_there = os.path.exists('old.txt')"),
+    ], probes=["still_there"], files={"old.txt": "x"}, files_edit={"old.txt": "x"}),
+    Case("world/rename-dynamic-name", 5, [
+        P("src_name = 'a' + '.txt'"),
+        C("import os\nos.rename(src_name, 'moved-' + src_name)\nmoved = 1"),
+        P("import os\nnames_after = sorted(n for n in os.listdir('.') if n.endswith('.txt'))"),
+    ], probes=["names_after"], files={"a.txt": "1"}, files_edit={"a.txt": "1", "moved-a.txt": None}),
+    Case("world/mkdir-dynamic-name", 5, [
+        P("dname = 'out' + 'dir2'"),
+        C("import os\nos.mkdir(dname)\nmade_d = 1"),
+        P("import os\nhas_dir = os.path.isdir('outdir2')"),
+    ], probes=["has_dir"], files_edit={"outdir2": None}),
+    Case("world/sqlite-write-dynamic-name", 5, [
+        P("dbname = 'w' + '.db'"),
+        C("import sqlite3\ncon = sqlite3.connect(dbname)\ncon.execute('create table t(v)')\n"
+          "con.execute('insert into t values (1)')\ncon.commit()\ncon.close()\nwrote = 1"),
+        P("import sqlite3, os\nrows_w = sqlite3.connect(dbname).execute('select count(*) from t').fetchall() "
+          "if os.path.exists(dbname) else None"),
+    ], probes=["rows_w"], files_edit={"w.db": None}),
+    Case("world/numpy-save-then-load", 5, [
+        C("import numpy as np\nnp.save('saved.npy', np.arange(3))\nsaved = 1"),
+        P("import numpy as np\nloaded_s = np.load('saved.npy').tolist()"),
+    ], probes=["loaded_s"], files_edit={"saved.npy": None}),
+]

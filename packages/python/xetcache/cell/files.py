@@ -34,6 +34,9 @@ def _ignored_roots() -> Tuple[str, ...]:
     return tuple(os.path.realpath(r) + (os.sep if not r.endswith(os.sep) else "") for r in roots)
 
 
+# Changes to the file system other than writing a file's bytes: a hit cannot redo them, except making a folder
+_FS_CHANGES = ("os.remove", "os.rmdir", "os.rename", "shutil.rmtree", "os.truncate", "os.link", "os.symlink",
+               "os.chmod", "os.chown", "os.utime", "os.mkdir")
 _SPAWN = ("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork", "os.startfile")
 
 
@@ -56,13 +59,31 @@ def _is_stdlib(filename: str) -> bool:
     return "site-packages" not in filename and "dist-packages" not in filename
 
 
+_asking_now = threading.local()  # set while the engine records: its own stats, lookups and opens are not the cell's
+
+
 def _hook(event: str, args: tuple) -> None:
-    if not _active:
+    if not _active or getattr(_asking_now, "on", False):
         return
+    _asking_now.on = True  # what the hook itself calls (realpath -> lstat, opens) is not the user's
+    try:
+        _record(event, args)
+    finally:
+        _asking_now.on = False
+
+
+def _record(event: str, args: tuple) -> None:
     if event in _SPAWN:
         try:
             if _called_from_user_code():
                 _active[-1].spawned.append(f"{event}({args[0] if args else ''})"[:120])
+        except Exception:
+            pass
+        return
+    if event in _FS_CHANGES:
+        try:
+            if _called_from_user_code():
+                _active[-1].fs_changed(event, args)
         except Exception:
             pass
         return
@@ -77,9 +98,6 @@ def _hook(event: str, args: tuple) -> None:
             rec.listed(args[0] if args else ".")
     except Exception:  # never break the user's open()
         pass
-
-
-_asking_now = threading.local()
 
 
 def _asking(original: Any) -> Any:
@@ -130,6 +148,9 @@ class FileRecorder:
         self.statted: Dict[str, None] = {}  # paths asked about (exists, size, type): their content is a dependency
         self.writes: List[str] = []
         self.spawned: List[str] = []
+        self.fs_changes: List[str] = []  # removes, renames, ... by user code: the cell declines
+        self.made_dirs: Dict[str, None] = {}  # folders the run made: made again on a hit
+        self.fresh: Dict[str, None] = {}  # files the run created where nothing was (removing them again is no change)
         self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit  # subprocesses the user's code started: their effects are not traced
 
     def _keep(self, path: object) -> Optional[str]:
@@ -155,6 +176,8 @@ class FileRecorder:
             and not flags & (os.O_APPEND | os.O_RDWR))
         if writing and replaces and p not in self.writes and p not in self.read_paths:
             self.created.setdefault(p)
+            if not os.path.lexists(p):  # the hook runs before the open: nothing was there
+                self.fresh.setdefault(p)
         elif writing:
             self.created.pop(p, None)
             if p not in self.writes:
@@ -166,6 +189,23 @@ class FileRecorder:
         p = self._keep(path if path is not None else ".")
         if p is not None:
             self.dirs.setdefault(p)
+
+    def fs_changed(self, event: str, args: tuple) -> None:
+        paths = [self._keep(a) for a in args[:2 if event in ("os.rename", "os.link", "os.symlink") else 1]
+                 if isinstance(a, (str, bytes, os.PathLike))]
+        paths = [p for p in paths if p is not None]
+        if not paths:
+            return  # library folders, caches, the store, or an fd
+        p = paths[0]
+        if event == "os.mkdir":
+            if not os.path.lexists(p):
+                self.made_dirs.setdefault(p)
+        elif event in ("os.chmod", "os.chown", "os.utime", "os.truncate") and p in self.created:
+            pass  # a file this run writes whole (shutil.copy2 sets its mode and times): written again on a hit
+        elif event == "os.remove" and p in self.fresh:
+            self.created.pop(p, None)  # a scratch file the run made and removed: no trace left to redo
+        else:
+            self.fs_changes.append(f"{event}({p})"[:160])
 
     def asked(self, path: object) -> None:
         p = self._keep(path)
@@ -207,6 +247,12 @@ class FileRecorder:
         seen = set(self.read_paths) | set(self.dirs) | set(self.writes) | set(self.created)
         out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.statted if p not in seen]
         return out
+
+
+def relative(paths: Dict[str, None]) -> List[str]:
+    """Paths inside the working folder relative to it (a colleague's clone is elsewhere), others absolute."""
+    cwd = os.path.realpath(os.getcwd()) + os.sep
+    return [p[len(cwd):] if p.startswith(cwd) else p for p in paths]
 
 
 def written(created: Dict[str, None]) -> Dict[str, bytearray]:

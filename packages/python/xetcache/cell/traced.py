@@ -116,6 +116,8 @@ class Run:
         """(graph, trace) of the finished run. Declined when it wrote files or changed what cannot be set back."""
         if file_rec.writes:
             raise Declined(f"appends to or updates file {file_rec.writes[0]} (a hit cannot redo that)")
+        if file_rec.fs_changes:
+            raise Declined(f"changes the file system ({file_rec.fs_changes[0]}): a hit cannot redo that")
         if file_rec.spawned:
             raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
         after = user_names(self.ns, self.hidden_names)
@@ -162,6 +164,8 @@ class Run:
             if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
                 modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
         g = {"bind": {n: self.ns[n] for n in bound}, "mutate": mutate, "hidden": changed_hidden, "deleted": deleted}
+        if file_rec.made_dirs:
+            g["dirs"] = files.relative(file_rec.made_dirs)
         if file_rec.created:
             try:
                 g["files"] = files.written(file_rec.created)
@@ -215,6 +219,8 @@ def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[A
     g = graph.loads(stream, buffers, targets)
     graph.restore(g, ns)
     hidden.restore(g.get("hidden") or {})
+    for d in g.get("dirs") or []:
+        os.makedirs(d, exist_ok=True)
     files.write_back(g.get("files") or {})
     if "result" in g:
         shell.displayhook.update_user_ns(g["result"])
