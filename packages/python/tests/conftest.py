@@ -151,3 +151,25 @@ def manifests(cwd: Path) -> List[dict]:
     import json
 
     return [json.loads(p.read_text()) for p in sorted((cwd / ".xetcache" / "entries").glob("*/*.json"))]
+
+
+# ---- a fresh store of values (tests of the store's objects, chunks and loader) ---------------------------------
+SHA = "c" * 64
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A new Storage in the test's own temp dir, with the engine's config reset around it (modules that need
+    another kind of store define their own `store`)."""
+    from xetcache import Storage, config
+
+    config.reset()
+    yield Storage(str(tmp_path / ".xetcache"))
+    config.reset()
+
+
+def save_value(store, value, key="a" * 64):
+    """Store ``value`` as a function's return value under ``key`` (the shape @xetmemo stores)."""
+    return store.save(key=key, kind="function", variables={"return": value}, outputs=None, runtime_s=2.0,
+                      source={"code_sha256": SHA, "preview": "f()"}, inputs={}, outputs_names=["return"],
+                      namespace=None)

@@ -7,23 +7,10 @@ import mmap
 import numpy as np
 import pytest
 
-from xetcache import Storage, config
+from xetcache import Storage
 from xetcache.store import buffers
 
-SHA = "c" * 64
-
-
-@pytest.fixture
-def store(tmp_path):
-    config.reset()
-    yield Storage(str(tmp_path / ".xetcache"))
-    config.reset()
-
-
-def save(store, value, key="a" * 64):
-    return store.save(key=key, kind="function", variables={"return": value}, outputs=None, runtime_s=2.0,
-                      source={"code_sha256": SHA, "preview": "f()"}, inputs={}, outputs_names=["return"],
-                      namespace=None)
+from conftest import save_value as save  # the `store` fixture is conftest's too
 
 
 def test_small_buffers_are_bytearrays_and_large_ones_private_anonymous_pages():

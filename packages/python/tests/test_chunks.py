@@ -15,20 +15,7 @@ from xetcache import CorruptObjectError, ObjectNotLocalError, Storage, StoreFull
 from xetcache.lfs import hooks as lfs_hooks
 from xetcache.store import chunking, engineindex, loader, manifest as manifests, objects
 
-SHA = "c" * 64
-
-
-@pytest.fixture
-def store(tmp_path):
-    config.reset()
-    yield Storage(str(tmp_path / ".xetcache"))
-    config.reset()
-
-
-def save(store, value, key="a" * 64):
-    return store.save(key=key, kind="function", variables={"return": value}, outputs=None, runtime_s=2.0,
-                      source={"code_sha256": SHA, "preview": "f()"}, inputs={}, outputs_names=["return"],
-                      namespace=None)
+from conftest import SHA, save_value as save  # the `store` fixture is conftest's too
 
 
 def object_bytes(store):

@@ -8,17 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from xetcache import CorruptObjectError, Storage, config
+from xetcache import CorruptObjectError, Storage
 from xetcache.store import engineindex, loader, objects
 
-SHA = "c" * 64
-
-
-@pytest.fixture
-def store(tmp_path):
-    config.reset()
-    yield Storage(str(tmp_path / ".xetcache"))
-    config.reset()
+from conftest import save_value as save  # the `store` fixture is conftest's too
 
 
 @pytest.fixture(params=["trusted", "always"])
@@ -28,12 +21,6 @@ def trust(request, monkeypatch):
     if request.param == "always":
         monkeypatch.setenv("XETCACHE_VERIFY", "always")
     return request.param
-
-
-def save(store, value, key="a" * 64):
-    return store.save(key=key, kind="function", variables={"return": value}, outputs=None, runtime_s=2.0,
-                      source={"code_sha256": SHA, "preview": "f()"}, inputs={}, outputs_names=["return"],
-                      namespace=None)
 
 
 def chunk_oids(m):
