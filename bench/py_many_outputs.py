@@ -50,13 +50,7 @@ def pickle_floor_once(root: str, vals: dict) -> float:
     """The same with the pickling timed too: one pickle.dumps of all values, one file, one fsync."""
     path = os.path.join(root, "floor-pickle.bin")
     t = time.perf_counter()
-    blob = pickle.dumps(vals, protocol=5)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.write(fd, blob)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_fsync(path, pickle.dumps(vals, protocol=5))
     return time.perf_counter() - t
 
 
@@ -64,13 +58,18 @@ def floor_once(root: str, vals: dict) -> float:
     blob = b"".join(pickle.dumps(v, protocol=5) for v in vals.values())
     path = os.path.join(root, "floor.bin")
     t = time.perf_counter()
+    write_fsync(path, blob)
+    return time.perf_counter() - t
+
+
+def write_fsync(path: str, blob: bytes) -> None:
+    """The floor's write: one file, one write, one fsync."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         os.write(fd, blob)
         os.fsync(fd)
     finally:
         os.close(fd)
-    return time.perf_counter() - t
 
 
 def main() -> int:
