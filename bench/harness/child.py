@@ -50,7 +50,7 @@ def run(op):
         res["readinto_cold"] = common.floor_readinto(path, target)
         res["sha256"] = common.floor_sha256(buf)
         os.unlink(path)
-        res["write_nosync"] = common.floor_write_nosync(path, buf)
+        res["write_nosync"] = common.floor_write(path, buf, sync=False)
         os.unlink(path)
         res["bytes"] = int(memoryview(buf).nbytes)
         if not isinstance(value, np.ndarray):  # rebuilding the object: what any pickle-based hit pays on top

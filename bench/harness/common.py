@@ -232,8 +232,9 @@ def resident_fraction(path: str) -> Optional[float]:
 # the physical floors: the best this hardware does for the same bytes
 
 
-def floor_write(path: str, buf: Any) -> float:
-    """Large-block writes (64 MiB) of the bytes to a new file + fsync; seconds."""
+def floor_write(path: str, buf: Any, sync: bool = True) -> float:
+    """Large-block writes (64 MiB) of the bytes to a new file + fsync; seconds. sync=False: the same writes without
+    fsync (the bytes only reach the page cache): what a store that does not make its data durable can at best do."""
     mv = memoryview(buf).cast("B")
     t = time.perf_counter()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -241,25 +242,21 @@ def floor_write(path: str, buf: Any) -> float:
         pos = 0
         while pos < len(mv):
             pos += os.write(fd, mv[pos:pos + BLOCK])
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     return time.perf_counter() - t
 
 
-def floor_write_nosync(path: str, buf: Any) -> float:
-    """The same writes without fsync (the bytes only reach the page cache): what a store that does not make its
-    data durable can at best do."""
-    mv = memoryview(buf).cast("B")
-    t = time.perf_counter()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        pos = 0
-        while pos < len(mv):
-            pos += os.write(fd, mv[pos:pos + BLOCK])
-    finally:
-        os.close(fd)
-    return time.perf_counter() - t
+def median_call_ms(fn: Any, calls: int) -> float:
+    """Median wall time of ``calls`` calls of ``fn``, in ms (each call timed alone)."""
+    xs = []
+    for _ in range(calls):
+        t = time.perf_counter_ns()
+        fn()
+        xs.append(time.perf_counter_ns() - t)
+    return statistics.median(xs) / 1e6
 
 
 def floor_readinto(path: str, buf: Optional[bytearray] = None) -> float:

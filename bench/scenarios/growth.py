@@ -127,15 +127,6 @@ def build_store(base, size, value):
     return st, key, time.perf_counter() - t
 
 
-def median_ms(fn, calls):
-    xs = []
-    for _ in range(calls):
-        t = time.perf_counter_ns()
-        fn()
-        xs.append(time.perf_counter_ns() - t)
-    return statistics.median(xs) / 1e6
-
-
 def run(cfg):
     import benchfuncs
 
@@ -244,13 +235,13 @@ def run(cfg):
                     return got["first"] * 1e3
                 common.guarded(ours_first, go)
 
-            contenders[f"floor-hit{size}"] = lambda r, row=fl_hit, fn=floor_hit: row.add(median_ms(fn, calls))
-            contenders[f"floor-miss{size}"] = lambda r, row=fl_miss, fn=floor_miss: row.add(median_ms(fn, calls))
+            contenders[f"floor-hit{size}"] = lambda r, row=fl_hit, fn=floor_hit: row.add(common.median_call_ms(fn, calls))
+            contenders[f"floor-miss{size}"] = lambda r, row=fl_miss, fn=floor_miss: row.add(common.median_call_ms(fn, calls))
             contenders[f"floor-ls{size}"] = lambda r, row=fl_ls, fn=ls_scan: row.add(fn())
             contenders[f"ours-hit{size}"] = lambda r, row=ours_hit, fn=ours_hit_fn: common.guarded(
-                row, lambda: median_ms(fn, calls))
+                row, lambda: common.median_call_ms(fn, calls))
             contenders[f"ours-miss{size}"] = lambda r, row=ours_miss, fn=ours_miss_fn: common.guarded(
-                row, lambda: median_ms(fn, calls))
+                row, lambda: common.median_call_ms(fn, calls))
             contenders[f"index{size}"] = index_side
             contenders[f"first{size}"] = first_cell
 
@@ -283,9 +274,9 @@ def run(cfg):
                     fn(f"new-{ctr[0]}")
 
                 contenders[f"{name}-hit{size}"] = lambda r, row=hrow, fn=fn: common.guarded(
-                    row, lambda: median_ms(lambda: fn(f"k{size // 2}"), calls))
+                    row, lambda: common.median_call_ms(lambda: fn(f"k{size // 2}"), calls))
                 contenders[f"{name}-miss{size}"] = lambda r, row=mrow, fn=miss: common.guarded(
-                    row, lambda: median_ms(fn, calls))
+                    row, lambda: common.median_call_ms(fn, calls))
                 contenders[f"{name}-first{size}"] = lambda r, row=frow, name=name, d=d, size=size: common.guarded(
                     row, lambda: common.child({"op": "hit", "peer": name, "dir": d, "arg": f"k{size // 3}"})["s"] * 1e3)
         common.interleave(cfg.n, contenders)

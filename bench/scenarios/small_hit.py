@@ -8,24 +8,13 @@ calls; the table gives the median, min and max of the N round medians, in ms.
 import hashlib
 import os
 import pickle
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
 
 import common  # noqa: E402
 import peers  # noqa: E402
 from values import make_value  # noqa: E402
-
-
-def per_call_ms(fn, calls):
-    xs = []
-    for _ in range(calls):
-        t = time.perf_counter_ns()
-        fn()
-        xs.append(time.perf_counter_ns() - t)
-    return statistics.median(xs) / 1e6
 
 
 def run(cfg):
@@ -52,7 +41,7 @@ def run(cfg):
 
         row = tab.row("floor: read file + unpickle", "floor", "open, read, close the value's pickle file, then "
                       "pickle.loads (no key, no lookup, no verification)")
-        contenders["floor"] = lambda r, row=row: row.add(per_call_ms(floor_hit, calls))
+        contenders["floor"] = lambda r, row=row: row.add(common.median_call_ms(floor_hit, calls))
 
         # the engine path as the cell engine uses it: fingerprint + key + lookup + verified load + hit log
         inputs = {"params": {f"p{i}": i * 0.5 for i in range(100)}, "name": "experiment-7", "seed": 42}
@@ -72,7 +61,7 @@ def run(cfg):
             return got
 
         row = tab.row("xetcache (ours) engine: fingerprint + key + lookup + verified load + hit log", "ours")
-        contenders["engine"] = lambda r, row=row: common.guarded(row, lambda: per_call_ms(engine_hit, calls))
+        contenders["engine"] = lambda r, row=row: common.guarded(row, lambda: common.median_call_ms(engine_hit, calls))
 
         for name in peers.ORDER:
             p = peers.make(name, os.path.join(tmp, name))
@@ -95,7 +84,7 @@ def run(cfg):
             except Exception as e:  # noqa: BLE001
                 row.error = f"{type(e).__name__}: {e}"[:200]
             contenders[name] = (lambda r, row=row, fn=fn:
-                                common.guarded(row, lambda: per_call_ms(lambda: fn("small"), calls)))
+                                common.guarded(row, lambda: common.median_call_ms(lambda: fn("small"), calls)))
         common.interleave(cfg.n, contenders)
     finally:
         common.rm(tmp)
