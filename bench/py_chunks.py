@@ -23,26 +23,22 @@ Usage: .venv/bin/python bench/py_chunks.py [--only dedup,write,hit] [--mib 256] 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import hashlib
-import importlib.util
-import io
 import json
 import os
-import pickle
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import types
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PKG = os.path.abspath(os.path.join(HERE, "..", "packages", "python"))
 if PKG not in sys.path:
     sys.path.insert(0, PKG)
+sys.path.insert(0, os.path.join(HERE, "harness"))
+
+import peers  # noqa: E402
 
 PEERS = ["xetcache", "hf_xet", "joblib", "original", "cachier", "diskcache"]
 
@@ -81,118 +77,9 @@ def prepare(values: dict) -> None:
 
 
 # ---- peers: memo(fn, dir) -> cached fn ------------------------------------------------------------------------
-def _original_module():
-    src = os.environ.get("XETCACHE_ORIGINAL_SRC") or os.path.join(HERE, "out", "xetcache-original")
-    if not os.path.isfile(os.path.join(src, "xetcache", "__init__.py")):
-        return None
-    for dep in ("pyxet", "fsspec"):  # cloud-only dependencies of the original: stubbed (local paths only)
-        if importlib.util.find_spec(dep) is None:
-            sys.modules[dep] = types.ModuleType(dep)
-    pkg = os.path.join(src, "xetcache")
-    spec = importlib.util.spec_from_file_location("xetcache_original", os.path.join(pkg, "__init__.py"),
-                                                  submodule_search_locations=[pkg])
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["xetcache_original"] = mod
-    try:
-        spec.loader.exec_module(mod)
-    except Exception:  # noqa: BLE001 - fall back to the approach re-done
-        return None
-    return mod
-
-
 def memo(peer: str, fn, path: str):
-    os.makedirs(path, exist_ok=True)
-    if peer == "xetcache":
-        import xetcache
-
-        xetcache.set_memo_path(os.path.join(path, ".xetcache"))
-        return xetcache.xetmemo_always(fn)
-    if peer == "joblib":
-        import joblib
-
-        return joblib.Memory(path, verbose=0).cache(fn)
-    if peer == "cachier":
-        from cachier import cachier
-
-        return cachier(cache_dir=path, backend="pickle", separate_files=True)(fn)
-    if peer == "diskcache":
-        import diskcache
-
-        return diskcache.Cache(path, size_limit=1 << 50).memoize()(fn)
-    if peer == "original":
-        mod = _original_module()
-        if mod is not None:
-            mod.set_memo_path(path)
-            inner = mod.xetmemo_always(fn) if hasattr(mod, "xetmemo_always") else mod.xetmemo(always=True)(fn)
-        else:
-            inner = _original_approach(fn, path)
-
-        @functools.wraps(fn)
-        def quiet(*a, **k):
-            with contextlib.redirect_stdout(io.StringIO()):  # it prints a line on every load and store
-                return inner(*a, **k)
-
-        return quiet
-    if peer == "hf_xet":
-        return _hf_xet(fn, path)
-    raise ValueError(peer)
-
-
-def _original_approach(fn, path):
-    def wrapper(*args):
-        name = hashlib.sha256(pickle.dumps([fn.__qualname__, args])).hexdigest() + ".pickle"
-        full = os.path.join(path, name)
-        if os.path.exists(full):
-            with open(full, "rb") as f:
-                return pickle.load(f)["RETVAL"]
-        ret = fn(*args)
-        with open(full, "wb") as f:
-            pickle.dump({"RETVAL": ret}, f)
-        return ret
-
-    return wrapper
-
-
-def _hf_xet(fn, path):
-    import warnings
-
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-    import hf_xet
-
-    endpoint = "local://" + os.path.join(path, "cas")
-    index, tmp = os.path.join(path, "index"), os.path.join(path, "tmp")
-    os.makedirs(index, exist_ok=True)
-    os.makedirs(tmp, exist_ok=True)
-
-    def wrapper(*args):
-        key = hashlib.sha256(pickle.dumps([fn.__qualname__, args])).hexdigest()
-        ipath = os.path.join(index, key + ".json")
-        if os.path.exists(ipath):
-            with open(ipath) as f:
-                parts = json.load(f)
-            infos = [hf_xet.PyXetDownloadInfo(os.path.join(tmp, f"{key}.{i}"), h, n) for i, (h, n) in
-                     enumerate(parts)]
-            hf_xet.download_files(infos, endpoint, None, None, None)
-            blobs = []
-            for info, (_, n) in zip(infos, parts):
-                buf = bytearray(n)
-                with open(info.destination_path, "rb", buffering=0) as f:
-                    view, pos = memoryview(buf), 0
-                    while pos < n:
-                        pos += f.readinto(view[pos:])
-                os.unlink(info.destination_path)
-                blobs.append(buf)
-            return pickle.loads(blobs[0], buffers=blobs[1:])
-        ret = fn(*args)
-        bufs = []
-        stream = pickle.dumps(ret, protocol=5, buffer_callback=bufs.append)
-        contents = [stream] + [bytes(b.raw()) for b in bufs]
-        up = hf_xet.upload_bytes(contents, endpoint, None, None, None, "model")
-        with open(ipath, "w") as f:
-            json.dump([[u.hash, u.file_size] for u in up], f)
-        return ret
-
-    return wrapper
+    """The peer's cached version of ``fn``, made as every scenario makes it (bench/harness/peers.py)."""
+    return peers.make(peer, path).memo(fn)
 
 
 def disk_bytes(path: str) -> int:
@@ -204,19 +91,6 @@ def disk_bytes(path: str) -> int:
             except FileNotFoundError:
                 continue
             total += st.st_blocks * 512 if hasattr(st, "st_blocks") else st.st_size
-    return total
-
-
-def fastcdc_unique(values, avg=16384) -> int:
-    from pyfastcdc.cy import FastCDC
-
-    cdc, seen, total = FastCDC(avg_size=avg), set(), 0
-    for v in values:
-        for ch in cdc.cut_buf(memoryview(v).cast("B")):
-            h = hashlib.sha256(ch.data).digest()
-            if h not in seen:
-                seen.add(h)
-                total += ch.length
     return total
 
 
@@ -370,7 +244,7 @@ def bench_dedup(args, root):
         rows.append((peer, r.get("disk"), r.get("error")))
         shutil.rmtree(d, ignore_errors=True)
     try:
-        rows.append(("FastCDC (16 KiB avg, unique chunk bytes)", fastcdc_unique(versions(nbytes, args.versions)),
+        rows.append(("FastCDC (16 KiB avg, unique chunk bytes)", peers.fastcdc_unique(versions(nbytes, args.versions)),
                      None))
     except ImportError as e:
         rows.append(("FastCDC", None, str(e)))

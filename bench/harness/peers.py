@@ -252,6 +252,21 @@ class HfXet(Peer):
 PEERS: Dict[str, type] = {c.name: c for c in (XetCache, Joblib, DiskCache, Cachier, Marimo, Original, HfXet)}
 
 
+def fastcdc_unique(bufs: Any, avg: int = 16384) -> int:
+    """Bytes a FastCDC store would keep for ``bufs`` (content-defined chunks of ``avg`` bytes, each distinct one
+    once, uncompressed): the dedup estimate the similar-versions figures are set against."""
+    from pyfastcdc.cy import FastCDC
+
+    cdc, seen, total = FastCDC(avg_size=avg), set(), 0
+    for b in bufs:
+        for ch in cdc.cut_buf(memoryview(b).cast("B")):
+            h = hashlib.sha256(ch.data).digest()
+            if h not in seen:
+                seen.add(h)
+                total += ch.length
+    return total
+
+
 def make(name: str, path: str) -> Peer:
     return PEERS[name](path)
 

@@ -34,22 +34,6 @@ def versions(nbytes, count, seed=0):
     return out, sum(delta)
 
 
-def cdc_unique(bufs):
-    import hashlib
-
-    from pyfastcdc.cy import FastCDC
-
-    cdc = FastCDC(avg_size=16384)
-    seen, total = set(), 0
-    for b in bufs:
-        for ch in cdc.cut_buf(memoryview(b).cast("B")):
-            h = hashlib.sha256(ch.data).digest()
-            if h not in seen:
-                seen.add(h)
-                total += ch.length
-    return total
-
-
 def run(cfg):
     import benchfuncs
 
@@ -64,7 +48,7 @@ def run(cfg):
     tab.row("all versions, whole (no dedup)", "info", "sum of the versions' buffers").samples = [logical]
     try:
         tab.row("CDC dedup estimate (pyfastcdc, 16 KiB avg chunks)", "info",
-                "unique chunk bytes, uncompressed").samples = [cdc_unique(vs)]
+                "unique chunk bytes, uncompressed").samples = [peers.fastcdc_unique(vs)]
     except Exception as e:  # noqa: BLE001
         tab.row("CDC dedup estimate (pyfastcdc, 16 KiB avg chunks)", "info").error = f"{type(e).__name__}: {e}"
     tmp = common.tmpdir(cfg, "versions")
