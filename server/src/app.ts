@@ -11,7 +11,7 @@ import { XetCacheError } from '@xetcache/store';
 import { errorMiddleware, methodNotAllowed, notFoundRoute } from './http/error-status';
 import { requireAllowedHost } from './http/host-guard';
 import { documentedRoutes } from './http/openapi';
-import { requireToken } from './http/token';
+import { dropJupyterToken, requireToken } from './http/token';
 import { nativeBindingProblem } from './index-db/native-binding';
 import { StoreRegistry } from './http/registry';
 import { requireSameSite } from './http/same-site';
@@ -60,6 +60,8 @@ export function createApp(opts: AppOptions): XetCacheApp {
   if (opts.tcp) {
     app.use(requireAllowedHost(opts.tcp.allowedHosts));
     app.use(requireToken(opts.tcp.token));
+  } else {
+    app.use(dropJupyterToken);
   }
   app.use(methodNotAllowed(documentedRoutes()));
 

@@ -52,16 +52,28 @@ function headerToken(value: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
+/** Removes `token=` parameters from the request's query (before routing checks its fields); returns them. */
+function takeFromUrl(req: { url: string }): string[] {
+  const q = req.url.indexOf('?');
+  if (q < 0) return [];
+  const { rest, tokens } = takeTokenParams(req.url.slice(q + 1));
+  if (tokens.length > 0)
+    req.url = rest === '' ? req.url.slice(0, q) : `${req.url.slice(0, q)}?${rest}`;
+  return tokens;
+}
+
+/**
+ * On the Unix socket: jupyter-server-proxy forwards the browser's query as it was, so Jupyter's own `?token=`
+ * (which Jupyter has already checked) arrives too. It is not one of our fields: drop it, never a 400.
+ */
+export const dropJupyterToken: RequestHandler = (req, _res, next) => {
+  takeFromUrl(req);
+  next();
+};
+
 export function requireToken(token: string): RequestHandler {
   return (req, _res, next) => {
-    const q = req.url.indexOf('?');
-    const offered: string[] = [];
-    if (q >= 0) {
-      const { rest, tokens } = takeTokenParams(req.url.slice(q + 1));
-      if (tokens.length > 0)
-        req.url = rest === '' ? req.url.slice(0, q) : `${req.url.slice(0, q)}?${rest}`;
-      offered.push(...tokens);
-    }
+    const offered: string[] = takeFromUrl(req);
     const fromHeader = headerToken(req.get('authorization'));
     if (fromHeader !== null) offered.push(fromHeader);
     if (offered.some(t => same(t, token))) return next();

@@ -170,4 +170,14 @@ test("on a Unix socket (jupyter-server-proxy) no token is needed and Host is Jup
   });
   assert.equal(r.status, 200);
   assert.equal(r.body.total, 1);
+  // jupyter-server-proxy forwards the query as the browser sent it: Jupyter's own ?token= (already checked by
+  // Jupyter) is not a field of ours and must not turn the request into a 400
+  const withJupyterToken = await request(
+    { socketPath },
+    'GET',
+    '/api/entries?store=work/.xetcache&token=jupyters-own-token-0123456789',
+    { Host: 'hub.example.org' }
+  );
+  assert.equal(withJupyterToken.status, 200, JSON.stringify(withJupyterToken.body));
+  assert.equal(withJupyterToken.body.total, 1);
 });
