@@ -311,3 +311,48 @@ def test_a_where_file_is_checked():
         with pytest.raises(RemoteError) as e:
             packs.parse_where(json.dumps(doc).encode(), key)
         assert e.value.reason_code == "EREMOTECORRUPT"
+
+
+def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, monkeypatch):
+    """fetching.py reuses its receive buffers across ranges. A buffer handed to the next range while a piece of it
+    was hashed but not yet written would put the next range's bytes under this piece's name: slow writes here
+    (a sleep between hashing and writing) with many ranges and few buffers must still store every object exactly."""
+    import hashlib
+    import os
+    import random
+
+    from xetcache.remote import fetching, transfer, tuning
+
+    monkeypatch.setattr(tuning, "PART", 1 << 13)
+    monkeypatch.setattr(tuning, "GAP", 1 << 10)
+    blobs = [os.urandom(random.randint(1, 3000)) for _ in range(300)]
+    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
+    name = "b" * 64 + "-0123abcd"
+    where, off = {}, 0
+    for oid, b in zip(oids, blobs):
+        where[oid] = (name, off, len(b))
+        off += len(b)
+    pack = b"".join(blobs)
+    real_write = fetching.write_tmp
+
+    def slow_write(store_dir, data):
+        time.sleep(random.random() * 0.003)
+        return real_write(store_dir, data)
+
+    monkeypatch.setattr(fetching, "write_tmp", slow_write)
+
+    class Client:
+        def get_range_into(self, key, start, into):
+            into[:] = pack[start:start + len(into)]
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    cfg = config.RemoteConfig(config.check({"bucket": "bkt", "endpoint": "http://127.0.0.1:9"}))
+    for i, workers in enumerate((1, 2, 5)):
+        store = Storage(str(tmp_path / f"s{i}")).path
+        r = transfer.Remote(store, cfg, workers=workers)
+        r.client = Client()
+        r.fetch("b" * 64, oids, where=where)
+        for oid, b in zip(oids, blobs):
+            with open(os.path.join(store, "objects", "sha256", oid[:2], oid), "rb") as f:
+                assert f.read() == b
