@@ -8,8 +8,9 @@
   hit    the same 1 GiB array as a hit in a fresh process, page cache warm, vs the readinto floor (one file read
          into a buffer that was allocated and touched before the clock started; and into a fresh buffer), and vs
          the peers' hits (target <= 1.5x the floor, faster than every peer). "first hit" is the first load after
-         the store (every chunk hashed); "hit" the following ones (chunks verified before are trusted by their stat
-         data, spec/FORMAT.md "Loading and verified objects").
+         the store; "hit" the following ones. Both trust chunk files by their stat data (the writer records the
+         files it created, a reader those it hashed: spec/FORMAT.md "Loading and verified objects"); the first
+         may still find the pages it reads into, or the file pages, less at hand.
 
 Peers: hf_xet's local CAS (upload_bytes / download_files against local://), FastCDC (pyfastcdc, 16 KiB average:
 unique chunk bytes, an estimate of a chunk store without compression), joblib.Memory, the original xetcache (its

@@ -156,8 +156,18 @@ class EngineIndex:
         if not trust_supported():
             return
         now = time.time_ns()
-        rows = [(oid,) + stamp_of(st) for oid, st in items
-                if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS and layout.is_hex64(oid)]
+        self._insert_verified([(oid,) + stamp_of(st) for oid, st in items
+                               if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS and layout.is_hex64(oid)])
+
+    def record_written(self, items: Iterable[Tuple[str, os.stat_result]]) -> None:
+        """Remember object files this process just created from bytes it hashed (objects._fresh), however young:
+        the racy-clock rule of record_verified guards a reader against a write in the tick it read in, and here no
+        other process wrote (spec/FORMAT.md, "Loading and verified objects", the writer's own files)."""
+        if not trust_supported():
+            return
+        self._insert_verified([(oid,) + stamp_of(st) for oid, st in items if layout.is_hex64(oid)])
+
+    def _insert_verified(self, rows: List[Tuple[Any, ...]]) -> None:
         if not rows:
             return
 

@@ -21,6 +21,8 @@ from typing import List, Optional, Sequence, Tuple, Union
 from . import atomic, buffers, layout, safeio
 from ..errors import CorruptObjectError
 
+Written = Tuple[str, os.stat_result]  # an object this process created, with its file's final stat data
+
 POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 POINTER_MAX = 1024
 PARALLEL_HASH_MIN = 8 << 20
@@ -68,17 +70,19 @@ def _final_path(store_dir: str, oid: str) -> str:
 
 
 def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optional[List[str]] = None,
-                 created: Optional[List[str]] = None) -> Tuple[str, int]:
+                 created: Optional[List[str]] = None, fresh: Optional[List[Written]] = None) -> Tuple[str, int]:
     """Store the concatenation of ``chunks`` as one object. Returns (oid, size). Durable (fsync) on return.
 
     An object already at the final path is kept when it holds these bytes (objects are immutable; a small duplicate
     is not even fsynced). A Git LFS pointer or wrong bytes there are replaced atomically by the verified bytes:
     otherwise an entry stored again after a failed lazy fetch would keep pointing at pointers and miss forever.
     The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there), the
-    oid of an object this call created to ``created`` (removed again if the entry fails: storage.py)."""
+    oid of an object this call created to ``created`` (removed again if the entry fails: storage.py), and with the
+    stat data of its file to ``fresh`` when they can be trusted later (see _fresh)."""
     chunks = [memoryview(c).cast("B") for c in chunks]
     size = sum(len(c) for c in chunks)
     fd, tmp = atomic.open_tmp(store_dir)
+    st: Optional[os.stat_result] = None
     try:
         try:
             if size >= PARALLEL_HASH_MIN:
@@ -90,6 +94,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 try:
                     atomic.write_all(fd, chunks)
                     os.fsync(fd)
+                    st = os.fstat(fd)
                 finally:
                     t.join()
                 oid = box[0].hexdigest()
@@ -106,11 +111,13 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                     _refresh(final)
                     return oid, size
                 os.fsync(fd)
+                st = os.fstat(fd)
         finally:
             os.close(fd)
         if atomic.link_new(tmp, final):
             if created is not None:
                 created.append(oid)
+            _fresh(fresh, oid, st, tmp, final)
             return oid, size
         if holds(final, chunks, size):
             _refresh(final)
@@ -128,7 +135,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
 
 
 def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] = None,
-                created: Optional[List[str]] = None) -> Tuple[str, int]:
+                created: Optional[List[str]] = None, fresh: Optional[List[Written]] = None) -> Tuple[str, int]:
     """Store one chunk (spec/FORMAT.md, "Chunked objects"): hash first, and when the store already holds these
     bytes write nothing (a new version of a value shares most of its chunks); otherwise as write_object. Durable
     on return. Safe to call from several threads (hashing, writing and fsync release the GIL)."""
@@ -144,11 +151,13 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
         try:
             atomic.write_all(fd, [data])
             os.fsync(fd)
+            st = os.fstat(fd)
         finally:
             os.close(fd)
         if atomic.link_new(tmp, final):
             if created is not None:
                 created.append(oid)
+            _fresh(fresh, oid, st, tmp, final)
         elif not holds(final, [data], size):
             was_pointer = is_pointer(final)
             atomic.publish_replace(tmp, final)
@@ -160,6 +169,24 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+
+
+def _fresh(fresh: Optional[List[Written]], oid: str, st: Optional[os.stat_result], tmp: str, final: str) -> None:
+    """Note the stat data of an object file this writer just created and linked to ``final``, so that the next
+    load need not hash it (engineindex.record_written; why that is safe: spec/FORMAT.md, "Loading and verified
+    objects"). The tmp name goes first (link and unlink change the inode's ctime, so the stat data are final only
+    then); ``final`` must still be the very file written: same device, inode, size and mtime as fstat of our
+    descriptor after the fsync."""
+    if fresh is None or st is None:
+        return
+    try:
+        os.unlink(tmp)
+        now = os.lstat(final)
+    except OSError:
+        return
+    if stat.S_ISREG(now.st_mode) and (now.st_dev, now.st_ino, now.st_size, now.st_mtime_ns) == (
+            st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns):
+        fresh.append((oid, now))
 
 
 def holds(path: str, chunks: Sequence[memoryview], size: int) -> bool:

@@ -261,9 +261,10 @@ class Storage:
         #    directories, then the manifest
         replaced: List[str] = []  # LFS pointers that now hold their content
         created: List[str] = []  # objects this call added to the store: removed again if the entry fails
+        fresh: List[objects.Written] = []  # ... with their files' stat data: trusted by the next load
         try:
             written = writer.write_parts(self.path, [part for name in groups for part in groups[name]], replaced,
-                                         created)
+                                         created, fresh)
             out_doc = None
             if outputs_blob is not None:  # outputs stay one object (readers of outputs need no chunk table)
                 oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced, created)
@@ -293,6 +294,7 @@ class Storage:
             # wrong value: a missing object is never loaded)
             objects.remove_created(self.path, created)
             raise
+        self._index.record_written(fresh)  # after the manifest: objects, manifest, then what is derived from them
         remote_hooks.entry_saved(self.path, manifest)  # queued for the team cache, pushed in the background
         return manifest
 

@@ -47,10 +47,10 @@ def _pieces(buf: memoryview) -> Iterator[memoryview]:
 
 
 def write_parts(store_dir: str, parts: Sequence[memoryview], replaced: Optional[List[str]] = None,
-                created: Optional[List[str]] = None) -> Written:
+                created: Optional[List[str]] = None, fresh: Optional[List[objects.Written]] = None) -> Written:
     """Store every part durably (objects fsynced, then their folders). Returns what to put in the manifest.
     Objects this call created (not found in the store) are appended to ``created``, so that a failed entry can
-    remove them (storage.py)."""
+    remove them (storage.py); with their files' stat data to ``fresh`` (objects._fresh)."""
     out = Written()
     jobs: List[Tuple[Optional[Future], List[Future]]] = []
     workers = WIDE_WORKERS if len(parts) >= WIDE_MIN else WORKERS
@@ -58,9 +58,9 @@ def write_parts(store_dir: str, parts: Sequence[memoryview], replaced: Optional[
         for part in parts:
             buf = memoryview(part).cast("B")
             if len(buf) < chunking.THRESHOLD:
-                jobs.append((pool.submit(objects.write_object, store_dir, [buf], replaced, created), []))
+                jobs.append((pool.submit(objects.write_object, store_dir, [buf], replaced, created, fresh), []))
             else:
-                jobs.append((None, [pool.submit(objects.write_chunk, store_dir, piece, replaced, created)
+                jobs.append((None, [pool.submit(objects.write_chunk, store_dir, piece, replaced, created, fresh)
                                     for piece in _pieces(buf)]))
         for whole, chunk_jobs in jobs:
             if whole is not None:
