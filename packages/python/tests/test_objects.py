@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from xetcache import Storage, config
-from xetcache.store import objects
+from xetcache.store import objects, putobject
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_a_pointer_at_the_object_path_is_replaced_by_the_content(store, nbytes):
     path = Path(store.object_path(oid))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(pointer_text(oid, nbytes))
-    assert objects.write_object(store.path, parts(data)) == (oid, nbytes)
+    assert putobject.write_object(store.path, parts(data)) == (oid, nbytes)
     assert path.read_bytes() == data
     assert bytes(objects.read_object(store.path, oid)) == data
     assert list(Path(store.path, "tmp").iterdir()) == []
@@ -52,7 +52,7 @@ def test_wrong_bytes_of_the_same_size_are_replaced(store):
     bad = bytearray(data)
     bad[-1] ^= 0xFF  # differs only in the very last byte: the comparison must reach the end
     path.write_bytes(bytes(bad))
-    objects.write_object(store.path, [memoryview(data)])
+    putobject.write_object(store.path, [memoryview(data)])
     assert path.read_bytes() == data
 
 
@@ -63,18 +63,18 @@ def test_a_truncated_or_longer_file_is_replaced(store):
     path.parent.mkdir(parents=True, exist_ok=True)
     for wrong in (data[:-1], data + b"y"):
         path.write_bytes(wrong)
-        objects.write_object(store.path, [memoryview(data)])
+        putobject.write_object(store.path, [memoryview(data)])
         assert path.read_bytes() == data
 
 
 @pytest.mark.parametrize("nbytes", [5 << 10, (20 << 20) + 7])  # the small path and the parallel-hash path
 def test_a_correct_object_is_never_replaced_but_made_young_again_for_gc(store, nbytes):
     data = np.random.default_rng(2).bytes(nbytes)
-    oid, _ = objects.write_object(store.path, [memoryview(data)])
+    oid, _ = putobject.write_object(store.path, [memoryview(data)])
     path = store.object_path(oid)
     os.utime(path, (1_000_000, 1_000_000))  # older than any gc grace period
     before = os.stat(path)
-    assert objects.write_object(store.path, parts(data, 5)) == (oid, len(data))
+    assert putobject.write_object(store.path, parts(data, 5)) == (oid, len(data))
     after = os.stat(path)
     assert after.st_ino == before.st_ino  # the same file: never replaced
     assert after.st_mtime > 1_000_000 + 86400  # reused → young, so gc's grace period covers the new manifest
@@ -84,12 +84,12 @@ def test_a_correct_object_is_never_replaced_but_made_young_again_for_gc(store, n
 def test_holds_compares_every_chunk(tmp_path):
     p = tmp_path / "f"
     p.write_bytes(b"abcdef")
-    assert objects.holds(str(p), [memoryview(b"abc"), memoryview(b"def")], 6)
-    assert not objects.holds(str(p), [memoryview(b"abc"), memoryview(b"deg")], 6)
-    assert not objects.holds(str(p), [memoryview(b"abcde")], 5)
-    assert not objects.holds(str(tmp_path / "missing"), [memoryview(b"")], 0)
+    assert putobject.holds(str(p), [memoryview(b"abc"), memoryview(b"def")], 6)
+    assert not putobject.holds(str(p), [memoryview(b"abc"), memoryview(b"deg")], 6)
+    assert not putobject.holds(str(p), [memoryview(b"abcde")], 5)
+    assert not putobject.holds(str(tmp_path / "missing"), [memoryview(b"")], 0)
     (tmp_path / "empty").write_bytes(b"")
-    assert objects.holds(str(tmp_path / "empty"), [], 0)
+    assert putobject.holds(str(tmp_path / "empty"), [], 0)
 
 
 def test_restoring_an_entry_after_its_pointers_were_stored_again_hits(store):

@@ -14,7 +14,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import atomic, canonjson, codec, layout, manifest as manifests, objects, safeio
+from . import atomic, canonjson, codec, layout, manifest as manifests, objects, putobject, safeio
 from ..lfs import hooks as lfs_hooks
 from ..remote import hooks as remote_hooks
 from .._version import __version__
@@ -261,13 +261,13 @@ class Storage:
         #    directories, then the manifest
         replaced: List[str] = []  # LFS pointers that now hold their content
         created: List[str] = []  # objects this call added to the store: removed again if the entry fails
-        fresh: List[objects.Written] = []  # ... with their files' stat data: trusted by the next load
+        fresh: List[putobject.Written] = []  # ... with their files' stat data: trusted by the next load
         try:
             written = writer.write_parts(self.path, [part for name in groups for part in groups[name]], replaced,
                                          created, fresh)
             out_doc = None
             if outputs_blob is not None:  # outputs stay one object (readers of outputs need no chunk table)
-                oid, n = objects.write_object(self.path, [memoryview(outputs_blob)], replaced, created)
+                oid, n = putobject.write_object(self.path, [memoryview(outputs_blob)], replaced, created)
                 atomic.fsync_dir(os.path.dirname(self.object_path(oid)))
                 written.sizes[oid] = n
                 out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}

@@ -1,7 +1,7 @@
 """Writing the parts of an entry (pickle streams, out-of-band buffers): small ones whole, large ones as chunks.
 
 A part of chunking.THRESHOLD bytes or more is cut by content-defined chunking (chunking.py) and each chunk stored
-as its own object (objects.write_chunk: nothing is written for a chunk the store already holds); the part is then
+as its own object (putobject.write_chunk: nothing is written for a chunk the store already holds); the part is then
 named by the id of its chunk list (manifest.chunk_id) and the manifest lists the chunks (format 2, spec/FORMAT.md).
 The cutting runs in this thread (the compiled chunker releases the GIL while it scans) while a pool hashes, writes
 and fsyncs chunks: all of that releases the GIL too, so a large value costs about max(cut, hash, write + fsync)
@@ -19,7 +19,7 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import atomic, chunking, layout, manifest as manifests, objects
+from . import atomic, chunking, layout, manifest as manifests, putobject
 
 WORKERS = max(2, min(8, 2 * (os.cpu_count() or 2)))
 # Threads for an entry of at least WIDE_MIN parts: they mostly wait in fsync, so more than the cores (measured on
@@ -47,7 +47,7 @@ def _pieces(buf: memoryview) -> Iterator[memoryview]:
 
 
 def write_parts(store_dir: str, parts: Sequence[memoryview], replaced: Optional[List[str]] = None,
-                created: Optional[List[str]] = None, fresh: Optional[List[objects.Written]] = None) -> Written:
+                created: Optional[List[str]] = None, fresh: Optional[List[putobject.Written]] = None) -> Written:
     """Store every part durably (objects fsynced, then their folders). Returns what to put in the manifest.
     Objects this call created (not found in the store) are appended to ``created``, so that a failed entry can
     remove them (storage.py); with their files' stat data to ``fresh`` (objects._fresh)."""
@@ -58,9 +58,9 @@ def write_parts(store_dir: str, parts: Sequence[memoryview], replaced: Optional[
         for part in parts:
             buf = memoryview(part).cast("B")
             if len(buf) < chunking.THRESHOLD:
-                jobs.append((pool.submit(objects.write_object, store_dir, [buf], replaced, created, fresh), []))
+                jobs.append((pool.submit(putobject.write_object, store_dir, [buf], replaced, created, fresh), []))
             else:
-                jobs.append((None, [pool.submit(objects.write_chunk, store_dir, piece, replaced, created, fresh)
+                jobs.append((None, [pool.submit(putobject.write_chunk, store_dir, piece, replaced, created, fresh)
                                     for piece in _pieces(buf)]))
         for whole, chunk_jobs in jobs:
             if whole is not None:
