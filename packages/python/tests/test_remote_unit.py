@@ -356,3 +356,43 @@ def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, m
         for oid, b in zip(oids, blobs):
             with open(os.path.join(store, "objects", "sha256", oid[:2], oid), "rb") as f:
                 assert f.read() == b
+
+
+def test_fetched_objects_are_recorded_as_verified_and_only_those_it_created(tmp_path, monkeypatch):
+    """A fetch hashes every object in memory before writing it to a new file of its own, so it records those files
+    as the store's writer does (the first hit after a pull need not hash them again); an object file that was
+    already in the store (not written by this fetch) gets no record."""
+    import hashlib
+    import os
+
+    from xetcache.remote import transfer
+    from xetcache.store import engineindex
+
+    blobs = [os.urandom(5000 + i) for i in range(6)]
+    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
+    name = "c" * 64 + "-0123abcd"
+    where, off = {}, 0
+    for oid, b in zip(oids, blobs):
+        where[oid] = (name, off, len(b))
+        off += len(b)
+    pack = b"".join(blobs)
+
+    class Client:
+        def get_range_into(self, key, start, into):
+            into[:] = pack[start:start + len(into)]
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    cfg = config.RemoteConfig(config.check({"bucket": "bkt", "endpoint": "http://127.0.0.1:9"}))
+    store = Storage(str(tmp_path / "s")).path
+    there = os.path.join(store, "objects", "sha256", oids[0][:2], oids[0])
+    os.makedirs(os.path.dirname(there), exist_ok=True)
+    with open(there, "wb") as f:  # already in the store, put there by someone else
+        f.write(blobs[0])
+    r = transfer.Remote(store, cfg, workers=2)
+    r.client = Client()
+    r.fetch("c" * 64, oids, where=where)
+    stamps = engineindex.EngineIndex(store).verified_stamps(oids)
+    assert set(stamps) == set(oids[1:])
+    for oid in oids[1:]:
+        assert stamps[oid] == engineindex.stamp_of(os.lstat(os.path.join(store, "objects", "sha256", oid[:2], oid)))

@@ -14,7 +14,8 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Callable, Dict, List, Tuple
 
-from ..store import atomic, layout
+from ..store import atomic, engineindex, layout
+from ..store.putobject import Written
 from . import tuning
 from .bigdownload import BigDownload
 from .localfiles import name_verified, unlink_quietly, write_tmp
@@ -107,8 +108,9 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
         # One flush for all the pieces, then their names (the store's rule: no name before its bytes are
         # durable), then one more for the names.
         atomic.sync_files([t for _, t in written], remote.store_dir)
+        fresh: List[Written] = []
         for oid, tmp in written:
-            if name_verified(remote.store_dir, oid, tmp):
+            if name_verified(remote.store_dir, oid, tmp, fresh):
                 replaced.append(oid)
     except BaseException:
         cancel.set()
@@ -121,6 +123,11 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
     dirs = sorted({os.path.dirname(layout.object_path(remote.store_dir, o)) for o in todo})
     if not atomic.syncfs(remote.store_dir):  # the names, like the bytes above: one flush where possible
         wait_all([remote.store_pool.submit(lambda d=d: atomic.fsync_dir(d)) for d in dirs])
+    index = engineindex.EngineIndex(remote.store_dir)
+    try:
+        index.record_written(fresh)  # the first hit need not hash them again
+    finally:
+        index.close()
     if replaced:
         from ..lfs import hooks as lfs_hooks
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
-from ..store import atomic, layout, manifest as manifests, objects
+from ..store import atomic, layout, manifest as manifests, objects, putobject
+from ..store.putobject import Written
 
 STATE_DIR = os.path.join("tmp", "remote")  # machine-local state of the remote tier (gitignored with tmp/)
 
@@ -39,12 +40,18 @@ def write_tmp(store_dir: str, data: Any) -> str:
     return tmp
 
 
-def name_verified(store_dir: str, oid: str, tmp: str) -> bool:
+def name_verified(store_dir: str, oid: str, tmp: str, fresh: Optional[List[Written]] = None) -> bool:
     """Give a durable tmp file holding ``oid``'s bytes its name (never over content; over a Git LFS pointer by
-    rename). True when a pointer was replaced."""
+    rename). True when a pointer was replaced. A file this call created is added to ``fresh`` with its stat data,
+    as the store's writer does for its own (putobject.note_fresh): its bytes were hashed in memory before they
+    were written, so the first hit need not hash them again."""
     final = layout.object_path(store_dir, oid)
     layout.check_dir(store_dir, "objects", "sha256", oid[:2])
-    if atomic.link_new(tmp, final) or not objects.is_pointer(final):
+    st = os.stat(tmp) if fresh is not None else None
+    if atomic.link_new(tmp, final):
+        putobject.note_fresh(fresh, oid, st, tmp, final)
+        return False
+    if not objects.is_pointer(final):
         return False
     atomic.publish_replace(tmp, final)
     return True

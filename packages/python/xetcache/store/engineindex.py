@@ -160,7 +160,7 @@ class EngineIndex:
                                if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS and layout.is_hex64(oid)])
 
     def record_written(self, items: Iterable[Tuple[str, os.stat_result]]) -> None:
-        """Remember object files this process just created from bytes it hashed (objects._fresh), however young:
+        """Remember object files this process just created from bytes it hashed (putobject.note_fresh), however young:
         the racy-clock rule of record_verified guards a reader against a write in the tick it read in, and here no
         other process wrote (spec/FORMAT.md, "Loading and verified objects", the writer's own files)."""
         if not trust_supported():

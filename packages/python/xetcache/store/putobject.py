@@ -57,7 +57,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
     otherwise an entry stored again after a failed lazy fetch would keep pointing at pointers and miss forever.
     The oid of a replaced pointer is appended to ``replaced`` (the caller tells git its index is stale there), the
     oid of an object this call created to ``created`` (removed again if the entry fails: storage.py), and with the
-    stat data of its file to ``fresh`` when they can be trusted later (see _fresh)."""
+    stat data of its file to ``fresh`` when they can be trusted later (see note_fresh)."""
     chunks = [memoryview(c).cast("B") for c in chunks]
     size = sum(len(c) for c in chunks)
     fd, tmp = atomic.open_tmp(store_dir)
@@ -96,7 +96,7 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
         if atomic.link_new(tmp, final):
             if created is not None:
                 created.append(oid)
-            _fresh(fresh, oid, st, tmp, final)
+            note_fresh(fresh, oid, st, tmp, final)
             return oid, size
         if holds(final, chunks, size):
             _refresh(final)
@@ -136,7 +136,7 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
         if atomic.link_new(tmp, final):
             if created is not None:
                 created.append(oid)
-            _fresh(fresh, oid, st, tmp, final)
+            note_fresh(fresh, oid, st, tmp, final)
         elif not holds(final, [data], size):
             was_pointer = is_pointer(final)
             atomic.publish_replace(tmp, final)
@@ -150,7 +150,7 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
             pass
 
 
-def _fresh(fresh: Optional[List[Written]], oid: str, st: Optional[os.stat_result], tmp: str, final: str) -> None:
+def note_fresh(fresh: Optional[List[Written]], oid: str, st: Optional[os.stat_result], tmp: str, final: str) -> None:
     """Note the stat data of an object file this writer just created and linked to ``final``, so that the next
     load need not hash it (engineindex.record_written; why that is safe: spec/FORMAT.md, "Loading and verified
     objects"). The tmp name goes first (link and unlink change the inode's ctime, so the stat data are final only

@@ -50,7 +50,7 @@ def write_parts(store_dir: str, parts: Sequence[memoryview], replaced: Optional[
                 created: Optional[List[str]] = None, fresh: Optional[List[putobject.Written]] = None) -> Written:
     """Store every part durably (objects fsynced, then their folders). Returns what to put in the manifest.
     Objects this call created (not found in the store) are appended to ``created``, so that a failed entry can
-    remove them (storage.py); with their files' stat data to ``fresh`` (objects._fresh)."""
+    remove them (storage.py); with their files' stat data to ``fresh`` (putobject.note_fresh)."""
     out = Written()
     jobs: List[Tuple[Optional[Future], List[Future]]] = []
     workers = WIDE_WORKERS if len(parts) >= WIDE_MIN else WORKERS
