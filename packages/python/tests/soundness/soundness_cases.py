@@ -455,3 +455,6 @@ CASES = [
 from soundness_cases_more import MORE  # noqa: E402
 
 CASES += MORE
+from soundness_cases_round3 import ROUND3  # noqa: E402
+
+CASES += ROUND3

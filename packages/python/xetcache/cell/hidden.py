@@ -1,5 +1,6 @@
 """Hidden state a cell can read and change without naming it: global random generators, matplotlib's style,
-pandas options, numpy print options and the settings of settings.py (sys.path, logging levels, ...).
+pandas options, numpy print options, the settings of settings.py (sys.path, logging levels, ...) and the
+process-wide state of process.py (gc, socket timeout, umask, locale, ...).
 
 Each is an implicit input and output of a cached cell: its state before the run is recorded in the entry (a hit is
 valid only when the kernel is in that state now) and, when the run changed it, its state after the run is stored
@@ -13,7 +14,7 @@ import sys
 import warnings
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from . import settings
+from . import process, settings
 
 
 def _random_get() -> Any:
@@ -132,12 +133,22 @@ SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "sys.recursionlimit": ("sys", settings.recursion_get, settings.recursion_set),
     "numpy.errstate": ("numpy", settings.np_err_get, settings.np_err_set),
     "logging": ("logging", settings.logging_get, settings.logging_set),
+    "gc": ("gc", process.gc_get, process.gc_set),
+    "socket.defaulttimeout": ("socket", process.socket_timeout_get, process.socket_timeout_set),
+    "sys.int_max_str_digits": ("sys", process.int_digits_get, process.int_digits_set),
+    "umask": ("os", process.umask_get, process.umask_set),
+    "locale": ("locale", process.locale_get, process.locale_set),
 }
 # Sources whose change a hit cannot redo: name -> (state before, state after) -> why (None: it can)
 UNRESTORABLE: Dict[str, Callable[[Any, Any], Optional[str]]] = {"logging": settings.logging_unrestorable}
 # Sources that shape what a cell shows or computes (plots, printed tables, sklearn's transform output): a dependency
 # of every run while imported.
 DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions", "sklearn.config")
+# Settings any code can read with a plain call (`gc.isenabled()`, decimal arithmetic, `np.array(1.) / 0`): the key
+# cannot see those reads, so each is a dependency of every run too. They stay as a kernel starts them unless a cell
+# sets them, so a restart does not turn hits into misses.
+READ_ANYWHERE = DISPLAY + ("decimal.context", "numpy.errstate", "sys.recursionlimit", "gc", "socket.defaulttimeout",
+                           "sys.int_max_str_digits", "umask", "locale")
 
 
 ENV = "os.environ:"  # one source per variable the run changed: a machine's whole environment is not an input

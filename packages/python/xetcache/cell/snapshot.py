@@ -10,6 +10,7 @@ the run shared. Detecting change by value is what makes this independent of *how
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import random
@@ -29,6 +30,7 @@ ATOMS = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis
 # Logging's objects: their levels are hidden state (settings.py); handlers hold locks and streams.
 OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType, type(threading.Lock()), type(threading.RLock()),
           logging.Logger, logging.Handler, logging.Manager, logging.PlaceHolder, logging.Formatter, logging.Filter)
+_LRU = functools._lru_cache_wrapper  # type: ignore[attr-defined]
 MODULE_ROOT = "module:"  # a root that is a user module (sys.modules), not a name of the namespace
 LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph
 
@@ -83,10 +85,26 @@ def _children(o: Any) -> Optional[List[Tuple[Tuple[str, Any], Any]]]:
         user = codedeps.is_user_class(o) if isinstance(o, type) else codedeps.is_user_module(o)
         if not user:
             return None
-        return [(("a", k), v) for k, v in vars(o).items() if not k.startswith("__") and isinstance(k, str)]
+        attrs = [(("a", k), v) for k, v in vars(o).items() if not k.startswith("__") and isinstance(k, str)]
+        # a method's `self.registry.append(...)` reaches the attributes of the class's user bases too
+        bases = [(("b", i), b) for i, b in enumerate(o.__bases__)] if isinstance(o, type) else []
+        return attrs + [(step, b) for step, b in bases if codedeps.is_user_class(b)]
     d = getattr(o, "__dict__", None)
     if type(d) is dict and _leaf_kind(o) is None and not isinstance(o, BaseException):
-        return [(("a", k), v) for k, v in d.items() if isinstance(k, str)]
+        from ..keys import codedeps
+
+        # `self.items.append(x)` on a class attribute changes the class, reached through the instance
+        cls = [(("t", None), type(o))] if codedeps.is_user_class(type(o)) else []
+        return [(("a", k), v) for k, v in d.items() if isinstance(k, str)] + cls
+    return None
+
+
+def _cache_state(o: Any) -> Optional[Tuple[int, int]]:
+    """(misses, entries) of a functools cache (lru_cache/cache): what it holds is state a later call reads (it
+    returns the cached object and skips the body's side effects) and that no API can fill again on a hit."""
+    if isinstance(o, _LRU) and callable(getattr(o, "cache_info", None)):
+        info = o.cache_info()
+        return info.misses, info.currsize
     return None
 
 
@@ -129,7 +147,7 @@ class Snapshot:
             if kids is None:
                 enc.encode(o)
             else:
-                h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}".encode())
+                h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}:{_cache_state(o)}".encode())
                 for (kind, key), child in kids:
                     h.update(kind.encode())
                     enc.encode(key)
@@ -166,9 +184,11 @@ class Snapshot:
         if isinstance(o, types.FunctionType):
             cells = [c.cell_contents for c in (o.__closure__ or ())]
             return "function", (cells, o.__defaults__, o.__kwdefaults__, dict(o.__dict__))
+        if _cache_state(o) is not None:
+            raise NotRestorable(f"{self.describe(oid)} (a functools cache) was filled by the run; a hit cannot fill it")
         kids = _children(o)
         if kids is not None:  # objects, user classes and modules: their attributes
-            return "attrs", dict(kids and [(k, v) for (_, k), v in kids])
+            return "attrs", dict(kids and [(k, v) for (kind, k), v in kids if kind == "a"])
         kind = _leaf_kind(o)
         if kind == "ndarray":
             return kind, o.copy(order="K")
@@ -194,7 +214,8 @@ def render(path: Path) -> str:
     out = str(path[0])
     for kind, key in path[1:]:
         out += {"i": f"[{key}]", "k": f"[{key!r}]", "a": f".{key}", "c": f".<closure {key}>",
-                "d": f".<default {key}>", "kw": f".<default {key}>", "fa": f".{key}"}[kind]
+                "d": f".<default {key}>", "kw": f".<default {key}>", "fa": f".{key}", "t": ".__class__",
+                "b": f".__bases__[{key}]"}[kind]
     return out
 
 
@@ -218,6 +239,10 @@ def resolve(ns: Dict[str, Any], path: Path) -> Any:
             o = o.__kwdefaults__[key]
         elif kind == "fa":
             o = o.__dict__[key]
+        elif kind == "t":
+            o = type(o)
+        elif kind == "b":
+            o = o.__bases__[key]
         else:
             o = o.__defaults__[key]
     return o

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, files, graph, hidden
+from . import decline, files, graph, hidden, libattrs
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -110,6 +110,7 @@ class Run:
         self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
         self.threads_before = {t.ident for t in threading.enumerate()}
+        self.library = libattrs.Watch(self.ns)
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
                seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -120,6 +121,9 @@ class Run:
             raise Declined(f"changes the file system ({file_rec.fs_changes[0]}): a hit cannot redo that")
         if file_rec.spawned:
             raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
+        why = self.library.changed()
+        if why:
+            raise Declined(why)
         after = user_names(self.ns, self.hidden_names)
         replayed = set(defined)
         bound = sorted(n for n, i in after.items() if self.before.get(n) != i and not (
@@ -147,10 +151,10 @@ class Run:
         for k, v in hidden.env_changes(self.env_before, dict(os.environ)).items():
             changed_hidden[hidden.ENV + k] = v
             self.hidden_fp.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k)}))
-        # the state a hit must start from: generators the run drew from, and the style plots are drawn in
+        # the state a hit must start from: generators the run drew from, the style plots are drawn in, settings
         seeded = set(seeds.seeded_first if seeds is not None else ())
         deps = {n: fp for n, fp in self.hidden_fp.items()
-                if (n in changed_hidden and n not in seeded) or n in hidden.DISPLAY}
+                if (n in changed_hidden and n not in seeded) or n in hidden.READ_ANYWHERE}
         # variables the code read (and did not set first): inputs, as they were when the run started
         deps.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k) for k in file_rec.env_reads
                                          if hidden.ENV + k not in changed_hidden}))
