@@ -25,6 +25,8 @@ export interface HitsRead {
 
 /** POSIX only guarantees atomic appends below PIPE_BUF-ish sizes in practice; the contract caps lines at 4 KiB. */
 const MAX_LINE = 4096;
+/** The largest saved time a hit line holds (spec/schemas/hit.schema.json): a sum of many stays finite. */
+export const MAX_SAVED_S = 1e9;
 
 /** hits.jsonl must be a regular file of the store: a symlink planted by a clone would append (or read) elsewhere. */
 async function openHits(dir: string, flags?: number): Promise<FileHandle> {

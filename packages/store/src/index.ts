@@ -29,7 +29,7 @@ export {
 } from './validate';
 export { serializeManifest, parseManifest } from './manifest';
 export { canonicalJson } from './canonical-json';
-export { formatHitLine } from './hits';
+export { formatHitLine, MAX_SAVED_S } from './hits';
 export { formatBytes, parseBytes, BYTE_SIZE_EXAMPLES } from './units';
 export { openRegular, openRegularSync, readRegular, NotRegularError } from './safe-open';
 export type { ObjectState } from './content-read';

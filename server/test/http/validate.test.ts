@@ -23,6 +23,7 @@ test('malformed JSON, wrong types and unknown fields are refused with EBADREQUES
     ['/api/gc', { store: s, grace_s: 'soon' }],
     ['/api/verify', { store: s, deep: true }],
     ['/api/hits', { store: s, key: m.key, saved_s: -2 }],
+    ['/api/hits', { store: s, key: m.key, saved_s: 1e300 }],
     ['/api/hits', { store: s, key: m.key }],
     ['/api/verify', {}]
   ];
