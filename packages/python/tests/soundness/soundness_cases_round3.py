@@ -203,4 +203,9 @@ ROUND3 = [
         P("class Reg2:\n    items = [1]\n    def total(self):\n        return sum(self.items)\nr2 = Reg2()"),
         C("tot2 = r2.total()"),
     ], probes=["tot2", "Reg2.items"], expect_hit=True),
+    Case("identity/id-of-preexisting-in-mutated-dict", 3, [
+        P("pts = [[1], [2]]\nseen_ids = {}"),
+        C("for p in pts:\n    seen_ids[id(p)] = len(p)\nregistered = 1"),
+        P("hits_ids = [seen_ids.get(id(p)) for p in pts]"),
+    ], probes=["hits_ids"]),
 ]

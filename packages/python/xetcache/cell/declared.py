@@ -24,6 +24,8 @@ def save(store: Storage, variables: Dict[str, Any], **fields: Any) -> Dict[str, 
     UnpicklableError names the variable that cannot be pickled."""
     try:
         stream, buffers = graph.dumps({"bind": dict(variables)}, Snapshot({}, []), "the cell's outputs")
+    except graph.NotRestorable as e:  # what they hold would mean something else after a load (id() numbers)
+        raise UnpicklableError(f"cannot store {e}", variable="the cell's outputs") from None
     except UnpicklableError:
         for name, value in variables.items():  # which one: pickled alone, the culprit fails the same way
             codec.dumps(value, name)

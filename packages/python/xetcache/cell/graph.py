@@ -16,6 +16,7 @@ import types
 from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
+from . import idnumbers
 from .snapshot import NotRestorable, Path, Snapshot, apply
 
 CODEC = "xetcache-graph-1"
@@ -27,6 +28,7 @@ class _Pickler(pickle.Pickler):
         super().__init__(f, protocol=5, **kw)
         self.snapshot, self.paths, self.ids = snapshot, paths, ids
         self.held = _held_by_user_modules()
+        self.seen: set = set()  # ids of the objects pickled
 
     def reducer_override(self, obj: Any) -> Any:
         np = sys.modules.get("numpy")
@@ -44,6 +46,7 @@ class _Pickler(pickle.Pickler):
 
     def persistent_id(self, obj: Any) -> Any:
         oid = id(obj)
+        self.seen.add(oid)
         if oid in self.snapshot.objs and self.snapshot.objs[oid] is obj:
             ref = self.ids.get(oid)
             if ref is None:
@@ -151,12 +154,17 @@ def dumps(graph: Dict[str, Any], snapshot: Snapshot, what: str) -> Tuple[bytes, 
 
     paths: List[Path] = []
     body = io.BytesIO()
+    pickler = _Pickler(body, snapshot, paths, {}, buffer_callback=take)
     try:
-        _Pickler(body, snapshot, paths, {}, buffer_callback=take).dump(graph)
+        pickler.dump(graph)
     except RecursionError:
         raise UnpicklableError(f"cannot store {what}: nested too deeply", variable=what) from None
     except Exception as e:  # PicklingError, TypeError (locks, generators), AttributeError (local functions)
         raise UnpicklableError(f"cannot store {what}: {type(e).__name__}: {e}", variable=what) from None
+    states = [state for _, _, state in graph.get("mutate", [])]
+    if idnumbers.ints_in(list(graph.get("bind", {}).values()) + states) & (pickler.seen | set(snapshot.objs)):
+        # `{id(o): ...}`: a hit brings the objects back at other addresses, and the numbers would name nothing
+        raise NotRestorable(f"{what} hold id() numbers of objects, which are other numbers after a restore")
     head = pickle.dumps(paths, protocol=5)
     return len(head).to_bytes(8, "little") + head + body.getvalue(), buffers
 

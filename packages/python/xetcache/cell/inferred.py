@@ -95,6 +95,8 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
             outputs=recorder.outputs or None, runtime_s=runtime, source=_source_info(event, code),
             inputs=inputs_fp, outputs_names=[], namespace=spec.get("key"), state=state, state_codec=graph.CODEC,
             trace=trace)
+    except traced.Declined as e:
+        return _declined(event, str(e), runtime)
     except XetCacheError as e:
         what = getattr(e, "variable", None)
         hint = {"EUNPICKLABLE": "nothing stored; the cell's variables stay in the kernel",

@@ -3,13 +3,14 @@ function's `np.some_setting = ...`): state of the kernel outside the namespace t
 
 The modules watched are `builtins` and the library modules the namespace holds (what the cell and the functions it
 calls can name). Their public attributes are compared by identity before and after the run; a change declines the
-cell. Submodules bound on their package by an import, and private names (libraries cache their own lazily), are not
-changes of the user's.
+cell. Submodules bound on their package by an import, private names (libraries cache their own lazily) and library
+functions a library binds itself (pyplot's backend hooks) are not changes of the user's.
 """
 
 from __future__ import annotations
 
 import builtins
+import sys
 import types
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -38,6 +39,15 @@ def _state(m: types.ModuleType) -> Dict[str, int]:
             if isinstance(k, str) and not k.startswith("_") and k not in skip and not isinstance(v, types.ModuleType)}
 
 
+def _library_code(v: Any) -> bool:
+    """A function or class of library code: what a library binds itself (pyplot's `draw_if_interactive` when a
+    backend loads), not a value or a function of the user's (`json.dumps = my_dumps` is the user's)."""
+    if not callable(v) or isinstance(v, (int, float, str, bytes, tuple, list, dict, set)):
+        return False
+    module = sys.modules.get(getattr(v, "__module__", None) or "")
+    return module is not None and module.__name__ != "__main__" and not codedeps.is_user_module(module)
+
+
 class Watch:
     """Identity of every public attribute of the watched modules when the run starts."""
 
@@ -50,7 +60,10 @@ class Watch:
             after = _state(m)
             if after == before:
                 continue
-            names = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+            names = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)
+                           and not _library_code(getattr(m, k, None)))
+            if not names:
+                continue
             return (f"changes attribute {m.__name__}.{names[0]} of a library module, which a hit cannot set "
                     "again")
         return None

@@ -182,8 +182,11 @@ class Run:
         return g, trace
 
     def serialise(self, g: Dict[str, Any]) -> Tuple[bytes, List[memoryview]]:
+        """The graph to store. Declined when it cannot mean after a hit what it meant after the run."""
         try:
             return graph.dumps(g, self.snapshot, "the cell's results")
+        except NotRestorable as e:
+            raise Declined(str(e)) from None
         except Exception:
             for name, value in g["bind"].items():  # say which variable, as the badge promises
                 graph.dumps({"bind": {name: value}}, self.snapshot, f"'{name}'")
