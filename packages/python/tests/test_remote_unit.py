@@ -335,9 +335,9 @@ def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, m
     pack = b"".join(blobs)
     real_write = fetching.write_tmp
 
-    def slow_write(store_dir, data):
+    def slow_write(store_dir, data, **kw):
         time.sleep(random.random() * 0.003)
-        return real_write(store_dir, data)
+        return real_write(store_dir, data, **kw)
 
     monkeypatch.setattr(fetching, "write_tmp", slow_write)
 

@@ -2,8 +2,8 @@
 each verified against its name before it gets one.
 
 Small objects of one pack are coalesced into ranged GETs of up to PART bytes (packs.coalesce) on the network
-workers; hashing and writing each piece run on the store workers meanwhile, and one flush makes all the pieces
-durable before any gets its name. Objects over PART bytes arrive in ranged parts (bigdownload.py).
+workers; hashing, writing and flushing each piece run on the store workers meanwhile (their fdatasyncs overlap with
+the download and share journal commits), and no piece gets its name before all are durable. Objects over PART bytes arrive in ranged parts (bigdownload.py).
 """
 
 from __future__ import annotations
@@ -55,7 +55,10 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
             if hashlib.sha256(piece).hexdigest() != oid:
                 raise RemoteError(f"object {oid[:12]} from the team cache does not match its name; not stored",
                                   "EREMOTECORRUPT")
-            tmp = write_tmp(remote.store_dir, piece)
+            # Durable here, by this worker, while the network workers go on: the flushes of the store workers
+            # overlap with the download and share journal commits. (One syncfs after the last piece waited for
+            # the whole file system: another process's dirty data too, e.g. the object server's own writes.)
+            tmp = write_tmp(remote.store_dir, piece, durable=True)
             with lock:
                 written.append((oid, tmp))
             progress.add(len(piece), 1)
@@ -105,9 +108,8 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
             b.start()
         wait_all(futures)
         wait_all(stored)
-        # One flush for all the pieces, then their names (the store's rule: no name before its bytes are
-        # durable), then one more for the names.
-        atomic.sync_files([t for _, t in written], remote.store_dir)
+        # Every piece is durable (store); now their names (the store's rule: no name before its bytes are
+        # durable), then their folders.
         fresh: List[Written] = []
         for oid, tmp in written:
             if name_verified(remote.store_dir, oid, tmp, fresh):
@@ -121,8 +123,7 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
         for _, tmp in written:
             unlink_quietly(tmp)
     dirs = sorted({os.path.dirname(layout.object_path(remote.store_dir, o)) for o in todo})
-    if not atomic.syncfs(remote.store_dir):  # the names, like the bytes above: one flush where possible
-        wait_all([remote.store_pool.submit(lambda d=d: atomic.fsync_dir(d)) for d in dirs])
+    wait_all([remote.store_pool.submit(lambda d=d: atomic.fsync_dir(d)) for d in dirs])  # the names
     index = engineindex.EngineIndex(remote.store_dir)
     try:
         index.record_written(fresh)  # the first hit need not hash them again

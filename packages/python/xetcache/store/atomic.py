@@ -118,45 +118,6 @@ def fsync_dir(path: str) -> None:
         os.close(fd)
 
 
-def sync_files(paths: Iterable[str], anchor: str) -> None:
-    """Make the data of many new files durable at once (before any gets its final name).
-
-    Linux: one syncfs of the file system holding ``anchor`` (one flush instead of one per file: ~4 ms per
-    fdatasync here, so a pull of 1,700 chunk files spent seconds on them); elsewhere, or if syncfs fails,
-    fdatasync each file."""
-    paths = list(paths)
-    if not paths:
-        return
-    if syncfs(anchor):
-        return
-    sync = getattr(os, "fdatasync", os.fsync)
-    for path in paths:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        try:
-            sync(fd)
-        finally:
-            os.close(fd)
-
-
-def syncfs(anchor: str) -> bool:
-    """Flush the file system holding ``anchor`` (data and names). False where that cannot be done here."""
-    if not hasattr(os, "sched_getaffinity"):  # a cheap test for Linux, where libc has syncfs
-        return False
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(anchor, os.O_RDONLY)
-    except (OSError, AttributeError):
-        return False
-    try:
-        return libc.syncfs(fd) == 0
-    except AttributeError:
-        return False
-    finally:
-        os.close(fd)
-
-
 def write_file(store_dir: str, final: str, data: bytes, overwrite: bool) -> bool:
     """Write small ``data`` atomically at ``final``. Returns True if written (False: existed and not overwrite)."""
     fd, tmp = open_tmp(store_dir)
