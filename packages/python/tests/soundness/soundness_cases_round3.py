@@ -208,4 +208,48 @@ ROUND3 = [
         C("for p in pts:\n    seen_ids[id(p)] = len(p)\nregistered = 1"),
         P("hits_ids = [seen_ids.get(id(p)) for p in pts]"),
     ], probes=["hits_ids"]),
+    # round 3b: more of the same causes
+    Case("writes/sys-modules-injected-unnamed", 2, [
+        P("import sys, types"),
+        C("sys.modules['xc_fake2'] = types.ModuleType('xc_fake2')\ninj2 = 1"),
+        P("found2 = 'xc_fake2' in sys.modules"),
+    ], probes=["found2"]),
+    Case("writes/library-class-attribute-set-by-cell", 2, [
+        P("import fractions"),
+        C("fractions.Fraction.xc_tag = 'tagged'\ntagged = 1"),
+        P("tag = getattr(fractions.Fraction, 'xc_tag', None)"),
+    ], probes=["tag"]),
+    Case("hidden/signal-handler", 4, [
+        P("import signal"),
+        C("def on_usr1(signum, frame):\n    pass\nsignal.signal(signal.SIGUSR1, on_usr1)\nsig = 1"),
+    ], probes=["signal.getsignal(signal.SIGUSR1) is on_usr1"]),
+    Case("hidden/timezone-tzset", 4, [
+        P("import os, time"),
+        C("os.environ['TZ'] = 'Asia/Tokyo'\ntime.tzset()\ntzs = 1"),
+    ], probes=["time.tzname", "time.timezone"]),
+    Case("hidden/switch-interval", 4, [
+        P("import sys"),
+        C("sys.setswitchinterval(0.01)\nswi = 1"),
+    ], probes=["sys.getswitchinterval()"]),
+    Case("writes/cached-property-filled", 2, [
+        P("import functools\ncp_calls = []\nclass Lazy:\n    @functools.cached_property\n    def val(self):\n"
+          "        cp_calls.append(1)\n        return 5\nlz = Lazy()"),
+        C("lv = lz.val"),
+        P("lv2 = lz.val\nncp = len(cp_calls)"),
+    ], probes=["ncp"]),
+    Case("reads/dunder-str-reads-global", 1, [
+        P("PREFIX = 'a'"),
+        P("class Fmt:\n    def __str__(self):\n        return PREFIX + '!'\nfo = Fmt()"),
+        C("shown_f = f'{fo}'"),
+    ], probes=["shown_f"], edit={0: "PREFIX = 'b'"}, restart=False),
+    Case("reads/dict-subclass-missing-reads-global", 1, [
+        P("DEFAULT = 0"),
+        P("class DD(dict):\n    def __missing__(self, k):\n        return DEFAULT\ndd = DD()"),
+        C("miss_v = dd['zz']"),
+    ], probes=["miss_v"], edit={0: "DEFAULT = 9"}, restart=False),
+    Case("reads/user-module-dict-mutated-by-cell", 1, [
+        P("import xcmod_cfg\nxcmod_cfg.CONFIG['k'] = 1"),
+        C("kv = xcmod_cfg.get()"),
+    ], probes=["kv"], files={"xcmod_cfg.py": "CONFIG = {'k': 0}\ndef get():\n    return CONFIG['k'] * 10\n"},
+        edit={0: "import xcmod_cfg\nxcmod_cfg.CONFIG['k'] = 2"}, restart=False),
 ]

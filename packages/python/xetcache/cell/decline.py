@@ -62,6 +62,10 @@ def reason(source: str, code: Optional[types.CodeType], names: Iterable[str],
     consts = list(_string_constants(code)) if code is not None else []
     if "modules" in names and ("__name__" in names or "__main__" in consts):
         return "reaches the namespace through sys.modules"
+    if "modules" in names | set(function_names) and "sys" in names | set(function_names):
+        # `sys.modules["m"] = obj` (or del): what later imports get is then the run's doing, and a hit's
+        # replayed imports cannot put it there again
+        return "uses sys.modules directly (a module put there or taken out by hand cannot be redone by a hit)"
     if code is not None and "query" in names | set(function_names):
         if any("@" in s for s in consts):
             return "uses a query string with @names (read from the calling frame)"

@@ -134,6 +134,7 @@ SOURCES: Dict[str, Tuple[str, Callable[[], Any], Callable[[Any], None]]] = {
     "numpy.errstate": ("numpy", settings.np_err_get, settings.np_err_set),
     "logging": ("logging", settings.logging_get, settings.logging_set),
     "gc": ("gc", process.gc_get, process.gc_set),
+    "sys.switchinterval": ("sys", process.switch_interval_get, process.switch_interval_set),
     "socket.defaulttimeout": ("socket", process.socket_timeout_get, process.socket_timeout_set),
     "sys.int_max_str_digits": ("sys", process.int_digits_get, process.int_digits_set),
     "umask": ("os", process.umask_get, process.umask_set),

@@ -2,7 +2,8 @@
 function's `np.some_setting = ...`): state of the kernel outside the namespace that a hit cannot see being set.
 
 The modules watched are `builtins` and the library modules the namespace holds (what the cell and the functions it
-calls can name). Their public attributes are compared by identity before and after the run; a change declines the
+calls can name), with the library classes they hold. Their public attributes are compared by identity before and
+after the run; a change declines the
 cell. Submodules bound on their package by an import, private names (libraries cache their own lazily) and library
 functions a library binds itself (pyplot's backend hooks) are not changes of the user's.
 """
@@ -30,13 +31,24 @@ def _modules(ns: Dict[str, Any]) -> List[types.ModuleType]:
     return list(out.values())
 
 
-def _state(m: types.ModuleType) -> Dict[str, int]:
-    d = getattr(m, "__dict__", None)
-    if type(d) is not dict:
+def _state(o: Any, skip: frozenset = frozenset()) -> Dict[str, int]:
+    try:
+        d = dict(vars(o))
+    except TypeError:
         return {}
-    skip = _KERNEL_SET.get(m.__name__, frozenset())
-    return {k: id(v) for k, v in list(d.items())
+    return {k: id(v) for k, v in d.items()
             if isinstance(k, str) and not k.startswith("_") and k not in skip and not isinstance(v, types.ModuleType)}
+
+
+def _classes(modules: List[types.ModuleType]) -> List[type]:
+    """Library classes the watched modules hold (`fractions.Fraction`, `pd.DataFrame`): `pd.DataFrame.x = f` is
+    a change of the same kind."""
+    out: Dict[int, type] = {}
+    for m in modules:
+        for k, v in list(vars(m).items()):
+            if isinstance(v, type) and not k.startswith("_") and not codedeps.is_user_class(v):
+                out.setdefault(id(v), v)
+    return list(out.values())
 
 
 def _library_code(v: Any) -> bool:
@@ -49,21 +61,23 @@ def _library_code(v: Any) -> bool:
 
 
 class Watch:
-    """Identity of every public attribute of the watched modules when the run starts."""
+    """Identity of every public attribute of the watched modules and their classes when the run starts."""
 
     def __init__(self, ns: Dict[str, Any]) -> None:
-        self.before: List[Tuple[types.ModuleType, Dict[str, int]]] = [(m, _state(m)) for m in _modules(ns)]
+        modules = _modules(ns)
+        self.before: List[Tuple[Any, str, Dict[str, int]]] = (
+            [(m, m.__name__, _state(m, _KERNEL_SET.get(m.__name__, frozenset()))) for m in modules]
+            + [(c, f"{c.__module__}.{c.__qualname__}", _state(c)) for c in _classes(modules)])
 
     def changed(self) -> Optional[str]:
         """Why a hit could not redo what the run did to a library module (None: nothing changed)."""
-        for m, before in self.before:
-            after = _state(m)
+        for o, label, before in self.before:
+            after = _state(o, _KERNEL_SET.get(label, frozenset()) if isinstance(o, types.ModuleType) else frozenset())
             if after == before:
                 continue
             names = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)
-                           and not _library_code(getattr(m, k, None)))
-            if not names:
-                continue
-            return (f"changes attribute {m.__name__}.{names[0]} of a library module, which a hit cannot set "
-                    "again")
+                           and not _library_code(getattr(o, k, None)))
+            if names:
+                kind = "library module" if isinstance(o, types.ModuleType) else "library class"
+                return f"changes attribute {label}.{names[0]} of a {kind}, which a hit cannot set again"
         return None

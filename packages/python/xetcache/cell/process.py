@@ -1,5 +1,5 @@
 """Process-wide state a cell can change with one call and no name, for hidden.py's table: the garbage collector
-(enabled, thresholds), the default socket timeout, the int/str conversion limit, the file-creation mask and the
+(enabled, thresholds), the thread switch interval, the default socket timeout, the int/str conversion limit, the file-creation mask and the
 C locale. A hit sets each back as the run left it, and a run that depended on a value recorded it (hidden.py).
 
 Each getter reads the whole state without changing it (the umask has no read call: it is set and set back at once).
@@ -8,7 +8,7 @@ Each getter reads the whole state without changing it (the umask has no read cal
 from __future__ import annotations
 
 import sys
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 
 def gc_get() -> Any:
@@ -23,6 +23,28 @@ def gc_set(state: Any) -> None:
     enabled, threshold = state
     gc.set_threshold(*threshold)
     (gc.enable if enabled else gc.disable)()
+
+
+def switch_interval_get() -> Any:
+    return sys.getswitchinterval()
+
+
+def switch_interval_set(state: Any) -> None:
+    sys.setswitchinterval(state)
+
+
+def signal_handlers() -> Dict[int, int]:
+    """Identity of the handler of every signal: a handler a cell installs is an object a hit cannot install again
+    (traced.py declines such a run)."""
+    import signal
+
+    out = {}
+    for sig in signal.valid_signals():
+        try:
+            out[int(sig)] = id(signal.getsignal(sig))
+        except (OSError, ValueError):
+            continue
+    return out
 
 
 def socket_timeout_get() -> Any:

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, files, graph, hidden, libattrs
+from . import decline, files, graph, hidden, libattrs, process
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -111,6 +111,7 @@ class Run:
         self.modules_before = set(sys.modules)
         self.threads_before = {t.ident for t in threading.enumerate()}
         self.library = libattrs.Watch(self.ns)
+        self.signals = process.signal_handlers()
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
                seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -121,7 +122,7 @@ class Run:
             raise Declined(f"changes the file system ({file_rec.fs_changes[0]}): a hit cannot redo that")
         if file_rec.spawned:
             raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
-        why = self.library.changed()
+        why = self.library.changed() or _interpreter_changes(self.signals)
         if why:
             raise Declined(why)
         after = user_names(self.ns, self.hidden_names)
@@ -191,6 +192,15 @@ class Run:
             for name, value in g["bind"].items():  # say which variable, as the badge promises
                 graph.dumps({"bind": {name: value}}, self.snapshot, f"'{name}'")
             raise
+
+
+def _interpreter_changes(signals_before: Dict[int, int]) -> Optional[str]:
+    """Signal handlers the run installed: objects of the interpreter a hit cannot install again."""
+    now = process.signal_handlers()
+    changed = sorted(s for s in set(now) | set(signals_before) if now.get(s) != signals_before.get(s))
+    if changed:
+        return f"installs a handler of signal {changed[0]}, which a hit cannot install again"
+    return None
 
 
 def _user_thread(t: threading.Thread) -> bool:

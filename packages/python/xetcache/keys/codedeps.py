@@ -190,6 +190,8 @@ def _class(enc: Encoder, cls: type) -> None:
                 v = (type(v).__name__, v.__func__)
             elif isinstance(v, property):
                 v = ("property", v.fget, v.fset, v.fdel)
+            elif isinstance(v, functools.cached_property):  # its lock (3.11) is no value; its function is
+                v = ("cached_property", v.func, v.attrname)
             body.append((k, v))
         enc.encode(body)
     finally:

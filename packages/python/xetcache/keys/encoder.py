@@ -273,6 +273,9 @@ def _encode_other(enc: Encoder, v: Any) -> None:
         # builtin value + extra attributes. Others (defaultdict, Counter, ...) go through their own reduce.
         base = next(b for b in type(v).__mro__ if b in _EXACT)
         enc.text(b"X", _qualname(type(v)))
+        for extension in EXTENSIONS:  # a user class: its methods (`__missing__`) and the globals they read
+            if extension(enc, type(v)):
+                break
         _EXACT[base](enc, v)
         enc.encode(_round_trip_state(v, getattr(v, "__dict__", None)) or None)
     else:
