@@ -283,3 +283,37 @@ def test_no_trust_from_the_writer_when_verify_is_always(store, monkeypatch):
     seen = _hashed_by_loads(monkeypatch)
     np.testing.assert_array_equal(load(store, m), a)
     assert len(seen) == len(chunk_oids(m))
+
+
+# ---- cold reads -----------------------------------------------------------------------------------------------
+def _drop_cache(paths):
+    for p in paths:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fdatasync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+@pytest.mark.skipif(not hasattr(os, "RWF_NOWAIT"), reason="the page-cache probe needs preadv(RWF_NOWAIT)")
+def test_a_cold_load_reads_ahead_and_a_warm_one_does_not(store, monkeypatch):
+    """Chunk files not in the page cache are read ahead a run at a time (POSIX_FADV_WILLNEED) so the disk is not
+    idle between small synchronous reads; files already cached are not (the hint would cost a lookup per page)."""
+    a = value(24 << 20)
+    m = save(store, a)
+    paths = [store.object_path(o) for o in chunk_oids(m)]
+    hinted = []
+    real = loader._read_ahead
+    monkeypatch.setattr(loader, "_read_ahead", lambda dirs, run: (hinted.extend(run), real(dirs, run)))
+    np.testing.assert_array_equal(load(store, m), a)
+    assert hinted == []
+    probed = []
+    real_cold = loader._cold
+    monkeypatch.setattr(loader, "_cold", lambda dirs, todo: probed.append(real_cold(dirs, todo)) or probed[-1])
+    _drop_cache(paths)
+    np.testing.assert_array_equal(load(store, m), a)
+    assert probed, "the loader did not ask whether the files are cached"
+    if not probed[-1]:  # the file system ignored DONTNEED: nothing to show here
+        pytest.skip("the page cache kept the files")
+    assert set(chunk_oids(m)) <= set(hinted) and len(hinted) == len(set(hinted))  # every chunk file, once

@@ -87,6 +87,43 @@ class _Folders:
         self.fds.clear()
 
 
+def _cold(dirs: _Folders, todo: Sequence[str]) -> bool:
+    """Whether the files to read are not in the page cache (probed on one of them, without waiting for the disk:
+    RWF_NOWAIT). Where that cannot be told, False: reads go as they always did."""
+    if not todo or not hasattr(os, "RWF_NOWAIT") or not hasattr(os, "preadv"):
+        return False
+    try:
+        fd, st = dirs.open(todo[len(todo) // 2])
+    except (OSError, CorruptObjectError, objects.NotLocal):
+        return False
+    try:
+        os.preadv(fd, [bytearray(1)], st.st_size // 2, os.RWF_NOWAIT)
+        return False
+    except BlockingIOError:  # EAGAIN: that page would come from the disk
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _read_ahead(dirs: _Folders, run: Sequence[str]) -> None:
+    """Ask the kernel to start reading every file of a run (POSIX_FADV_WILLNEED) before the first is read: a
+    cold hit otherwise reads its ~640 KiB chunk files one after another per worker, each in small synchronous
+    readahead steps, with the disk mostly idle (1 GiB cold: ~2.8x the one-file readinto floor)."""
+    for oid in run:
+        try:
+            fd, _ = dirs.open(oid)
+        except (OSError, CorruptObjectError, objects.NotLocal):
+            continue  # reading it says why
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        except (OSError, AttributeError):
+            pass
+        finally:
+            os.close(fd)
+
+
 class _Piece:
     """One stored object to read: where its bytes go (a named object and an offset), and its expected size."""
 
@@ -151,6 +188,8 @@ class Plan:
         runs = iter(self._runs(todo))
         take = threading.Lock()
 
+        cold = _cold(self._dirs, todo)
+
         def work() -> None:  # take the next run until none is left: a worker the machine delays holds up one run
             while True:
                 with take:
@@ -158,6 +197,8 @@ class Plan:
                 if run is None:
                     return
                 self._prepare(run)
+                if cold:
+                    _read_ahead(self._dirs, run)
                 for oid in run:
                     one(oid)
 
