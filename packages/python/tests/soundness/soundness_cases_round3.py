@@ -252,4 +252,9 @@ ROUND3 = [
         C("kv = xcmod_cfg.get()"),
     ], probes=["kv"], files={"xcmod_cfg.py": "CONFIG = {'k': 0}\ndef get():\n    return CONFIG['k'] * 10\n"},
         edit={0: "import xcmod_cfg\nxcmod_cfg.CONFIG['k'] = 2"}, restart=False),
+    Case("hits/class-instance-stored-then-class-used", 7, [
+        P("class Pt:\n    def __init__(self, x):\n        self.x = x"),
+        C("p1 = Pt(1)"),
+        C("p2 = Pt(p1.x + 1)"),
+    ], probes=["p2.x"], expect_hit=True, why="pickling the first instance caches __slotnames__ on the class"),
 ]

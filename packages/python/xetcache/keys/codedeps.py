@@ -184,7 +184,8 @@ def _class(enc: Encoder, cls: type) -> None:
             enc.encode(type(cls))
         body = []
         for k, v in vars(cls).items():
-            if k in ("__dict__", "__weakref__", "__module__", "__qualname__"):
+            # __slotnames__: copyreg caches it on the class when an instance is first pickled (stored)
+            if k in ("__dict__", "__weakref__", "__module__", "__qualname__", "__slotnames__"):
                 continue
             if isinstance(v, (staticmethod, classmethod)):
                 v = (type(v).__name__, v.__func__)
