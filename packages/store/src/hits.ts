@@ -76,6 +76,8 @@ function parseHit(line: string): Hit | null {
     const v = JSON.parse(line) as Partial<Hit> | null;
     if (!v || typeof v !== 'object') return null;
     if (!isHex64(v.key) || typeof v.at !== 'string' || typeof v.saved_s !== 'number') return null;
+    // outside the schema's range (hit.schema.json): not a hit line, skipped like any line that does not match
+    if (!(v.saved_s >= 0 && v.saved_s <= MAX_SAVED_S)) return null;
     return { key: v.key, at: v.at, saved_s: v.saved_s };
   } catch {
     return null;

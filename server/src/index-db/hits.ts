@@ -11,7 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import { MAX_SAVED_S, type Store } from '@xetcache/store';
+import type { Store } from '@xetcache/store';
 import { hitsFile as hitsPath } from './paths';
 import { getMeta, setMeta } from './schema';
 
@@ -53,8 +53,7 @@ function toRow(h: { key: string; at: string; saved_s: number }) {
   return {
     key: h.key,
     at_ms: Number.isFinite(at) ? at : null, // never counted: no generation can be told for it
-    // a line another writer made with a saving past the schema's bound counts as none (a sum must stay finite)
-    saved_s: Number.isFinite(h.saved_s) && h.saved_s > 0 && h.saved_s <= MAX_SAVED_S ? h.saved_s : 0
+    saved_s: h.saved_s // readHits keeps only lines in the schema's range (0 to MAX_SAVED_S): a sum stays finite
   };
 }
 

@@ -128,3 +128,31 @@ test('an index that saw both generations ingest at once (evict and re-store by o
   assert.equal(e.hits, 1);
   assert.equal(e.last_hit, '2026-02-02T00:00:00.000Z');
 });
+
+interface GenerationCase {
+  name: string;
+  created: string;
+  lines: string[];
+  expect: { hits: number; last_hit: string | null; time_saved_s: number };
+}
+const GENERATIONS = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'hit-generations.json'), 'utf8')
+) as { cases: GenerationCase[] };
+
+for (const c of GENERATIONS.cases) {
+  test(`which hit lines count: ${c.name}`, async t => {
+    const root = await tempDir(t);
+    const store = await makeStore(root);
+    const m = await addEntry(store, { seed: 'generation', created: c.created });
+    const key = 'ab'.repeat(32);
+    const text = c.lines.map(l => l.replaceAll(key, m.key)).join('\n') + '\n';
+    fs.writeFileSync(path.join(store.dir, 'hits.jsonl'), text);
+    const index = await StoreIndex.open(store.dir);
+    t.after(() => index.close());
+    const e = (await index.list({})).entries[0];
+    assert.deepEqual(
+      { hits: e.hits, last_hit: e.last_hit, time_saved_s: e.time_saved_s },
+      c.expect
+    );
+  });
+}
