@@ -313,11 +313,22 @@ def test_a_where_file_is_checked():
         assert e.value.reason_code == "EREMOTECORRUPT"
 
 
+def _packed(blobs, name):
+    """(oids, where, pack bytes) of ``blobs`` laid end to end in one pack called ``name``."""
+    import hashlib
+
+    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
+    where, off = {}, 0
+    for oid, b in zip(oids, blobs):
+        where[oid] = (name, off, len(b))
+        off += len(b)
+    return oids, where, b"".join(blobs)
+
+
 def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, monkeypatch):
     """fetching.py reuses its receive buffers across ranges. A buffer handed to the next range while a piece of it
     was hashed but not yet written would put the next range's bytes under this piece's name: slow writes here
     (a sleep between hashing and writing) with many ranges and few buffers must still store every object exactly."""
-    import hashlib
     import os
     import random
 
@@ -326,13 +337,7 @@ def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, m
     monkeypatch.setattr(tuning, "PART", 1 << 13)
     monkeypatch.setattr(tuning, "GAP", 1 << 10)
     blobs = [os.urandom(random.randint(1, 3000)) for _ in range(300)]
-    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
-    name = "b" * 64 + "-0123abcd"
-    where, off = {}, 0
-    for oid, b in zip(oids, blobs):
-        where[oid] = (name, off, len(b))
-        off += len(b)
-    pack = b"".join(blobs)
+    oids, where, pack = _packed(blobs, "b" * 64 + "-0123abcd")
     real_write = fetching.write_tmp
 
     def slow_write(store_dir, data, **kw):
@@ -362,20 +367,13 @@ def test_fetched_objects_are_recorded_as_verified_and_only_those_it_created(tmp_
     """A fetch hashes every object in memory before writing it to a new file of its own, so it records those files
     as the store's writer does (the first hit after a pull need not hash them again); an object file that was
     already in the store (not written by this fetch) gets no record."""
-    import hashlib
     import os
 
     from xetcache.remote import transfer
     from xetcache.store import engineindex
 
     blobs = [os.urandom(5000 + i) for i in range(6)]
-    oids = [hashlib.sha256(b).hexdigest() for b in blobs]
-    name = "c" * 64 + "-0123abcd"
-    where, off = {}, 0
-    for oid, b in zip(oids, blobs):
-        where[oid] = (name, off, len(b))
-        off += len(b)
-    pack = b"".join(blobs)
+    oids, where, pack = _packed(blobs, "c" * 64 + "-0123abcd")
 
     class Client:
         def get_range_into(self, key, start, into):

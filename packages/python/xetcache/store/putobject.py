@@ -93,24 +93,31 @@ def write_object(store_dir: str, chunks: Sequence[memoryview], replaced: Optiona
                 st = os.fstat(fd)
         finally:
             os.close(fd)
-        if atomic.link_new(tmp, final):
-            if created is not None:
-                created.append(oid)
-            note_fresh(fresh, oid, st, tmp, final)
-            return oid, size
-        if holds(final, chunks, size):
-            _refresh(final)
-        else:
-            was_pointer = is_pointer(final)
-            atomic.publish_replace(tmp, final)  # pointer / wrong bytes: rename is atomic, readers never see a gap
-            if was_pointer and replaced is not None:
-                replaced.append(oid)
+        _publish(tmp, final, oid, chunks, size, st, replaced, created, fresh)
         return oid, size
     finally:
         try:
             os.unlink(tmp)
         except FileNotFoundError:  # published by rename
             pass
+
+
+def _publish(tmp: str, final: str, oid: str, chunks: Sequence[memoryview], size: int, st: Optional[os.stat_result],
+             replaced: Optional[List[str]], created: Optional[List[str]], fresh: Optional[List[Written]]) -> None:
+    """Give the durable ``tmp`` (``oid``'s bytes) its name: a new name by link; an existing file holding these bytes
+    is kept (and made young); a Git LFS pointer or wrong bytes there are replaced by rename (atomic: readers never
+    see a gap)."""
+    if atomic.link_new(tmp, final):
+        if created is not None:
+            created.append(oid)
+        note_fresh(fresh, oid, st, tmp, final)
+    elif holds(final, chunks, size):
+        _refresh(final)
+    else:
+        was_pointer = is_pointer(final)
+        atomic.publish_replace(tmp, final)
+        if was_pointer and replaced is not None:
+            replaced.append(oid)
 
 
 def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] = None,
@@ -133,15 +140,7 @@ def write_chunk(store_dir: str, data: memoryview, replaced: Optional[List[str]] 
             st = os.fstat(fd)
         finally:
             os.close(fd)
-        if atomic.link_new(tmp, final):
-            if created is not None:
-                created.append(oid)
-            note_fresh(fresh, oid, st, tmp, final)
-        elif not holds(final, [data], size):
-            was_pointer = is_pointer(final)
-            atomic.publish_replace(tmp, final)
-            if was_pointer and replaced is not None:
-                replaced.append(oid)
+        _publish(tmp, final, oid, [data], size, st, replaced, created, fresh)
         return oid, size
     finally:
         try:
