@@ -22,7 +22,8 @@ from xetcache.errors import BadManifestError, BadRequestError, CorruptObjectErro
 from xetcache.ipython.magics import MagicLineError, parse_cell_spec
 from xetcache.keys.key import canonical_key_bytes
 from xetcache.store import canonjson, layout, manifest, objects
-from xetcache.store.storage import Storage, hit_line
+from xetcache.store.hitlog import hit_line
+from xetcache.store.storage import Storage
 
 RUNNERS: Dict[str, Callable[..., None]] = {}
 FILES = sorted(ss.VECTORS.glob("*.json"))

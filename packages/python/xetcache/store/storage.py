@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import errno
 import json
-import math
 import os
 import sys
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import atomic, canonjson, codec, layout, manifest as manifests, objects, putobject, safeio
+from . import atomic, codec, layout, manifest as manifests, objects, putobject, safeio
 from ..lfs import hooks as lfs_hooks
 from ..remote import hooks as remote_hooks
 from .._version import __version__
 from ..config import get_byte_budget
 from ..errors import (
-    BadManifestError, BadRequestError, ObjectNotLocalError, StoreFullError, StoreReadOnlyError, UnloadableError,
+    BadManifestError, ObjectNotLocalError, StoreFullError, StoreReadOnlyError, UnloadableError,
     UnpicklableError,
 )
 from .shardcache import ShardCache
-from . import engineindex, loader, writer
+from . import engineindex, hitlog, loader, writer
 
 LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
 ENGINE = {"name": "xetcache-python", "version": __version__}
@@ -37,21 +36,6 @@ def utc_now() -> str:
 
 
 dump_manifest = manifests.dumps
-
-
-MAX_SAVED_S = 1e9  # spec/schemas/hit.schema.json: a sum of many stays finite
-
-
-def hit_line(key: str, at: str, saved_s: float) -> bytes:
-    """One hits.jsonl line: compact JSON in the order key, at, saved_s, with the TypeScript writer's bytes
-    (spec/vectors/hit-lines.json; the rules of spec/schemas/hit.schema.json). A non-finite saved_s is refused."""
-    layout.check_id(key, "hit key")
-    if not manifests.is_timestamp(at):
-        raise BadRequestError(f"at must be a UTC date-time like 2026-11-25T10:00:00.123Z, got {at!r}")
-    if (isinstance(saved_s, bool) or not isinstance(saved_s, (int, float)) or not math.isfinite(saved_s)
-            or not 0 <= saved_s <= MAX_SAVED_S):
-        raise BadRequestError(f"saved_s must be a finite number from 0 to {MAX_SAVED_S:.0e}, got {saved_s!r}")
-    return ('{"key":%s,"at":%s,"saved_s":%s}\n' % (json.dumps(key), json.dumps(at), canonjson.number(saved_s))).encode()
 
 
 _RUN_FIELDS = ("created", "runtime_s")  # differ between two runs of the same entry
@@ -358,14 +342,5 @@ class Storage:
         )
 
     def record_hit(self, key: str, saved_s: float) -> None:
-        """Append one line to hits.jsonl with a single write() on an O_APPEND fd (atomic for lines < 4 KiB).
-        A saved time that is not a finite number (a manifest's runtime can be anything) is logged as 0; the file
-        must be a regular file of the store (a symlink planted by a clone would append elsewhere)."""
-        saved = float(saved_s) if isinstance(saved_s, (int, float)) and math.isfinite(saved_s) else 0.0
-        line = hit_line(key, utc_now(), round(min(max(0.0, saved), MAX_SAVED_S), 6))
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-        fd, _ = safeio.open_regular(os.path.join(self.path, "hits.jsonl"), flags, 0o644)
-        try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+        """One line in hits.jsonl for a restore of ``key`` now (hitlog.append)."""
+        hitlog.append(self.path, key, utc_now(), saved_s)
