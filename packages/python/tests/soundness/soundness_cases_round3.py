@@ -257,4 +257,37 @@ ROUND3 = [
         C("p1 = Pt(1)"),
         C("p2 = Pt(p1.x + 1)"),
     ], probes=["p2.x"], expect_hit=True, why="pickling the first instance caches __slotnames__ on the class"),
+    # round 3c: containers whose contents live outside their __dict__ (subclasses of builtins, C types)
+    Case("writes/counter-updated", 2, [
+        P("from collections import Counter\ncnt = Counter({'a': 1})"),
+        C("cnt.update(['a', 'b'])\ncounted = 1"),
+    ], probes=["sorted(cnt.items())"]),
+    Case("writes/ordereddict-move-to-end", 2, [
+        P("from collections import OrderedDict\nodd = OrderedDict(a=1, b=2)"),
+        C("odd.move_to_end('a')\nmoved_od = 1"),
+    ], probes=["list(odd)"]),
+    Case("writes/list-subclass-appended", 2, [
+        P("class Items(list):\n    pass\nits = Items([1])"),
+        C("its.append(2)\nappended = 1"),
+    ], probes=["list(its)", "type(its).__name__"]),
+    Case("writes/deque-appended", 2, [
+        P("from collections import deque\ndq = deque([1])"),
+        C("dq.append(2)\ndq_done = 1"),
+    ], probes=["list(dq)"]),
+    Case("writes/dict-subclass-attr-and-items", 2, [
+        P("class Reg3(dict):\n    pass\nrg = Reg3(a=1)\nrg.note = 'x'"),
+        C("rg['b'] = 2\nrg.note = 'y'\nrg_done = 1"),
+    ], probes=["sorted(rg.items())", "rg.note", "type(rg).__name__"]),
+    Case("writes/defaultdict-filled", 2, [
+        P("from collections import defaultdict\ndd2 = defaultdict(list)"),
+        C("dd2['k'].append(1)\nfilled = 1"),
+    ], probes=["dict(dd2)"]),
+    Case("writes/tuple-keyed-dict-updated", 2, [
+        P("grid = {(0, 0): 1}"),
+        C("grid[(0, 1)] = 2\ngrid[(0, 0)] = 9\ngrid_done = 1"),
+    ], probes=["sorted(grid.items())"]),
+    Case("writes/set-subclass-added", 2, [
+        P("class Tags(set):\n    pass\ntg = Tags({'a'})"),
+        C("tg.add('b')\ntagged2 = 1"),
+    ], probes=["sorted(tg)"]),
 ]

@@ -22,9 +22,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys.encoder import Encoder, Unhashable
 from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
+from .contents import ATOMS, by_value, contents, items_of
 
 Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
-ATOMS = (type(None), bool, int, float, complex, str, bytes, range, type(Ellipsis))
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
 # Locks: a cell leaves them as it found them (released); their state is not a value a later cell reads.
 # Logging's objects: their levels are hidden state (settings.py); handlers hold locks and streams.
@@ -95,7 +95,7 @@ def _children(o: Any) -> Optional[List[Tuple[Tuple[str, Any], Any]]]:
 
         # `self.items.append(x)` on a class attribute changes the class, reached through the instance
         cls = [(("t", None), type(o))] if codedeps.is_user_class(type(o)) else []
-        return [(("a", k), v) for k, v in d.items() if isinstance(k, str)] + cls
+        return contents(o) + [(("a", k), v) for k, v in d.items() if isinstance(k, str)] + cls
     return None
 
 
@@ -148,6 +148,7 @@ class Snapshot:
                 enc.encode(o)
             else:
                 h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}:{_cache_state(o)}".encode())
+                enc.encode(by_value(o))
                 for (kind, key), child in kids:
                     h.update(kind.encode())
                     enc.encode(key)
@@ -184,6 +185,11 @@ class Snapshot:
         if isinstance(o, types.FunctionType):
             cells = [c.cell_contents for c in (o.__closure__ or ())]
             return "function", (cells, o.__defaults__, o.__kwdefaults__, dict(o.__dict__))
+        if isinstance(o, (dict, list)) and t not in (dict, list) and isinstance(getattr(o, "__dict__", None), dict):
+            items = items_of(o) if isinstance(o, dict) else list(list.__iter__(o))
+            return ("dictsub" if isinstance(o, dict) else "listsub"), (items, dict(o.__dict__))
+        if isinstance(o, (set, frozenset)) and t not in (set, frozenset):
+            raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) was changed in place and cannot be set back")
         if _cache_state(o) is not None:
             raise NotRestorable(f"{self.describe(oid)} (a functools cache) was filled by the run; a hit cannot fill it")
         kids = _children(o)
@@ -271,6 +277,16 @@ def apply(o: Any, kind: str, state: Any) -> None:
         else:
             o.__dict__.clear()
             o.__dict__.update(state)
+    elif kind in ("dictsub", "listsub"):  # through the type's own methods: an OrderedDict keeps its order
+        items, attrs = state
+        if kind == "dictsub":
+            o.clear()
+            for k, v in items:
+                o[k] = v
+        else:
+            o[:] = items
+        o.__dict__.clear()
+        o.__dict__.update(attrs)
     elif kind == "ndarray":
         if o.shape != state.shape or o.dtype != state.dtype:
             raise NotRestorable("array changed shape or dtype")
