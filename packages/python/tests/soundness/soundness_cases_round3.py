@@ -290,4 +290,20 @@ ROUND3 = [
         P("class Tags(set):\n    pass\ntg = Tags({'a'})"),
         C("tg.add('b')\ntagged2 = 1"),
     ], probes=["sorted(tg)"]),
+    Case("writes/deque-subclass-appended", 2, [
+        P("from collections import deque\nclass Hist(deque):\n    pass\nhist = Hist([1])"),
+        C("hist.append(2)\nhist_done = 1"),
+    ], probes=["list(hist)"]),
+    Case("writes/bytearray-subclass-extended", 2, [
+        P("class Buf(bytearray):\n    pass\nbuf = Buf(b'ab')"),
+        C("buf.extend(b'cd')\nbuf_done = 1"),
+    ], probes=["bytes(buf)"]),
+    Case("writes/set-member-attribute", 2, [
+        P("class Node:\n    def __init__(self, k):\n        self.k = k\n        self.v = 0\nn1 = Node(1)\nnodes = {n1, Node(2)}"),
+        C("for nd in nodes:\n    nd.v += 1\nbumped = 1"),
+    ], probes=["sorted((n.k, n.v) for n in nodes)", "n1.v", "n1 in nodes"]),
+    Case("writes/object-key-attribute", 2, [
+        P("class K2:\n    def __init__(self):\n        self.v = 0\nk2 = K2()\nkd = {k2: 1}"),
+        C("for kk in kd:\n    kk.v = 5\nkd_done = 1"),
+    ], probes=["k2.v", "k2 in kd", "[k.v for k in kd]"]),
 ]

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys.encoder import Encoder, Unhashable
 from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
-from .contents import ATOMS, by_value, contents, items_of
+from .contents import ATOMS, by_value, contents, items_of, native_subclass, plain_members
 
 Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
@@ -179,6 +179,9 @@ class Snapshot:
         if t is list:
             return "list", list(o)
         if t is dict:
+            if not plain_members([k for k in o if not isinstance(k, ATOMS)]):
+                raise NotRestorable(f"{self.describe(oid)} (a dict keyed by objects) changed; its keys would come "
+                                    "back as copies")
             return "dict", list(o.items())
         if t is tuple:
             raise NotRestorable(f"{self.describe(oid)} (a tuple) changed")
@@ -188,7 +191,7 @@ class Snapshot:
         if isinstance(o, (dict, list)) and t not in (dict, list) and isinstance(getattr(o, "__dict__", None), dict):
             items = items_of(o) if isinstance(o, dict) else list(list.__iter__(o))
             return ("dictsub" if isinstance(o, dict) else "listsub"), (items, dict(o.__dict__))
-        if isinstance(o, (set, frozenset)) and t not in (set, frozenset):
+        if native_subclass(o):
             raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) was changed in place and cannot be set back")
         if _cache_state(o) is not None:
             raise NotRestorable(f"{self.describe(oid)} (a functools cache) was filled by the run; a hit cannot fill it")
@@ -201,6 +204,8 @@ class Snapshot:
         if kind == "pandas":
             return kind, o.copy(deep=True)
         if kind == "set":
+            if not plain_members(o):
+                raise NotRestorable(f"{self.describe(oid)} (a set of objects) changed; its members cannot be set back")
             return kind, list(o)
         if kind == "bytearray":
             return kind, bytes(o)
