@@ -306,4 +306,9 @@ ROUND3 = [
         P("class K2:\n    def __init__(self):\n        self.v = 0\nk2 = K2()\nkd = {k2: 1}"),
         C("for kk in kd:\n    kk.v = 5\nkd_done = 1"),
     ], probes=["k2.v", "k2 in kd", "[k.v for k in kd]"]),
+    Case("writes/library-attribute-set-in-called-function", 2, [
+        P("def setflag():\n    import json\n    json.XC2 = 1"),
+        C("setflag()\nsf = 1"),
+        P("flag2 = getattr(__import__('json'), 'XC2', None)"),
+    ], probes=["flag2"]),
 ]

@@ -1,8 +1,8 @@
 """Attributes of library modules a cell sets, rebinds or deletes (`json.FLAG = 1`, `builtins.X = 2`, a called
 function's `np.some_setting = ...`): state of the kernel outside the namespace that a hit cannot see being set.
 
-The modules watched are `builtins` and the library modules the namespace holds (what the cell and the functions it
-calls can name), with the library classes they hold. Their public attributes are compared by identity before and
+The modules watched are `builtins`, the library modules the namespace holds and those the cell's code and the
+functions it calls name (`import json` inside a function), with the library classes they hold. Their public attributes are compared by identity before and
 after the run; a change declines the
 cell. Submodules bound on their package by an import, private names (libraries cache their own lazily) and library
 functions a library binds itself (pyplot's backend hooks) are not changes of the user's.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import sys
 import types
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..keys import codedeps
 
@@ -22,9 +22,9 @@ _KERNEL_SET = {"sys": frozenset({"stdout", "stderr", "stdin", "displayhook", "ex
                                  "last_traceback", "last_exc", "ps1", "ps2"})}
 
 
-def _modules(ns: Dict[str, Any]) -> List[types.ModuleType]:
+def _modules(ns: Dict[str, Any], named: Sequence[types.ModuleType] = ()) -> List[types.ModuleType]:
     out = {id(builtins): builtins}
-    for name, v in list(ns.items()):
+    for name, v in list(ns.items()) + [("named", m) for m in named]:
         if isinstance(v, types.ModuleType) and not name.startswith("_") and not codedeps.is_user_module(v) \
                 and v.__name__ != "__main__":
             out.setdefault(id(v), v)
@@ -63,8 +63,8 @@ def _library_code(v: Any) -> bool:
 class Watch:
     """Identity of every public attribute of the watched modules and their classes when the run starts."""
 
-    def __init__(self, ns: Dict[str, Any]) -> None:
-        modules = _modules(ns)
+    def __init__(self, ns: Dict[str, Any], named: Sequence[types.ModuleType] = ()) -> None:
+        modules = _modules(ns, named)
         self.before: List[Tuple[Any, str, Dict[str, int]]] = (
             [(m, m.__name__, _state(m, _KERNEL_SET.get(m.__name__, frozenset()))) for m in modules]
             + [(c, f"{c.__module__}.{c.__qualname__}", _state(c)) for c in _classes(modules)])
