@@ -325,6 +325,23 @@ def _packed(blobs, name):
     return oids, where, b"".join(blobs)
 
 
+def _serving(monkeypatch, store, pack, workers):
+    """A Remote of ``store`` whose client reads ranges of one in-memory ``pack`` (no server: the range and store
+    logic only)."""
+    from xetcache.remote import transfer
+
+    class Client:
+        def get_range_into(self, key, start, into):
+            into[:] = pack[start:start + len(into)]
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
+    cfg = config.RemoteConfig(config.check({"bucket": "bkt", "endpoint": "http://127.0.0.1:9"}))
+    r = transfer.Remote(store, cfg, workers=workers)
+    r.client = Client()
+    return r
+
+
 def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, monkeypatch):
     """fetching.py reuses its receive buffers across ranges. A buffer handed to the next range while a piece of it
     was hashed but not yet written would put the next range's bytes under this piece's name: slow writes here
@@ -332,7 +349,7 @@ def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, m
     import os
     import random
 
-    from xetcache.remote import fetching, transfer, tuning
+    from xetcache.remote import fetching, tuning
 
     monkeypatch.setattr(tuning, "PART", 1 << 13)
     monkeypatch.setattr(tuning, "GAP", 1 << 10)
@@ -345,19 +362,9 @@ def test_receive_buffers_are_reused_only_after_every_piece_is_stored(tmp_path, m
         return real_write(store_dir, data, **kw)
 
     monkeypatch.setattr(fetching, "write_tmp", slow_write)
-
-    class Client:
-        def get_range_into(self, key, start, into):
-            into[:] = pack[start:start + len(into)]
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
-    cfg = config.RemoteConfig(config.check({"bucket": "bkt", "endpoint": "http://127.0.0.1:9"}))
     for i, workers in enumerate((1, 2, 5)):
         store = Storage(str(tmp_path / f"s{i}")).path
-        r = transfer.Remote(store, cfg, workers=workers)
-        r.client = Client()
-        r.fetch("b" * 64, oids, where=where)
+        _serving(monkeypatch, store, pack, workers).fetch("b" * 64, oids, where=where)
         for oid, b in zip(oids, blobs):
             with open(os.path.join(store, "objects", "sha256", oid[:2], oid), "rb") as f:
                 assert f.read() == b
@@ -369,27 +376,16 @@ def test_fetched_objects_are_recorded_as_verified_and_only_those_it_created(tmp_
     already in the store (not written by this fetch) gets no record."""
     import os
 
-    from xetcache.remote import transfer
     from xetcache.store import engineindex
 
     blobs = [os.urandom(5000 + i) for i in range(6)]
     oids, where, pack = _packed(blobs, "c" * 64 + "-0123abcd")
-
-    class Client:
-        def get_range_into(self, key, start, into):
-            into[:] = pack[start:start + len(into)]
-
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "k")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s")
-    cfg = config.RemoteConfig(config.check({"bucket": "bkt", "endpoint": "http://127.0.0.1:9"}))
     store = Storage(str(tmp_path / "s")).path
     there = os.path.join(store, "objects", "sha256", oids[0][:2], oids[0])
     os.makedirs(os.path.dirname(there), exist_ok=True)
     with open(there, "wb") as f:  # already in the store, put there by someone else
         f.write(blobs[0])
-    r = transfer.Remote(store, cfg, workers=2)
-    r.client = Client()
-    r.fetch("c" * 64, oids, where=where)
+    _serving(monkeypatch, store, pack, 2).fetch("c" * 64, oids, where=where)
     stamps = engineindex.EngineIndex(store).verified_stamps(oids)
     assert set(stamps) == set(oids[1:])
     for oid in oids[1:]:
