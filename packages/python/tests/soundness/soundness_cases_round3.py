@@ -252,6 +252,13 @@ ROUND3 = [
         C("kv = xcmod_cfg.get()"),
     ], probes=["kv"], files={"xcmod_cfg.py": "CONFIG = {'k': 0}\ndef get():\n    return CONFIG['k'] * 10\n"},
         edit={0: "import xcmod_cfg\nxcmod_cfg.CONFIG['k'] = 2"}, restart=False),
+    Case("hits/instance-of-class-with-property-and-abc", 2, [
+        P("import abc\nclass Shape(abc.ABC):\n    @abc.abstractmethod\n    def area(self): ...\n"
+          "class Sq(Shape):\n    def __init__(self, s):\n        self.s = s\n    @property\n    def side(self):\n"
+          "        return self.s\n    def area(self):\n        return self.side ** 2\nsq = Sq(3)"),
+        C("ar = sq.area() + sq.side"),
+    ], probes=["ar"], expect_hit=True,
+        why="a property and an ABC's _abc_impl in a user class have no fingerprint: they counted as changed"),
     Case("hits/class-instance-stored-then-class-used", 7, [
         P("class Pt:\n    def __init__(self, x):\n        self.x = x"),
         C("p1 = Pt(1)"),

@@ -10,6 +10,7 @@ the run shared. Detecting change by value is what makes this independent of *how
 
 from __future__ import annotations
 
+import abc
 import functools
 import hashlib
 import logging
@@ -28,8 +29,13 @@ Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
 # Locks: a cell leaves them as it found them (released); their state is not a value a later cell reads.
 # Logging's objects: their levels are hidden state (settings.py); handlers hold locks and streams.
+# A property (its fget/fset/fdel are read-only) and an ABC's _abc_impl (abc's own registry and caches) sit in the
+# dicts of user classes, which instances lead to; neither has a fingerprint, so tracked they counted as changed and
+# every cell touching an instance of such a class declined. A cell replacing them is seen on the class itself.
+_ABC_DATA = type(getattr(abc.ABC, "_abc_impl", None))
 OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType, type(threading.Lock()), type(threading.RLock()),
-          logging.Logger, logging.Handler, logging.Manager, logging.PlaceHolder, logging.Formatter, logging.Filter)
+          logging.Logger, logging.Handler, logging.Manager, logging.PlaceHolder, logging.Formatter, logging.Filter,
+          property) + ((_ABC_DATA,) if _ABC_DATA is not type(None) else ())
 _LRU = functools._lru_cache_wrapper  # type: ignore[attr-defined]
 MODULE_ROOT = "module:"  # a root that is a user module (sys.modules), not a name of the namespace
 LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph

@@ -184,8 +184,10 @@ def _class(enc: Encoder, cls: type) -> None:
             enc.encode(type(cls))
         body = []
         for k, v in vars(cls).items():
-            # __slotnames__: copyreg caches it on the class when an instance is first pickled (stored)
-            if k in ("__dict__", "__weakref__", "__module__", "__qualname__", "__slotnames__"):
+            # __slotnames__: copyreg caches it on the class when an instance is first pickled (stored);
+            # _abc_impl: abc's registry and isinstance caches (no value to fingerprint; the class's ABCMeta and
+            # __abstractmethods__ are in the key)
+            if k in ("__dict__", "__weakref__", "__module__", "__qualname__", "__slotnames__", "_abc_impl"):
                 continue
             if isinstance(v, (staticmethod, classmethod)):
                 v = (type(v).__name__, v.__func__)
