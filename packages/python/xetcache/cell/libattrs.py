@@ -2,9 +2,8 @@
 function's `np.some_setting = ...`): state of the kernel outside the namespace that a hit cannot see being set.
 
 The modules watched are `builtins`, the library modules the namespace holds and those the cell's code and the
-functions it calls name (`import json` inside a function), with the library classes they hold. Their public attributes are compared by identity before and
-after the run; a change declines the
-cell. Submodules bound on their package by an import, private names (libraries cache their own lazily) and library
+functions it calls name (`import json` inside a function), with the library classes they hold. Their public
+attributes are compared by identity before and after the run; a change declines the cell. Submodules bound on their package by an import, private names (libraries cache their own lazily) and library
 functions a library binds itself (pyplot's backend hooks) are not changes of the user's.
 """
 

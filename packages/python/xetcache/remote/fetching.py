@@ -58,7 +58,7 @@ def fetch_missing(remote: Any, todo: List[str], where: Dict[str, Location], prog
             # Durable here, by this worker, while the network workers go on: the flushes of the store workers
             # overlap with the download and share journal commits. (One syncfs after the last piece waited for
             # the whole file system: another process's dirty data too, e.g. the object server's own writes.)
-            tmp = write_tmp(remote.store_dir, piece, durable=True)
+            tmp = write_tmp(remote.store_dir, piece)
             with lock:
                 written.append((oid, tmp))
             progress.add(len(piece), 1)

@@ -27,13 +27,12 @@ def is_local(store_dir: str, oid: str) -> bool:
     return not (st.st_size < objects.POINTER_MAX and objects.is_pointer(path))
 
 
-def write_tmp(store_dir: str, data: Any, durable: bool = False) -> str:
-    """Bytes already hashed to their object's name, in a new tmp file of the store (fdatasync'd if ``durable``)."""
+def write_tmp(store_dir: str, data: Any) -> str:
+    """Bytes already hashed to their object's name, in a new tmp file of the store, durable (fdatasync) on return."""
     fd, tmp = atomic.open_tmp(store_dir)
     try:
         atomic.write_all(fd, [memoryview(data)])
-        if durable:
-            getattr(os, "fdatasync", os.fsync)(fd)
+        getattr(os, "fdatasync", os.fsync)(fd)
     except BaseException:
         os.close(fd)
         unlink_quietly(tmp)
