@@ -123,14 +123,16 @@ def main() -> int:
             pull_remote.pull(m["key"], Progress())
             results["xet_pull"].append(time.perf_counter() - t0)
             cpu["xet_pull"].append(time.process_time() - c0)
-            shutil.rmtree(os.path.dirname(dst))
+            # What each side downloaded stays until the end of the run. Deleting ~1,650 pulled files here made
+            # the next round's pull slower than any user's: ext4 without a journal (as on this project's
+            # machines) skips inodes freed in the last ~30 s when it allocates, and checks each of them per new
+            # file (recently_deleted() in its inode allocator: ~0.2-0.4 CPU-s per GiB pulled, seen with perf).
 
-            out = str(tmp / "down.bin")
+            out = str(tmp / f"down{r}.bin")
             t0, c0 = time.perf_counter(), time.process_time()
             s3.download_file(a.bucket, f"{prefix}/plain.bin", out, Config=s3t.TransferConfig())
             results["boto_down"].append(time.perf_counter() - t0)
             cpu["boto_down"].append(time.process_time() - c0)
-            os.unlink(out)
             print(f"round {r + 1}: push {mbps(total, results['xet_push'][-1]):.0f} MB/s (boto3 upload "
                   f"{mbps(total, results['boto_up'][-1]):.0f}), pull {mbps(total, results['xet_pull'][-1]):.0f} MB/s "
                   f"(boto3 download {mbps(total, results['boto_down'][-1]):.0f})", flush=True)
