@@ -222,3 +222,52 @@ def test_non_functions_and_bad_arguments_behave_like_plain_calls(memo, capsys):
     with pytest.raises(TypeError):
         xeteval_always(slow_square)  # missing argument: the function's own error, not ours
     assert manifests(memo) == []
+
+
+@pytest.mark.parametrize("change", ["append", "setitem", "array", "attribute"])
+def test_a_call_that_changes_its_arguments_is_not_stored(memo, capsys, change):
+    """A hit returns the value without running the body, so it cannot redo what the call did to its arguments: a
+    call that changed one (in place, reached through the argument) is returned but not stored, and the warning
+    names the argument. The next call runs again and changes it again, as an uncached call would."""
+    class Box:
+        pass
+
+    def make():
+        if change == "append":
+            return [1, 2]
+        if change == "setitem":
+            return {"n": 1}
+        if change == "array":
+            return np.zeros(3)
+        b = Box()
+        b.n = 1
+        return b
+
+    @xetmemo_always
+    def touch(data, k=1):
+        if change == "append":
+            data.append(k)
+        elif change == "setitem":
+            data["n"] += k
+        elif change == "array":
+            data[0] += k
+        else:
+            data.n += k
+        return k
+
+    first, second = make(), make()
+    assert touch(first) == 1
+    assert "'data'" in capsys.readouterr().err
+    assert manifests(memo) == []
+    assert touch(second) == 1  # runs again: the argument is changed as by an uncached call
+    assert repr(vars(second) if change == "attribute" else second) == repr(vars(first) if change == "attribute"
+                                                                            else first)
+
+
+def test_a_call_that_only_reads_its_arguments_is_stored(memo):
+    @xetmemo_always
+    def total(data):
+        return sum(data["xs"]) + len(data)
+
+    arg = {"xs": [1, 2, 3]}
+    assert total(arg) == 7 and len(manifests(memo)) == 1

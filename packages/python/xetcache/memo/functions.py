@@ -3,7 +3,8 @@ xeteval_always.
 
 A call's key covers the function's code and that of the user functions it calls (codedeps), the fingerprints of
 its bound arguments (defaults applied) and the namespace ``key``. A call is stored only when it took longer than the
-runtime threshold (config) unless ``always``; a later call with the same key returns the stored value without
+runtime threshold (config) unless ``always``, and only when it left its arguments as it found them (a hit could not
+change them again); a later call with the same key returns the stored value without
 running. Anything that prevents caching (an argument without a fingerprint, an unpicklable result, a full store)
 runs or returns normally and prints one line on stderr: caching must never break the user's code.
 """
@@ -94,6 +95,11 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():
+        changed = _changed_arguments(bound.arguments, args_fp)
+        if changed:  # a hit returns the value without running the body: it could not change them again
+            _warn(f"result of {_qualname(target)} not stored: the call changed its argument "
+                  f"{', '.join(repr(n) for n in changed)} (a cached result would not)")
+            return result
         code_sha, preview = codedeps.source_info(target)
         try:
             store.save(
@@ -104,6 +110,19 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         except (XetCacheError, OSError) as e:
             _warn(f"result of {_qualname(target)} not stored: {e}")
     return result
+
+
+def _changed_arguments(arguments: Dict[str, Any], before: Dict[str, str]) -> list:
+    """The names of the arguments whose fingerprint the call changed (in place: an appended list, a set item, an
+    array written to, an attribute set on an object reached through one)."""
+    changed = []
+    for name, value in arguments.items():
+        try:
+            if fingerprint(value, name) != before[name]:
+                changed.append(name)
+        except XetCacheError:  # it had a fingerprint before the call and has none now: changed
+            changed.append(name)
+    return changed
 
 
 def _decorate(fn: Callable, namespace: Optional[str], always: bool) -> Callable:
