@@ -16,7 +16,7 @@ import hashlib
 import os
 import sys
 import threading
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 
@@ -100,40 +100,46 @@ def _record(event: str, args: tuple) -> None:
         pass
 
 
-def _asking(original: Any) -> Any:
-    """os.stat/os.lstat that tell the active recorder which path user code asked about."""
-    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if _active and not isinstance(path, int) and not getattr(_asking_now, "on", False):
+def _watching(original: Any, note: Callable[["FileRecorder", tuple], None]) -> Any:
+    """``original`` (os.stat, os.getcwd, os.environ's lookups) telling the active recorder, through ``note``, what
+    user code asked (a path, a variable, the folder it is in); what the engine itself asks is not noted."""
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        if _active and not getattr(_asking_now, "on", False):
             _asking_now.on = True  # recording calls realpath, which calls lstat: not again from in here
             try:
                 if _called_from_user_code():
-                    _active[-1].asked(path)
-            except Exception:  # never break the user's stat()
+                    note(_active[-1], args)
+            except Exception:  # never break the user's call
                 pass
             finally:
                 _asking_now.on = False
-        return original(path, *args, **kwargs)
+        return original(*args, **kwargs)
 
-    stat.__wrapped__ = original  # type: ignore[attr-defined]
-    return stat
+    watched.__wrapped__ = original  # type: ignore[attr-defined]
+    return watched
 
 
-def _reading_env(original: Any) -> Any:
-    """os.environ's __getitem__ telling the active recorder which variable user code read."""
-    def getitem(self: Any, key: Any) -> Any:
-        if _active and isinstance(key, str) and not getattr(_asking_now, "on", False):
-            _asking_now.on = True
-            try:
-                if _called_from_user_code():
-                    _active[-1].env_reads.setdefault(key)
-            except Exception:  # never break the user's lookup
-                pass
-            finally:
-                _asking_now.on = False
-        return original(self, key)
+def _stat_note(rec: "FileRecorder", args: tuple) -> None:
+    if args and not isinstance(args[0], int):
+        rec.asked(args[0])
 
-    getitem.__wrapped__ = original  # type: ignore[attr-defined]
-    return getitem
+
+def _env_read_note(rec: "FileRecorder", args: tuple) -> None:
+    if len(args) > 1 and isinstance(args[1], str):
+        rec.env_reads.setdefault(args[1])
+
+
+def _env_list_note(rec: "FileRecorder", args: tuple) -> None:
+    rec.env_listed = True
+
+
+def _cwd_note(rec: "FileRecorder", args: tuple) -> None:
+    rec.cwd_read = True
+
+
+# os.environ's methods watched (`.get`, `in` and os.getenv go through __getitem__; keys(), items(), copy() and
+# dict(os.environ) through __iter__) and what each notes
+_ENV_WATCHED = (("__getitem__", _env_read_note), ("__iter__", _env_list_note), ("__len__", _env_list_note))
 
 
 class FileRecorder:
@@ -145,6 +151,8 @@ class FileRecorder:
         self.read_paths: Dict[str, None] = {}
         self.dirs: Dict[str, None] = {}
         self.env_reads: Dict[str, None] = {}  # environment variables user code read: inputs like files
+        self.env_listed = False  # user code listed the environment's names (`for k in os.environ`): an input too
+        self.cwd_read = False  # user code asked which folder it is in: the working directory is an input
         self.statted: Dict[str, None] = {}  # paths asked about (exists, size, type): their content is a dependency
         self.writes: List[str] = []
         self.spawned: List[str] = []
@@ -220,9 +228,12 @@ class FileRecorder:
                 _installed = True
             if not _active:
                 for name in ("stat", "lstat"):
-                    setattr(os, name, _asking(getattr(os, name)))
+                    setattr(os, name, _watching(getattr(os, name), _stat_note))
+                # os.getcwd (os.path.abspath, Path.cwd, Path.resolve call it): a value that names the folder
+                os.getcwd = _watching(os.getcwd, _cwd_note)
                 env = type(os.environ)
-                env.__getitem__ = _reading_env(env.__getitem__)  # also .get, `in`, os.getenv
+                for name, note in _ENV_WATCHED:
+                    setattr(env, name, _watching(getattr(env, name), note))
             _active.append(self)
         return self
 
@@ -231,10 +242,11 @@ class FileRecorder:
             if self in _active:
                 _active.remove(self)
             if not _active:
-                for name in ("stat", "lstat"):
+                for name in ("stat", "lstat", "getcwd"):
                     setattr(os, name, getattr(getattr(os, name), "__wrapped__", getattr(os, name)))
                 env = type(os.environ)
-                env.__getitem__ = getattr(env.__getitem__, "__wrapped__", env.__getitem__)
+                for name, _ in _ENV_WATCHED:
+                    setattr(env, name, getattr(getattr(env, name), "__wrapped__", getattr(env, name)))
 
     def reads(self) -> List[Dict[str, Optional[str]]]:
         """The dependencies as the manifest's trace.files: [{path, sha256}] (a directory: sha256 of its listing)."""

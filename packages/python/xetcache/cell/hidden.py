@@ -147,12 +147,17 @@ UNRESTORABLE: Dict[str, Callable[[Any, Any], Optional[str]]] = {"logging": setti
 DISPLAY = ("matplotlib.rcParams", "pandas.options", "numpy.printoptions", "sklearn.config")
 # Settings any code can read with a plain call (`gc.isenabled()`, decimal arithmetic, `np.array(1.) / 0`): the key
 # cannot see those reads, so each is a dependency of every run too. They stay as a kernel starts them unless a cell
-# sets them, so a restart does not turn hits into misses.
+# sets them, so a restart does not turn hits into misses. The warning filters and logging's levels decide what any
+# `warnings.warn` or `log.info` shows (a filter set to "ignore" upstream, a level lowered to INFO): their outputs
+# are replayed on a hit, so the state that decided them is a dependency like the display options.
 READ_ANYWHERE = DISPLAY + ("decimal.context", "numpy.errstate", "sys.recursionlimit", "gc", "socket.defaulttimeout",
-                           "sys.int_max_str_digits", "umask", "locale")
+                           "sys.int_max_str_digits", "umask", "locale", "warnings.filters", "logging")
 
 
 ENV = "os.environ:"  # one source per variable the run changed: a machine's whole environment is not an input
+# the names of the environment, a dependency of a run whose code listed them (`for k in os.environ`): a variable
+# added upstream changes what it finds, though no variable it read changed. Never set back (variables are).
+ENV_NAMES = "os.environ names"
 
 
 def env_changes(before: Dict[str, str], after: Dict[str, str]) -> Dict[str, Optional[str]]:
@@ -171,6 +176,9 @@ def capture(names: Optional[List[str]] = None) -> Dict[str, Any]:
     for name in names if names is not None else present():
         if name.startswith(ENV):
             out[name] = os.environ.get(name[len(ENV):])
+            continue
+        if name == ENV_NAMES:
+            out[name] = sorted(os.environ)
             continue
         module, get, _ = SOURCES[name]
         if module in sys.modules:
@@ -195,7 +203,7 @@ def restore(states: Dict[str, Any]) -> None:
 
 
 def known(name: str) -> bool:
-    return name in SOURCES or name.startswith(ENV)
+    return name in SOURCES or name.startswith(ENV) or name == ENV_NAMES
 
 
 def fingerprints(states: Dict[str, Any]) -> Dict[str, str]:

@@ -166,6 +166,10 @@ class Run:
         threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
                    and _user_thread(t)]
         if threads:
+        if file_rec.env_listed:  # the names it found, as they were when the run started
+            deps.update(hidden.fingerprints({hidden.ENV_NAMES: sorted(self.env_before)}))
+        if file_rec.cwd_read and "working directory" in self.hidden_fp:  # os.getcwd(), abspath: names the folder
+            deps["working directory"] = self.hidden_fp["working directory"]
             raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
         modules = []
         for name in sorted(set(sys.modules) - self.modules_before):
