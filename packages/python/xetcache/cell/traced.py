@@ -116,6 +116,7 @@ class Run:
         self.threads_before = {t.ident for t in threading.enumerate()}
         self.library = libattrs.Watch(self.ns, [sys.modules[n] for n in modules or () if n in sys.modules])
         self.signals = process.signal_handlers()
+        self.named_modules = list(modules or ())
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
                seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -163,15 +164,15 @@ class Run:
         # variables the code read (and did not set first): inputs, as they were when the run started
         deps.update(hidden.fingerprints({hidden.ENV + k: self.env_before.get(k) for k in file_rec.env_reads
                                          if hidden.ENV + k not in changed_hidden}))
-        threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
-                   and _user_thread(t)]
-        if threads:
         if file_rec.env_listed:  # the names it found, as they were when the run started
             deps.update(hidden.fingerprints({hidden.ENV_NAMES: sorted(self.env_before)}))
         if file_rec.cwd_read and "working directory" in self.hidden_fp:  # os.getcwd(), abspath: names the folder
             deps["working directory"] = self.hidden_fp["working directory"]
             raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
         modules = []
+        threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
+                   and _user_thread(t)]
+        if threads:
         for name in sorted(set(sys.modules) - self.modules_before):
             m = sys.modules.get(name)
             if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
