@@ -6,34 +6,20 @@ objects are opened only as regular files inside the store and hash-checked befor
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import sys
-from datetime import datetime, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import atomic, codec, layout, manifest as manifests, objects, putobject, safeio
 from ..lfs import hooks as lfs_hooks
 from ..remote import hooks as remote_hooks
-from .._version import __version__
 from ..config import get_byte_budget
 from ..errors import (
-    BadManifestError, ObjectNotLocalError, StoreFullError, StoreReadOnlyError, UnloadableError,
+    BadManifestError, ObjectNotLocalError, StoreFullError, UnloadableError,
     UnpicklableError,
 )
 from .shardcache import ShardCache
-from . import engineindex, hitlog, loader, writer
-
-LANGUAGE = {"name": "python", "version": "%d.%d.%d" % sys.version_info[:3]}
-ENGINE = {"name": "xetcache-python", "version": __version__}
-
-
-def utc_now() -> str:
-    """UTC ISO 8601 with milliseconds and a Z suffix (the contract's timestamp form)."""
-    now = datetime.now(timezone.utc)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (now.microsecond // 1000)
-
+from . import engineindex, hitlog, loader, newentry, writer
 
 dump_manifest = manifests.dumps
 
@@ -82,18 +68,6 @@ def _outputs(manifest: Dict[str, Any], got: Dict[str, Any]) -> List[Dict[str, An
     if not out:
         return []
     return json.loads(bytes(got[out["object"]]).decode("utf-8"))
-
-
-def _write_error(e: OSError, path: str) -> Exception:
-    """A failed write as a coded error when its cause is one a person can fix: the disk is full (ESTOREFULL), the
-    store cannot be written (EREADONLY: hits still work). Anything else stays the OSError it is."""
-    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
-        return StoreFullError(f"the disk holding the store at {path} is full ({e.strerror}); nothing was stored and "
-                              "what this entry wrote was removed; free space or evict entries", errno=e.errno)
-    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return StoreReadOnlyError(f"the store at {path} cannot be written ({e.strerror}); cached entries still load, "
-                                  "nothing new is stored", errno=e.errno)
-    return e
 
 
 class Storage:
@@ -261,7 +235,7 @@ class Storage:
                 out_doc = {"object": oid, "bytes": n, "count": len(outputs or [])}
             if recheck:
                 self._check_budget(0)
-            manifest = self._manifest(key, kind, groups, types_, written, out_doc, replaced, runtime_s, source,
+            manifest = newentry.build(self.path, key, kind, groups, types_, written, out_doc, replaced, runtime_s, source,
                                       inputs, outputs_names, namespace, state, trace)
             old = self.lookup(key, remote=False)
             if old is not None and _same_entry(old, manifest):
@@ -272,7 +246,7 @@ class Storage:
             atomic.write_file(self.path, path, dump_manifest(manifest), overwrite=True)  # renamed in place, or not
         except OSError as e:  # a full disk or a read-only store: say which, with its code (the badge shows it)
             objects.remove_created(self.path, created)
-            coded = _write_error(e, self.path)
+            coded = newentry.write_error(e, self.path)
             if coded is e:
                 raise
             raise coded from e
@@ -284,43 +258,6 @@ class Storage:
             raise
         self._index.record_written(fresh)  # after the manifest: objects, manifest, then what is derived from them
         remote_hooks.entry_saved(self.path, manifest)  # queued for the team cache, pushed in the background
-        return manifest
-
-    def _manifest(self, key: str, kind: str, groups: Dict[str, List[Any]], types_: Dict[str, str],
-                 written: "writer.Written", out_doc: Optional[Dict[str, Any]], replaced: List[str], runtime_s: float,
-                 source: Dict[str, Any], inputs: Dict[str, str], outputs_names: List[str], namespace: Optional[str],
-                 state: Any, trace: Optional[Dict[str, Any]]) -> Dict[str, Any]:
-        """The manifest naming the written objects, validated: the engine never writes what a reader would refuse."""
-        sizes: Dict[str, int] = dict(written.sizes)
-        oids_of: Dict[str, List[str]] = {}
-        pos = 0
-        for name in groups:
-            oids_of[name] = written.ids[pos:pos + len(groups[name])]
-            pos += len(groups[name])
-        if replaced:
-            lfs_hooks.objects_replaced(self.path, replaced)
-        src = {"notebook": None, "cell_id": None, "qualname": None, **source}
-        if "code_sha256" not in src:
-            raise ValueError("source.code_sha256 is required")
-        src["preview"] = str(src.get("preview") or "")[:400]
-        manifest = {
-            "format": 1, "key": key, "kind": kind, "created": utc_now(), "runtime_s": max(0.0, float(runtime_s)),
-            "language": dict(LANGUAGE), "source": src, "inputs": dict(inputs), "outputs_names": sorted(outputs_names),
-            "variables": {}, "outputs": out_doc, "namespace": namespace, "total_bytes": sum(sizes.values()),
-            "engine": dict(ENGINE),
-        }
-        if written.chunks:  # format 2 only when needed: entries without chunks stay readable by older readers
-            manifest.update(format=manifests.FORMAT_CHUNKED, chunks=written.chunks)
-        if state is not None:
-            oids = oids_of[""]
-            graph = {"codec": manifests.GRAPH_CODEC, "objects": oids, "bytes": sum(sizes[o] for o in set(oids))}
-            manifest.update(state=graph, trace=dict(trace or {}))
-            oids_of = {name: oids for name in types_}
-        for name, oids in oids_of.items():
-            codec_name = manifests.GRAPH_CODEC if state is not None else codec.CODEC
-            manifest["variables"][name] = {"objects": oids, "bytes": sum(sizes[o] for o in set(oids)),
-                                           "codec": codec_name, "type": types_[name]}
-        manifests.validate(manifest)
         return manifest
 
     def _check_budget(self, incoming: int, strict: bool = True) -> bool:
@@ -343,4 +280,4 @@ class Storage:
 
     def record_hit(self, key: str, saved_s: float) -> None:
         """One line in hits.jsonl for a restore of ``key`` now (hitlog.append)."""
-        hitlog.append(self.path, key, utc_now(), saved_s)
+        hitlog.append(self.path, key, newentry.utc_now(), saved_s)
