@@ -114,9 +114,9 @@ class Run:
         self.hidden_fp = hidden.fingerprints(self.hidden_before)
         self.modules_before = set(sys.modules)
         self.threads_before = {t.ident for t in threading.enumerate()}
+        self.named_modules = list(modules or ())
         self.library = libattrs.Watch(self.ns, [sys.modules[n] for n in modules or () if n in sys.modules])
         self.signals = process.signal_handlers()
-        self.named_modules = list(modules or ())
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
                seeds: Optional[hidden.SeedWatch] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]:
@@ -168,12 +168,14 @@ class Run:
             deps.update(hidden.fingerprints({hidden.ENV_NAMES: sorted(self.env_before)}))
         if file_rec.cwd_read and "working directory" in self.hidden_fp:  # os.getcwd(), abspath: names the folder
             deps["working directory"] = self.hidden_fp["working directory"]
-            raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
-        modules = []
         threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
                    and _user_thread(t)]
         if threads:
-        for name in sorted(set(sys.modules) - self.modules_before):
+            raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
+        modules = []
+        # user modules the run imported, and those its code names that an earlier call had imported already
+        # (`import inner` inside a called function): the run used their source either way
+        for name in sorted((set(sys.modules) - self.modules_before) | set(self.named_modules)):
             m = sys.modules.get(name)
             if isinstance(m, types.ModuleType) and codedeps.is_user_module(m):
                 modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
@@ -231,6 +233,11 @@ def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
     for m in trace.get("modules") or []:
         if codedeps.file_sha256(m.get("path") or "") != m.get("sha256"):
             return f"module {m.get('name')} changed"
+        # the same file must still be the one its import finds (sys.path set otherwise upstream, a module shadowing
+        # it): the run imported it from there
+        origin = codedeps.module_origin(m.get("name") or "")
+        if origin is not None and os.path.realpath(origin) != os.path.realpath(m.get("path") or ""):
+            return f"import {m.get('name')} would load {origin or 'nothing'} now"
     return None
 
 
