@@ -13,6 +13,8 @@ Anything that cannot be done soundly makes the cell decline: it runs normally an
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import os
 import re
 import sys
@@ -248,7 +250,10 @@ def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[A
     targets = [resolve(ns, p) for p in graph.paths_of(stream)]
     module, _ = replay_nodes(source)
     if module.body:
-        exec(shell.compile(module, filename, "exec"), shell.user_global_ns, ns)
+        # what the replayed statements print (a decorator announcing what it registers, an import's warning) is in
+        # the recorded outputs, replayed after: shown now too, it would show twice
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(shell.compile(module, filename, "exec"), shell.user_global_ns, ns)
     g = graph.loads(stream, buffers, targets)
     graph.restore(g, ns)
     hidden.restore(g.get("hidden") or {})
