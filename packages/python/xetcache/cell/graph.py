@@ -24,20 +24,31 @@ IN_BAND_MAX = 64 << 10  # small buffers stay in the stream; big ones are their o
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, f: Any, snapshot: Snapshot, paths: List[Path], ids: Dict[int, int], **kw: Any) -> None:
+    def __init__(self, f: Any, snapshot: Snapshot, paths: List[Path], ids: Dict[int, int], owning: frozenset,
+                 **kw: Any) -> None:
         super().__init__(f, protocol=5, **kw)
         self.snapshot, self.paths, self.ids = snapshot, paths, ids
         self.held = _held_by_user_modules()
         self.seen: set = set()  # ids of the objects pickled
+        self.foreign: List[Any] = []  # writable non-array objects whose memory pickled arrays view
+        self.owners: set = set()  # ids of the arrays whose views were pickled as views
+        self.owning = owning  # ids of arrays to load as owners of their memory (see dumps)
 
     def reducer_override(self, obj: Any) -> Any:
         np = sys.modules.get("numpy")
+        if np is not None and type(obj) is np.ndarray and id(obj) in self.owning:
+            return _owning_array, (pickle.PickleBuffer(obj), obj.dtype, obj.shape,
+                                   not obj.flags.c_contiguous, obj.flags.writeable)
         if np is not None and type(obj) is np.ndarray and obj.base is not None and obj.size \
                 and not obj.dtype.hasobject:  # object arrays hold references, not bytes: pickled as values
             owner = _owner(obj, np)
             if owner is not None:  # a view: stored as a view of its base, so memory stays shared after a hit
+                self.owners.add(id(owner))
                 offset = obj.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
                 return _array_view, (owner, offset, obj.shape, obj.strides, obj.dtype, obj.flags.writeable)
+            foreign = _foreign_memory(obj, np)
+            if foreign is not None:
+                self.foreign.append(foreign)
         # `with open(...) as f:` leaves a closed file in the namespace: it comes back closed, named as it was
         if isinstance(obj, io.IOBase) and obj.closed and isinstance(getattr(obj, "name", None), str):
             return _closed_file, (os.path.relpath(obj.name) if not os.path.isabs(obj.name) else obj.name,
@@ -111,10 +122,39 @@ def _owner(a: Any, np: Any) -> Any:
     return base
 
 
+def _owning_array(buf: Any, dtype: Any, shape: Any, fortran: bool, writeable: bool) -> Any:
+    """An array owning its memory: the views stored with it then have it as their `.base`, as after the run (an
+    array unpickled from its buffer views that buffer, and views of it would name the buffer's array instead)."""
+    np = sys.modules["numpy"]
+    order = "F" if fortran else "C"
+    out = np.empty(shape, dtype=dtype, order=order)
+    out[...] = np.frombuffer(buf, dtype=dtype).reshape(shape, order=order)
+    out.flags.writeable = writeable
+    return out
+
+
+def _foreign_memory(a: Any, np: Any) -> Any:
+    """The writable object that is not an array whose memory ``a`` views (`np.frombuffer(bytearray)`), or None.
+    Pickled, the array is a copy: writes through that object would no longer show in it after a hit."""
+    base = a.base
+    while isinstance(base, (np.ndarray, memoryview)):
+        base = base.obj if isinstance(base, memoryview) else base.base
+    if base is None or isinstance(base, (bytes, str)):
+        return None
+    try:
+        with memoryview(base) as m:
+            return None if m.readonly else base
+    except TypeError:  # an exporter memoryview cannot read (a capsule, a library's handle): not the user's object
+        return None
+
+
 def _array_view(owner: Any, offset: int, shape: Any, strides: Any, dtype: Any, writeable: bool) -> Any:
     np = sys.modules["numpy"]
-    flat = owner.reshape(-1, order="A").view(np.uint8)  # the owner's bytes, in memory order, no copy
-    view = np.ndarray(shape, dtype=dtype, buffer=flat, offset=offset, strides=strides)
+    try:  # on the owner's own buffer, so `view.base is owner` as after the run (numpy's views name their owner)
+        view = np.ndarray(shape, dtype=dtype, buffer=owner, offset=offset, strides=strides)
+    except (TypeError, ValueError, BufferError):
+        flat = owner.reshape(-1, order="A").view(np.uint8)  # the owner's bytes, in memory order, no copy
+        view = np.ndarray(shape, dtype=dtype, buffer=flat, offset=offset, strides=strides)
     view.flags.writeable = writeable and owner.flags.writeable
     return view
 
@@ -152,15 +192,28 @@ def dumps(graph: Dict[str, Any], snapshot: Snapshot, what: str) -> Tuple[bytes, 
         buffers.append(raw)
         return False
 
-    paths: List[Path] = []
-    body = io.BytesIO()
-    pickler = _Pickler(body, snapshot, paths, {}, buffer_callback=take)
-    try:
-        pickler.dump(graph)
-    except RecursionError:
-        raise UnpicklableError(f"cannot store {what}: nested too deeply", variable=what) from None
-    except Exception as e:  # PicklingError, TypeError (locks, generators), AttributeError (local functions)
-        raise UnpicklableError(f"cannot store {what}: {type(e).__name__}: {e}", variable=what) from None
+    owning: frozenset = frozenset()
+    while True:
+        paths: List[Path] = []
+        body = io.BytesIO()
+        buffers.clear()
+        pickler = _Pickler(body, snapshot, paths, {}, owning, buffer_callback=take)
+        try:
+            pickler.dump(graph)
+        except RecursionError:
+            raise UnpicklableError(f"cannot store {what}: nested too deeply", variable=what) from None
+        except Exception as e:  # PicklingError, TypeError (locks, generators), AttributeError (local functions)
+            raise UnpicklableError(f"cannot store {what}: {type(e).__name__}: {e}", variable=what) from None
+        # arrays the run made that views in the graph view: once more, with those loaded as owners (rare: a base
+        # and its view both kept; pre-existing bases are the kernel's own arrays, referenced, not stored)
+        new_owners = frozenset(i for i in pickler.owners if i in pickler.seen and i not in snapshot.objs) - owning
+        if not new_owners:
+            break
+        owning |= new_owners
+    for base in pickler.foreign:
+        if id(base) in pickler.seen or snapshot.objs.get(id(base)) is base:
+            raise NotRestorable(f"{what} hold an array viewing the memory of a {type(base).__name__} that is kept "
+                                "too; after a hit the array would be a copy, blind to writes through it")
     states = [state for _, _, state in graph.get("mutate", [])]
     if idnumbers.ints_in(list(graph.get("bind", {}).values()) + states) & (pickler.seen | set(snapshot.objs)):
         # `{id(o): ...}`: a hit brings the objects back at other addresses, and the numbers would name nothing
