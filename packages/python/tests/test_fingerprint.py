@@ -75,8 +75,18 @@ def test_types_and_structure_are_tagged(a, b):
     assert fingerprint(a) != fingerprint(b)
 
 
-def test_nan_is_canonical_and_big_ints_work():
-    assert fingerprint(float("nan")) == fingerprint(-float("nan"))
+def test_nan_sign_and_payload_count_and_big_ints_work():
+    import math
+    import pickle
+    import struct
+
+    # code can see a NaN's sign (math.copysign) and payload (struct.pack), and pickling keeps both
+    assert fingerprint(float("nan")) == fingerprint(math.nan)
+    assert fingerprint(float("nan")) != fingerprint(-float("nan"))
+    payload = struct.unpack(">d", bytes.fromhex("7ff8000000000001"))[0]
+    assert fingerprint(payload) != fingerprint(float("nan"))
+    assert fingerprint(pickle.loads(pickle.dumps(payload))) == fingerprint(payload)
+    assert fingerprint(complex(0.0, float("nan"))) != fingerprint(complex(0.0, -float("nan")))
     assert fingerprint(2**200) != fingerprint(2**200 + 1)
     assert fingerprint(-(2**70)) != fingerprint(2**70)
 

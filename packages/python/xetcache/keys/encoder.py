@@ -1,7 +1,7 @@
 """Canonical, type-tagged fingerprints of Python values (stable across processes and PYTHONHASHSEED).
 
 Every value is encoded as a tag byte plus length-prefixed payload and streamed into one sha256:
-- scalars and strings by their exact bytes (floats as IEEE 754 big-endian, NaN canonicalised);
+- scalars and strings by their exact bytes (floats as IEEE 754 big-endian, every bit: a NaN's sign and payload too);
 - lists/tuples in order; dicts in insertion order (code can observe it: iteration, `list(d)`, `popitem`); sets
   sorted by the digest of each element (their order is hash order, not something the program chose);
 - numpy arrays and pandas objects by their buffers (see arrays.py), never by pickling them;
@@ -28,7 +28,6 @@ from typing import Any, Callable, Dict, List, Optional
 
 FORMAT = b"xetcache-fp 2\0"  # 2: dicts in insertion order, memoryview shape, array order, attrs
 _PACK_D = struct.Struct(">d").pack
-_NAN = struct.pack(">d", float("nan"))
 _LIVE_TYPES = (
     types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType, types.FrameType, types.TracebackType,
     io.IOBase, type(threading.Lock()), type(threading.RLock()), threading.Thread,
@@ -162,11 +161,13 @@ class Encoder:
 
 
 def _float(enc: Encoder, v: float) -> None:
-    enc.h.update(b"f" + (_NAN if v != v else _PACK_D(v)))
+    # every bit, NaNs included: a NaN's sign and payload are observable (math.copysign, struct.pack) and survive
+    # pickling, so two NaNs that differ there are different inputs (float('nan') is the canonical 7ff8...)
+    enc.h.update(b"f" + _PACK_D(v))
 
 
 def _complex(enc: Encoder, v: complex) -> None:
-    enc.h.update(b"c" + (_NAN if v.real != v.real else _PACK_D(v.real)) + (_NAN if v.imag != v.imag else _PACK_D(v.imag)))
+    enc.h.update(b"c" + _PACK_D(v.real) + _PACK_D(v.imag))
 
 
 def _int(enc: Encoder, v: int) -> None:
