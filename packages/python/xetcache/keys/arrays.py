@@ -20,7 +20,7 @@ def encode(enc: Encoder, v: Any) -> bool:
     np = sys.modules.get("numpy")
     if np is not None:
         if type(v) is np.ndarray:  # subclasses (masked arrays: the mask) carry more: their own reduce says what
-            _ndarray(enc, v, np)
+            _ndarray(enc, v, np, v.flags.writeable)
             return True
         if isinstance(v, np.generic):
             _scalar(enc, v, np)
@@ -48,7 +48,7 @@ def _dtype_tag(dt: Any) -> bytes:
     return (str(dt.descr) if dt.fields is not None else dt.str).encode()
 
 
-def _ndarray(enc: Encoder, a: Any, np: Any) -> None:
+def _ndarray(enc: Encoder, a: Any, np: Any, writeable: bool = True) -> None:
     tname = b"" if type(a) is np.ndarray else _qualname(type(a)).encode()
     shape = repr(tuple(a.shape)).encode()
     if a.dtype.hasobject or a.dtype.kind not in _BUFFER_KINDS:
@@ -61,6 +61,9 @@ def _ndarray(enc: Encoder, a: Any, np: Any) -> None:
     # Memory layout is observable (`a.flags`, `tobytes(order="A")`, `ravel(order="K")`): C, Fortran or strided
     # (a view). The cell engine stores views as views of their base (cell/graph.py), so this survives a hit.
     order = b"C" if a.flags.c_contiguous else b"F" if a.flags.f_contiguous else b"S"
+    # read-only (`a.flags.writeable = False`, np.frombuffer(bytes)) is observable too: `a[0] = 1` raises; pickling
+    # keeps it. Said in the order letter's case (pandas' columns, read-only views under copy-on-write, pass True)
+    order = order if writeable else order.lower()
     c = np.ascontiguousarray(a)  # no copy when already C-contiguous (the strides-normalised layout)
     dt = declared
     enc.h.update(b"A" + _n(len(dt)) + dt + tname + b"\0" + shape + order + _n(c.nbytes))
