@@ -165,6 +165,12 @@ def chunk_id(parts: Any) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
+def _good_part(part: Any) -> bool:
+    """[object id, size >= 1] exactly as _Checker.hex64 and .size accept them (True only when both would)."""
+    return (type(part) is list and len(part) == 2 and is_hex64(part[0]) and type(part[1]) is int
+            and 1 <= part[1] <= MAX_SIZE)
+
+
 def _chunks(c: _Checker, v: Any, path: str) -> None:
     if not c.obj(v, path):
         return
@@ -177,6 +183,8 @@ def _chunks(c: _Checker, v: Any, path: str) -> None:
             continue
         ok = True
         for i, part in enumerate(parts):
+            if _good_part(part):  # the common case, without building the paths an error would name
+                continue
             q = f"{p}/{i}"
             if not isinstance(part, list) or len(part) != 2:
                 ok = c.fail(q, "must be [object id, size]")
@@ -188,15 +196,19 @@ def _chunks(c: _Checker, v: Any, path: str) -> None:
 
 
 def _depth(value: Any) -> int:
-    """How deeply ``value`` nests (iteratively: a hostile manifest must not exhaust the stack)."""
-    deepest, todo = 0, [(value, 1)]
-    while todo:
-        v, d = todo.pop()
-        if isinstance(v, (dict, list)):
-            deepest = max(deepest, d)
-            if d <= MAX_DEPTH:
-                todo.extend((x, d + 1) for x in (v.values() if isinstance(v, dict) else v))
-    return deepest
+    """How deeply ``value`` nests (level by level, not recursively: a hostile manifest must not exhaust the stack;
+    only containers are kept per level, so a chunk table's thousands of [id, size] pairs cost one pass)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            return depth
+        below: List[Any] = []
+        for v in level:
+            below.extend([x for x in (v.values() if isinstance(v, dict) else v) if isinstance(x, (dict, list))])
+        level = below
+    return depth
 
 
 def errors(m: Any) -> List[str]:
