@@ -271,3 +271,51 @@ def test_a_call_that_only_reads_its_arguments_is_stored(memo):
 
     arg = {"xs": [1, 2, 3]}
     assert total(arg) == 7 and len(manifests(memo)) == 1
+
+
+@pytest.mark.parametrize("shape", ["itself", "item", "view", "inside-result", "frame"])
+def test_a_result_sharing_objects_with_an_argument_is_not_stored(memo, capsys, shape):
+    """A hit returns a copy: what a later change through the result does to the argument (or the other way round)
+    would differ from an uncached call. So a result that is, holds or views (part of) an argument is returned
+    but not stored, and the warning names the argument."""
+    import pandas as pd
+
+    arg = {"itself": [1, 2], "item": {"model": [0]}, "view": np.arange(10.0), "inside-result": [3],
+           "frame": pd.DataFrame({"a": [1.0, 2.0]})}[shape]
+
+    @xetmemo_always
+    def pick(data):
+        if shape == "item":
+            return data["model"]
+        if shape == "view":
+            return data[2:5]
+        if shape == "inside-result":
+            return {"kept": data, "n": len(data)}
+        return data
+
+    got = pick(arg)
+    assert "'data'" in capsys.readouterr().err
+    assert manifests(memo) == []
+    if shape == "view":
+        got[0] = 99.0
+        assert arg[2] == 99.0  # what an uncached call gives, and what the returned value still does
+
+
+def test_new_results_built_from_arguments_are_stored(memo, capsys):
+    """Results that are new objects (a sum, a copy, a pandas frame made from another: pandas shares its arrays
+    copy-on-write, which no change can see) are stored as before."""
+    import pandas as pd
+
+    @xetmemo_always
+    def renamed(df):
+        return df.rename(columns={"a": "b"})
+
+    @xetmemo_always
+    def copied(xs):
+        return list(xs) + [np.asarray(xs).sum()]
+
+    frame = pd.DataFrame({"a": np.arange(5.0)})
+    renamed(frame)
+    copied([1, 2, 3])
+    assert capsys.readouterr().err == ""
+    assert len(manifests(memo)) == 2

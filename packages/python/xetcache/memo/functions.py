@@ -3,9 +3,9 @@ xeteval_always.
 
 A call's key covers the function's code and that of the user functions it calls (codedeps), the fingerprints of
 its bound arguments (defaults applied) and the namespace ``key``. A call is stored only when it took longer than the
-runtime threshold (config) unless ``always``, and only when it left its arguments as it found them (a hit could not
-change them again); a later call with the same key returns the stored value without
-running. Anything that prevents caching (an argument without a fingerprint, an unpicklable result, a full store)
+runtime threshold (config) unless ``always``, and only when it left its arguments as it found them and returned no
+part of them (a hit could not change them again, and returns a copy: sharing.py); a later call with the same key
+returns the stored value without running. Anything that prevents caching (an argument without a fingerprint, an unpicklable result, a full store)
 runs or returns normally and prints one line on stderr: caching must never break the user's code.
 """
 
@@ -25,6 +25,7 @@ from ..keys.fingerprint import fingerprint
 from ..keys.key import function_key
 from ..store.cache import open_store
 from ..store.storage import Storage
+from . import sharing
 
 _signatures: Dict[int, Tuple[Any, inspect.Signature]] = {}
 
@@ -99,6 +100,11 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         if changed:  # a hit returns the value without running the body: it could not change them again
             _warn(f"result of {_qualname(target)} not stored: the call changed its argument "
                   f"{', '.join(repr(n) for n in changed)} (a cached result would not)")
+            return result
+        shared = sharing.shared_arguments(result, bound.arguments)
+        if shared:  # a hit returns a copy: a change through one would no longer show in the other
+            _warn(f"result of {_qualname(target)} not stored: it shares objects with its argument "
+                  f"{', '.join(repr(n) for n in shared)} (a cached result would be a copy)")
             return result
         code_sha, preview = codedeps.source_info(target)
         try:
