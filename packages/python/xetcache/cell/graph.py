@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
 from . import idnumbers
-from .snapshot import NotRestorable, Path, Snapshot, apply
+from .snapshot import NotRestorable, Path, Snapshot, apply, check
 
 CODEC = "xetcache-graph-1"
 IN_BAND_MAX = 64 << 10  # small buffers stay in the stream; big ones are their own objects (dedup, fast loads)
@@ -250,7 +250,10 @@ def loads(stream: Any, buffers: List[Any], targets: List[Any]) -> Dict[str, Any]
 def restore(graph: Dict[str, Any], ns: Dict[str, Any]) -> None:
     """Apply a loaded graph: objects that existed before are set to their new state in place, then names are bound
     and deleted as the run did."""
-    for target, kind, state in graph.get("mutate", []):
+    mutate = graph.get("mutate", [])
+    for target, kind, state in mutate:  # all checked first: a hit that fails half-way would leave the first changes
+        check(target, kind, state)     # made, and the cell would then run again on top of them
+    for target, kind, state in mutate:
         apply(target, kind, state)
     ns.update(graph.get("bind", {}))
     for name in graph.get("deleted", []):

@@ -105,6 +105,16 @@ def _children(o: Any) -> Optional[List[Tuple[Tuple[str, Any], Any]]]:
     return None
 
 
+def _axes(o: Any) -> List[Tuple[Tuple[str, Any], Any]]:
+    """A frame's index and columns, a series' index: objects other names may hold (`idx = df.index`) that a frame
+    is set back without (a new frame state brings new axes), so a change of them in place (`df.index.name = ...`)
+    is seen on them and declines."""
+    pd = sys.modules.get("pandas")
+    if pd is None or not isinstance(o, (pd.DataFrame, pd.Series)):
+        return []
+    return [(("pi", "index"), o.index)] + ([(("pi", "columns"), o.columns)] if isinstance(o, pd.DataFrame) else [])
+
+
 def _cache_state(o: Any) -> Optional[Tuple[int, int]]:
     """(misses, entries) of a functools cache (lru_cache/cache): what it holds is state a later call reads (it
     returns the cached object and skips the body's side effects) and that no API can fill again on a hit."""
@@ -128,9 +138,12 @@ class Snapshot:
         while i < len(self.order):
             oid = self.order[i]
             i += 1
-            for step, child in _children(self.objs[oid]) or ():
+            for step, child in (_children(self.objs[oid]) or []) + _axes(self.objs[oid]):
                 self._track(child, self.paths[oid] + (step,))
         self.before = {oid: self._digest(oid) for oid in self.order}
+        np = sys.modules.get("numpy")  # arrays can be set back in place only into their own shape and dtype
+        self.layouts = {oid: (o.shape, o.dtype) for oid, o in self.objs.items()
+                        if np is not None and isinstance(o, np.ndarray)}
 
     def _track(self, value: Any, path: Path) -> None:
         if isinstance(value, ATOMS) or isinstance(value, OPAQUE) or id(value) in self.objs:
@@ -206,6 +219,8 @@ class Snapshot:
             return "attrs", dict(kids and [(k, v) for (kind, k), v in kids if kind == "a"])
         kind = _leaf_kind(o)
         if kind == "ndarray":
+            if self.layouts.get(oid) != (o.shape, o.dtype):  # `a.shape = (3, 1)`, `a.dtype = ...`
+                raise NotRestorable(f"{self.describe(oid)} (an array) changed shape or dtype in place")
             return kind, o.copy(order="K")
         if kind == "pandas":
             return kind, o.copy(deep=True)
@@ -232,7 +247,7 @@ def render(path: Path) -> str:
     for kind, key in path[1:]:
         out += {"i": f"[{key}]", "k": f"[{key!r}]", "a": f".{key}", "c": f".<closure {key}>",
                 "d": f".<default {key}>", "kw": f".<default {key}>", "fa": f".{key}", "t": ".__class__",
-                "b": f".__bases__[{key}]"}[kind]
+                "b": f".__bases__[{key}]", "pi": f".{key}"}[kind]
     return out
 
 
@@ -260,9 +275,19 @@ def resolve(ns: Dict[str, Any], path: Path) -> Any:
             o = type(o)
         elif kind == "b":
             o = o.__bases__[key]
+        elif kind == "pi":
+            o = getattr(o, key)
         else:
             o = o.__defaults__[key]
     return o
+
+
+def check(o: Any, kind: str, state: Any) -> None:
+    """NotRestorable when ``apply`` could not set ``o`` to ``state`` (so nothing is changed before that is known)."""
+    if kind == "ndarray" and (o.shape != state.shape or o.dtype != state.dtype):
+        raise NotRestorable("array changed shape or dtype")
+    if kind == "ndarray" and not o.flags.writeable:
+        raise NotRestorable("array is read-only now")
 
 
 def apply(o: Any, kind: str, state: Any) -> None:
