@@ -23,6 +23,13 @@ DYNAMIC: Dict[str, str] = {
     "__main__": "reaches the namespace through __main__", "user_ns": "reaches the IPython namespace",
     "run_cell": "runs other cells", "run_line_magic": "runs a magic", "run_cell_magic": "runs a magic",
     "evaluate": "evaluates an expression string",
+    # a file's times: the entry depends on the file's content, which a rewrite with the same bytes (or a clone)
+    # keeps while its times change, so a hit would give the stored run's time
+    "getmtime": "reads a file's modification time", "getctime": "reads a file's change time",
+    "getatime": "reads a file's access time", "st_mtime": "reads a file's modification time",
+    "st_mtime_ns": "reads a file's modification time", "st_ctime": "reads a file's change time",
+    "st_ctime_ns": "reads a file's change time", "st_atime": "reads a file's access time",
+    "st_atime_ns": "reads a file's access time",
 }
 _MAGIC = re.compile(r"get_ipython\(\)\.(run_line_magic|run_cell_magic|system|getoutput)\(\s*(['\"])(\w*)")
 
