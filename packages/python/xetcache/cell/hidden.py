@@ -222,14 +222,17 @@ def fingerprints(states: Dict[str, Any]) -> Dict[str, str]:
 class SeedWatch:
     """While a run lasts: which global generators the cell seeded *before drawing from them*. Their state before
     the run then does not matter (a cell that starts with `np.random.seed(0)` is not a dependency of whatever
-    state the kernel's RNG was in), so it is not recorded as one. Seeds through other references (a `seed`
-    imported by name before) are not seen: they only cost a miss."""
+    state the kernel's RNG was in), so it is not recorded as one. The names of the namespace holding the seed
+    functions (`from random import seed`) call the watcher too while the run lasts; other references (a seed
+    imported by a user module) are not seen: they only cost a miss."""
 
     _TARGETS = (("random", "random", "seed"), ("numpy.random", "numpy.random", "seed"))
 
-    def __init__(self) -> None:
+    def __init__(self, ns: Optional[Dict[str, Any]] = None) -> None:
         self.seeded_first: List[str] = []
         self._undo: List[Tuple[Any, str, Any]] = []
+        self._ns = ns
+        self._names: List[Tuple[str, Any, Any]] = []
 
     def __enter__(self) -> "SeedWatch":
         for name, module_name, attr in self._TARGETS:
@@ -239,7 +242,13 @@ class SeedWatch:
                 continue
             before = capture([name]).get(name)
             self._undo.append((module, attr, original))
-            setattr(module, attr, self._wrap(name, original, before))
+            wrapped = self._wrap(name, original, before)
+            setattr(module, attr, wrapped)
+            # `from random import seed` bound the function itself before: the names holding it call the wrapper too
+            for n, v in list((self._ns or {}).items()):
+                if v is original:
+                    self._names.append((n, original, wrapped))
+                    self._ns[n] = wrapped  # type: ignore[index]
         return self
 
     def _wrap(self, name: str, original: Callable[..., Any], before: Any) -> Callable[..., Any]:
@@ -255,3 +264,6 @@ class SeedWatch:
         while self._undo:
             module, attr, original = self._undo.pop()
             setattr(module, attr, original)
+        for n, original, wrapped in self._names:  # unless the cell bound the name to something else
+            if self._ns is not None and self._ns.get(n) is wrapped:
+                self._ns[n] = original

@@ -68,7 +68,7 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
         return _declined(event, str(e), run_body(source, shell, code, None))
     recorder = capture.Recorder(shell)
     store_dir = config.get_memo_path()
-    with files.FileRecorder(store_dir) as file_rec, hidden.SeedWatch() as seeds:
+    with files.FileRecorder(store_dir) as file_rec, hidden.SeedWatch(shell.user_ns) as seeds:
         runtime = run_body(source, shell, code, recorder)
     event["runtime_s"] = events.secs(runtime)
     for path in extra.get("named_files") or []:  # files named in the code: read, maybe by native code we cannot see

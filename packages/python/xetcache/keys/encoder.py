@@ -21,6 +21,7 @@ import enum
 import hashlib
 import io
 import struct
+import sys
 import threading
 import types
 from typing import Any, Callable, Dict, List, Optional
@@ -201,6 +202,12 @@ def _encode_callable(enc: Encoder, v: Any) -> None:
     """Functions by name, plus (for user code) the digest of their code and what they call."""
     if isinstance(v, types.MethodType):
         enc.text(b"M", _qualname(v.__func__))
+        rnd = sys.modules.get("random")
+        if rnd is not None and v.__self__ is getattr(rnd, "_inst", None):
+            # `from random import seed, random`: the module's generator, whose state is hidden state (a dependency
+            # only of runs that draw from it without seeding it first), not part of the name's value
+            enc.text(b"G", "random._inst")
+            return
         enc.encode(v.__self__)
         return
     enc.text(b"F", _qualname(v))
