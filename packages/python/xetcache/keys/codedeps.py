@@ -276,7 +276,17 @@ def encode(enc: Encoder, v: Any) -> bool:
     """Encoder extension (see encoder.EXTENSIONS) for user functions, classes and modules."""
     if isinstance(v, types.FunctionType):
         if not is_user_function(v):
-            return False
+            # a library's wrapper of a user function (functools.singledispatch, decorators using functools.wraps)
+            # runs the user's function: its code and the globals it reads, and the functions registered with it
+            inner = unwrap(v)
+            if inner is v or not is_user_function(inner):
+                return False
+            enc.text(b"W", f"{v.__module__}.{v.__qualname__}")
+            _function(enc, inner)
+            registry = v.__dict__.get("registry")
+            if isinstance(registry, types.MappingProxyType):
+                enc.encode([(k, f) for k, f in registry.items() if f is not inner])
+            return True
         _function(enc, v)
         return True
     wrapped = _wrapped_user_function(v)
