@@ -458,3 +458,6 @@ CASES += MORE
 from soundness_cases_round3 import ROUND3  # noqa: E402
 
 CASES += ROUND3
+from soundness_cases_round4 import ROUND4  # noqa: E402
+
+CASES += ROUND4
