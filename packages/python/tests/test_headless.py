@@ -2,8 +2,10 @@
 `python -m xetcache run`) through the same cache as an interactive kernel that gets them the way the extension
 sends them, both ways.
 
-The witness of a real run is `time.time_ns()` kept in a variable: a hit restores the stored stamp, only a run
-computes a new one (no file is written by the cached cells: the engine traces file writes).
+The witness of a real run is an audit hook installed by the plain setup cell: each cached body announces itself
+(`sys.audit`) and the hook appends its name to `runs.log` through a file descriptor opened before, outside anything
+the cache sees or restores; a hit adds nothing. (A `time.time_ns()` stamp served before: a cell reading the clock now
+declines, since a hit would give the stored run's time.)
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ PY = sys.executable
 BIN = Path(sys.executable).parent
 
 SOURCES = [
-    ("setup", None, "import time\nbase = 7"),
-    ("slow", {"enabled": True}, "stamp = time.time_ns()\ntime.sleep(0.5)\nresult = base * 6\nprint('computed', result)"),
-    ("quick", {"enabled": True, "always": True, "key": "quick"}, "quick_stamp = time.time_ns()\nquick = result + 1"),
+    ("setup", None, "import os, sys, time\nbase = 7\n"
+                    "_fd = os.open('runs.log', os.O_WRONLY | os.O_CREAT | os.O_APPEND)\n"
+                    "sys.addaudithook(lambda e, a, _fd=_fd: os.write(_fd, a[0].encode() + b' ') "
+                    "if e == 'xetcache.test.ran' else None)"),
+    ("slow", {"enabled": True}, "sys.audit('xetcache.test.ran', 'slow')\ntime.sleep(0.5)\nresult = base * 6\n"
+                                "print('computed', result)"),
+    ("quick", {"enabled": True, "always": True, "key": "quick"}, "sys.audit('xetcache.test.ran', 'quick')\n"
+                                                                 "quick = result + 1"),
     ("dynamic", {"enabled": True, "always": True}, "exec('dyn = 1')"),
     ("off", {"enabled": False, "always": True}, "plain = base + 1"),
-    ("witness", None, "print('witness', stamp, quick_stamp, result, quick)"),
+    ("witness", None, "print('witness', result, quick)"),
 ]
 TOGGLED = ["slow", "quick", "dynamic"]
 
@@ -86,13 +93,18 @@ def papermill(cwd: Path, input_path: str, output_path: str, env: Dict[str, str])
     return nbformat.read(str(cwd / output_path), as_version=4), r.stderr
 
 
-def witness(nb: nbformat.NotebookNode) -> List[int]:
-    """(stamp, quick_stamp) printed by the last cell."""
+def witness(nb: nbformat.NotebookNode) -> List[str]:
+    """What the last cell printed: the cached cells' results, restored or computed."""
     cell = next(c for c in nb.cells if c.id == "witness")
     text = "".join(o.get("text", "") for o in cell.outputs if o["output_type"] == "stream")
     words = text.split()
-    assert words[0] == "witness" and words[3:5] == ["42", "43"], text
-    return [int(words[1]), int(words[2])]
+    assert words == ["witness", "42", "43"], text
+    return words
+
+
+def ran(folder: Path) -> List[str]:
+    """The cached bodies that ran in ``folder`` so far, in order (the setup cell's audit hook writes them)."""
+    return (folder / "runs.log").read_text().split()
 
 
 def states(nb: nbformat.NotebookNode) -> Dict[str, str]:
@@ -135,10 +147,6 @@ def interactive(kernel, notebook: str = "analysis.ipynb") -> Dict[str, dict]:
     return found
 
 
-def stamps(kernel) -> List[int]:
-    return kernel.value("[stamp, quick_stamp]")
-
-
 def entries_by_cell(folder: Path) -> Dict[str, dict]:
     return {m["source"]["cell_id"]: m["source"] for m in manifests(folder)}
 
@@ -172,11 +180,12 @@ def test_interactive_stores_then_nbconvert_and_papermill_hit(tmp_path, kernel_fa
     kernel = kernel_factory(work)
     events = interactive(kernel)
     assert {k: e["state"] for k, e in events.items()} == {"slow": "stored", "quick": "stored", "dynamic": "declined"}
-    stored = stamps(kernel)
+    assert ran(work) == ["slow", "quick"]
     assert source_fields(entries_by_cell(work)) == expected_sources()
 
     nb, log = nbconvert(path, env, "--execute")
-    assert witness(nb) == stored  # both cached cells were restored, neither ran
+    witness(nb)
+    assert ran(work) == ["slow", "quick"]  # both cached cells were restored, neither ran
     assert states(nb) == {"slow": "hit", "quick": "hit", "dynamic": "declined"}
     slow = next(c for c in nb.cells if c.id == "slow")
     assert slow.metadata["xetcache_run"]["saved_s"] > 0.3
@@ -189,7 +198,8 @@ def test_interactive_stores_then_nbconvert_and_papermill_hit(tmp_path, kernel_fa
     assert "cell 3 (dynamic): not cached: uses exec" in log
 
     nb, log = papermill(tmp_path, "work/analysis.ipynb", "work/papermill-out.ipynb", env)
-    assert witness(nb) == stored
+    witness(nb)
+    assert ran(work) == ["slow", "quick"]
     assert states(nb) == {"slow": "hit", "quick": "hit", "dynamic": "declined"}
     assert_sources_untouched(nb)
     no_status_lines(nb)
@@ -205,14 +215,16 @@ def test_nbconvert_stores_then_an_interactive_kernel_hits(tmp_path, kernel_facto
     assert states(nb) == {"slow": "stored", "quick": "stored", "dynamic": "declined"}
     assert "2 stored" in log
     assert_sources_untouched(nb)
-    headless = witness(nb)
+    witness(nb)
+    assert ran(path.parent) == ["slow", "quick"]
     assert source_fields(entries_by_cell(path.parent)) == expected_sources()
 
     kernel = kernel_factory(path.parent)
     events = interactive(kernel)
     assert {k: e["state"] for k, e in events.items()} == {"slow": "hit", "quick": "hit", "dynamic": "declined"}
     assert events["slow"]["saved_s"] > 0.3
-    assert stamps(kernel) == headless
+    assert ran(path.parent) == ["slow", "quick"]  # the interactive kernel restored both, ran neither
+    assert kernel.value("[result, quick]") == [42, 43]
     assert len(manifests(path.parent)) == 2
 
 
@@ -224,13 +236,15 @@ def test_papermill_stores_then_an_interactive_kernel_hits(tmp_path, kernel_facto
     assert states(nb) == {"slow": "stored", "quick": "stored", "dynamic": "declined"}
     assert_sources_untouched(nb)
     no_status_lines(nb)
-    headless = witness(nb)
+    witness(nb)
+    assert ran(work) == ["slow", "quick"]
     assert source_fields(entries_by_cell(work)) == expected_sources()
 
     kernel = kernel_factory(work)
     events = interactive(kernel)
     assert {k: e["state"] for k, e in events.items()} == {"slow": "hit", "quick": "hit", "dynamic": "declined"}
-    assert stamps(kernel) == headless
+    assert ran(work) == ["slow", "quick"]
+    assert kernel.value("[result, quick]") == [42, 43]
 
 
 def test_papermill_from_python_takes_the_options_and_the_engine_module_may_be_imported_first(tmp_path,
@@ -262,7 +276,8 @@ def test_the_run_command_prints_a_summary_and_a_second_run_hits(tmp_path):
     assert lines[1].startswith("  cell 1 (slow): stored, ran 0.5")
     assert lines[3] == "  cell 3 (dynamic): not cached: uses exec"
     assert lines[-1] == "xetcache: wrote out.ipynb"
-    stored = witness(nbformat.read(str(tmp_path / "out.ipynb"), as_version=4))
+    witness(nbformat.read(str(tmp_path / "out.ipynb"), as_version=4))
+    assert ran(tmp_path) == ["slow", "quick"]
 
     second = run([PY, "-m", "xetcache", "run", path.name, "--inplace", "--json", "--threshold", "0.2"], tmp_path, env)
     report = json.loads(second.stdout)
@@ -271,7 +286,8 @@ def test_the_run_command_prints_a_summary_and_a_second_run_hits(tmp_path):
         ("slow", "hit"), ("quick", "hit"), ("dynamic", "declined")]
     assert report["engine"]["ok"] is True
     executed = nbformat.read(str(path), as_version=4)  # --inplace: the input now holds the outputs
-    assert witness(executed) == stored
+    witness(executed)
+    assert ran(tmp_path) == ["slow", "quick"]  # the second run restored both
     assert_sources_untouched(executed)
 
 

@@ -179,10 +179,14 @@ def _toggled_notebook(folder: Path) -> Path:
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell("base = 6", id="setup"),
-                nbformat.v4.new_code_cell("import time\nstamp = time.time_ns()\ntime.sleep(0.3)\nresult = base * 7\n"
-                                          "print('computed', result)", id="slow"),
-                nbformat.v4.new_code_cell("print('witness', stamp, result)", id="witness")]
+    # the witness of a run: the setup cell's audit hook appends the body's name to runs.log through an fd opened
+    # before, outside what the cache sees (a time.time_ns() stamp served before; a cell reading the clock declines)
+    setup = ("import os, sys\nbase = 6\n_fd = os.open('runs.log', os.O_WRONLY | os.O_CREAT | os.O_APPEND)\n"
+             "sys.addaudithook(lambda e, a, _fd=_fd: os.write(_fd, a[0].encode()) if e == 'xetcache.test.ran' else None)")
+    nb.cells = [nbformat.v4.new_code_cell(setup, id="setup"),
+                nbformat.v4.new_code_cell("import time\nsys.audit('xetcache.test.ran', 'slow')\ntime.sleep(0.3)\n"
+                                          "result = base * 7\nprint('computed', result)", id="slow"),
+                nbformat.v4.new_code_cell("print('witness', result)", id="witness")]
     nb.cells[1].metadata["xetcache"] = {"enabled": True}
     path = folder / "analysis.ipynb"
     nbformat.write(nb, str(path))
@@ -211,7 +215,8 @@ def test_headless_runs_use_the_same_remote(weed, tmp_path):
     assert meta["reason"].startswith("from the team cache"), meta
     wa = nbformat.read(str(a.work / "out.ipynb"), as_version=4).cells[2].outputs[0]["text"]
     wb = nb.cells[2].outputs[0]["text"]
-    assert wa == wb  # the same stamp: B restored A's run
+    assert wa == wb
+    assert (a.work / "runs.log").read_text() == "slow" and (b.work / "runs.log").read_text() == ""  # B restored A's run
 
 
 # ---- lazy ------------------------------------------------------------------------------------------------------

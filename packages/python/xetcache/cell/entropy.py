@@ -19,7 +19,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 # (module family, attribute path) of functions that read the clock or the OS's entropy whenever called
 _CLOCK = [("time", p) for p in ("time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns",
-                                "process_time", "process_time_ns", "thread_time", "thread_time_ns")]
+                                "process_time", "process_time_ns", "thread_time", "thread_time_ns", "clock_gettime",
+                                "clock_gettime_ns")] + [("os", "times")]
 _CLOCK += [("datetime", "datetime.now"), ("datetime", "datetime.utcnow"), ("datetime", "datetime.today"),
            ("datetime", "date.today"), ("pandas", "Timestamp.now"), ("pandas", "Timestamp.utcnow"),
            ("pandas", "Timestamp.today")]
