@@ -29,14 +29,22 @@ def with_headings(cells):
 
 ON = {"xetcache": {"enabled": True}}
 ALWAYS = {"xetcache": {"enabled": True, "always": True}}
+# The witness that the slow cell's body really ran (not a hit): it announces itself (sys.audit) and a hook that the
+# plain inputs cell installs once per kernel appends a line to runs.log through a descriptor opened before, outside
+# anything the cache sees or restores. (A file named by time.time_ns() served before; a cell reading the clock now
+# declines, since a hit would hand back the stored run's time.)
+WITNESS = ("\nimport os, sys\n"
+           "if not hasattr(sys, '_xc_fixture_runs'):  # once per kernel\n"
+           "    sys._xc_fixture_runs = os.open('runs.log', os.O_WRONLY | os.O_CREAT | os.O_APPEND)\n"
+           "    sys.addaudithook(lambda e, a, fd=sys._xc_fixture_runs:\n"
+           "                     os.write(fd, b'ran\\n') if e == 'xetcache.fixture.ran' else None)")
 SLOW = ("# slow cell\n"
-        "# (every real run adds a file to runs/)\n"
-        "import pathlib\n"
+        "# (every real run adds a line to runs.log)\n"
+        "import sys\n"
         "import time\n"
         "from IPython.display import HTML, display\n"
         "time.sleep(3.5)\n"
-        "pathlib.Path('runs').mkdir(exist_ok=True)\n"
-        "pathlib.Path(f'runs/{time.time_ns()}').write_text('ran')\n"
+        "sys.audit('xetcache.fixture.ran')\n"
         "total = sum(range(n_items))\n"
         "print(f'total is {total}')\n"
         "display(HTML(f'<b>HTML total {total}</b>'))")
@@ -52,19 +60,19 @@ files = {
   ]),
   # Caching is turned on for the slow cell by the test, through the toolbar (no metadata here).
   "cache_cycle.ipynb": nb([
-    ("inputs", "n_items = 10", {}),
+    ("inputs", "n_items = 10" + WITNESS, {}),
     ("slow", SLOW, {}),
     ("after", "print('after', total * 2)", {}),
   ]),
   # Pre-armed through metadata, as a notebook saved with caching on would be.
   "browser.ipynb": nb([
-    ("inputs", "n_items = 7", {}),
+    ("inputs", "n_items = 7" + WITNESS, {}),
     ("slow", SLOW, ON),
   ]),
   # truth.spec.ts: a slow cached cell whose badge must follow the run, the restart and the store; "more" changes its
   # input so a cell that was a hit really computes again.
   "truth.ipynb": nb([
-    ("inputs", "n_items = 7", {}),
+    ("inputs", "n_items = 7" + WITNESS, {}),
     ("slow", SLOW, ON),
     ("more", "n_items = 8", {}),
   ]),

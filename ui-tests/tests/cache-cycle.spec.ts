@@ -3,7 +3,7 @@
 //
 // The slow cell sleeps 3.5 s and the threshold is left at its default (3 s): the test exercises the default
 // settings a user has, and depends on no setting names. It costs ~7 s of sleeping (two real runs). Every real run
-// writes a new file into runs/ on every real run, so "it ran" / "it did not run" is read from a file, not from the badge.
+// adds a line to runs.log (helpers.realRuns), so "it ran" / "it did not run" is read from a file, not from the badge.
 import { expect, test } from './fixtures';
 import {
   TOGGLE,

@@ -107,16 +107,12 @@ export async function readServerFile(
 }
 
 /**
- * How many times the slow fixture cell really ran: every real run writes a new file named by the time into
- * runs/ (a hit writes the recorded files again under the same names, so it adds none).
+ * How many times the slow fixture cell really ran: every real run adds a line to runs.log (make_fixtures.py's
+ * WITNESS: an audit hook of the plain inputs cell; a hit runs nothing, so it adds none).
  */
 export async function realRuns(page: IJupyterLabPageFixture, tmpPath: string): Promise<number> {
-  const res = await page.request.get(`/api/contents/${tmpPath}/runs?type=directory&content=1`);
-  if (res.status() === 404) {
-    return 0;
-  }
-  expect(res.ok(), `GET contents ${tmpPath}/runs: ${res.status()}`).toBe(true);
-  return ((await res.json()) as { content: unknown[] }).content.length;
+  const text = await readServerFile(page, `${tmpPath}/runs.log`);
+  return text === null ? 0 : text.split('\n').filter(line => line === 'ran').length;
 }
 
 /** Runs a command the way a menu would, and accepts the confirmation dialog it may open (restart asks). */
