@@ -261,35 +261,6 @@ class FileRecorder:
         return out
 
 
-def relative(paths: Dict[str, None]) -> List[str]:
-    """Paths inside the working folder relative to it (a colleague's clone is elsewhere), others absolute."""
-    cwd = os.path.realpath(os.getcwd()) + os.sep
-    return [p[len(cwd):] if p.startswith(cwd) else p for p in paths]
-
-
-def written(created: Dict[str, None]) -> Dict[str, bytearray]:
-    """Content of the files the run wrote from scratch, keyed by path relative to the working folder when inside
-    it (a colleague's clone writes into its own folder), else absolute. bytearray: large ones go out-of-band."""
-    cwd = os.path.realpath(os.getcwd()) + os.sep
-    out = {}
-    for p in created:
-        with open(p, "rb") as f:
-            data = bytearray(f.read())
-        out[p[len(cwd):] if p.startswith(cwd) else p] = data
-    return out
-
-
-def write_back(contents: Dict[str, Any]) -> None:
-    """Write recorded files again (tmp + rename: a reader never sees half a file)."""
-    for rel, data in contents.items():
-        path = os.path.abspath(rel)
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        tmp = f"{path}.xetcache-tmp-{os.getpid()}"
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-
-
 def file_digest(path: str) -> Optional[str]:
     """sha256 of a file's bytes, or of a directory's sorted names; None when it does not exist (also a fact)."""
     if os.path.isdir(path):

@@ -17,7 +17,8 @@ from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
 from . import idnumbers
-from .snapshot import NotRestorable, Path, Snapshot, apply, check
+from .inplace import apply, check
+from .snapshot import NotRestorable, Path, Snapshot
 
 CODEC = "xetcache-graph-1"
 IN_BAND_MAX = 64 << 10  # small buffers stay in the stream; big ones are their own objects (dedup, fast loads)

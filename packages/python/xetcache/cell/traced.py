@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, entropy, files, graph, hidden, libattrs, process
+from . import decline, entropy, files, graph, hidden, imports, libattrs, process, writeback
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -183,10 +183,10 @@ class Run:
                 modules.append({"name": name, "path": m.__file__, "sha256": codedeps.file_sha256(m.__file__)})
         g = {"bind": {n: self.ns[n] for n in bound}, "mutate": mutate, "hidden": changed_hidden, "deleted": deleted}
         if file_rec.made_dirs:
-            g["dirs"] = files.relative(file_rec.made_dirs)
+            g["dirs"] = writeback.relative(file_rec.made_dirs)
         if file_rec.created:
             try:
-                g["files"] = files.written(file_rec.created)
+                g["files"] = writeback.written(file_rec.created)
             except OSError as e:
                 raise Declined(f"wrote a file it cannot read back ({e})") from None
         if self.ns.get("_") is not self.result_before and "_" in self.ns:
@@ -237,7 +237,7 @@ def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
             return f"module {m.get('name')} changed"
         # the same file must still be the one its import finds (sys.path set otherwise upstream, a module shadowing
         # it): the run imported it from there
-        origin = codedeps.module_origin(m.get("name") or "")
+        origin = imports.module_origin(m.get("name") or "")
         if origin is not None and os.path.realpath(origin) != os.path.realpath(m.get("path") or ""):
             return f"import {m.get('name')} would load {origin or 'nothing'} now"
     return None
@@ -259,7 +259,7 @@ def restore(shell: Any, source: str, filename: str, stream: Any, buffers: List[A
     hidden.restore(g.get("hidden") or {})
     for d in g.get("dirs") or []:
         os.makedirs(d, exist_ok=True)
-    files.write_back(g.get("files") or {})
+    writeback.write_back(g.get("files") or {})
     if "result" in g:
         shell.displayhook.update_user_ns(g["result"])
     return g

@@ -118,29 +118,6 @@ def file_sha256(path: str) -> Optional[str]:
     return h.hexdigest()
 
 
-def module_origin(name: str) -> Optional[str]:
-    """The file `import name` gives now: the loaded module's, else the one the import system would find ("" when
-    none); None when that cannot be told without importing (a submodule of a package not loaded)."""
-    import importlib.machinery
-    import importlib.util
-
-    m = sys.modules.get(name)
-    if m is not None:
-        return getattr(m, "__file__", None)
-    try:
-        if "." in name:
-            parent = sys.modules.get(name.rpartition(".")[0])
-            path = getattr(parent, "__path__", None)
-            if path is None:
-                return None
-            spec = importlib.machinery.PathFinder.find_spec(name, path)
-        else:
-            spec = importlib.util.find_spec(name)
-    except (ImportError, ValueError, AttributeError):
-        return None
-    return (spec.origin or "") if spec is not None else ""
-
-
 def _code(enc: Encoder, code: types.CodeType) -> None:
     enc.text(b"K", code.co_name)
     enc.raw(b"k", code.co_code)
