@@ -96,12 +96,17 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():
-        changed = _changed_arguments(bound.arguments, args_fp)
+        try:
+            changed = _changed_arguments(bound.arguments, args_fp)
+            shared = [] if changed else sharing.shared_arguments(result, bound.arguments)
+        except Exception as e:  # noqa: BLE001 - the cache's own check: never the caller's error; unsure, no entry
+            _warn(f"result of {_qualname(target)} not stored: what the call did to its arguments could not be "
+                  f"checked ({type(e).__name__}: {e})")
+            return result
         if changed:  # a hit returns the value without running the body: it could not change them again
             _warn(f"result of {_qualname(target)} not stored: the call changed its argument "
                   f"{', '.join(repr(n) for n in changed)} (a cached result would not)")
             return result
-        shared = sharing.shared_arguments(result, bound.arguments)
         if shared:  # a hit returns a copy: a change through one would no longer show in the other
             _warn(f"result of {_qualname(target)} not stored: it shares objects with its argument "
                   f"{', '.join(repr(n) for n in shared)} (a cached result would be a copy)")
