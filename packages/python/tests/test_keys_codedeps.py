@@ -130,7 +130,7 @@ def test_a_function_changes_with_the_globals_it_reads():
     exec(compile("class K:\n    scale = 3\n    def f(self):\n        return self.scale\n", "<cell-2>", "exec"), ns)
     assert fingerprint(ns["total"]) != before["total"]
     assert fingerprint(ns["square"]) != before["square"]
-    assert function_digest(ns["total"]) == memo_before  # @xetmemo keys on code and arguments, not data globals
+    assert function_digest(ns["total"]) == memo_before  # the code part of @xetmemo keys (data globals: memo/effects.py)
     assert fingerprint(ns["K"]) != k_before
     assert fingerprint(ns["K"]()) != fingerprint(type("K", (), {})())
 

@@ -2,10 +2,12 @@
 xeteval_always.
 
 A call's key covers the function's code and that of the user functions it calls (codedeps), the fingerprints of
-its bound arguments (defaults applied) and the namespace ``key``. A call is stored only when it took longer than the
-runtime threshold (config) unless ``always``, and only when it left its arguments as it found them and returned no
-part of them (a hit could not change them again, and returns a copy: sharing.py); a later call with the same key
-returns the stored value without running. Anything that prevents caching (an argument without a fingerprint, an unpicklable result, a full store)
+its bound arguments (defaults applied), of the data globals that code names (effects.py) and the namespace ``key``.
+A call is stored only when it took longer than the runtime threshold (config) unless ``always``, and only when it
+left its arguments, the globals it names, its closures and the hidden state (random generators, styles) as it found
+them and returned no part of its arguments (a hit could not change them again, and returns a copy: sharing.py); a
+later call with the same key returns the stored value without running. Anything that prevents caching (an argument
+or global without a fingerprint, an unpicklable result, a full store)
 runs or returns normally and prints one line on stderr: caching must never break the user's code.
 """
 
@@ -25,7 +27,7 @@ from ..keys.fingerprint import fingerprint
 from ..keys.key import function_key
 from ..store.cache import open_store
 from ..store.storage import Storage
-from . import sharing
+from . import effects, sharing
 
 _signatures: Dict[int, Tuple[Any, inspect.Signature]] = {}
 
@@ -67,7 +69,9 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     try:
         bound.apply_defaults()
         args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
-        key = function_key(codedeps.function_digest(target, fingerprint), args_fp, namespace)
+        reach = effects.Reach(target, fingerprint)  # its code, and the data globals it reads: inputs too
+        inputs = {**args_fp, **reach.globals}
+        key = function_key(reach.code, inputs, namespace)
         store = storage_for()
     except (XetCacheError, OSError) as e:  # unhashable argument / closure value, unusable store: run uncached
         _warn(f"{_qualname(target)} runs uncached: {e}")
@@ -92,13 +96,19 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
                 pass
             return value
 
+    try:
+        reach.before_run()
+    except Exception as e:  # noqa: BLE001 - the cache's own step: never the caller's error; run uncached
+        _warn(f"{_qualname(target)} runs uncached: its hidden state could not be read ({type(e).__name__}: {e})")
+        return fn(*args, **kwargs)
     t0 = time.perf_counter()
     result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():
         try:
             changed = _changed_arguments(bound.arguments, args_fp)
-            shared = [] if changed else sharing.shared_arguments(result, bound.arguments)
+            elsewhere = [] if changed else reach.changes()
+            shared = [] if changed or elsewhere else sharing.shared_arguments(result, bound.arguments)
         except Exception as e:  # noqa: BLE001 - the cache's own check: never the caller's error; unsure, no entry
             _warn(f"result of {_qualname(target)} not stored: what the call did to its arguments could not be "
                   f"checked ({type(e).__name__}: {e})")
@@ -106,6 +116,10 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         if changed:  # a hit returns the value without running the body: it could not change them again
             _warn(f"result of {_qualname(target)} not stored: the call changed its argument "
                   f"{', '.join(repr(n) for n in changed)} (a cached result would not)")
+            return result
+        if elsewhere:  # the same for what it changed outside its arguments (effects.py)
+            _warn(f"result of {_qualname(target)} not stored: the call changed {', '.join(elsewhere)} "
+                  "(a cached result would not)")
             return result
         if shared:  # a hit returns a copy: a change through one would no longer show in the other
             _warn(f"result of {_qualname(target)} not stored: it shares objects with its argument "
@@ -116,7 +130,7 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
             store.save(
                 key=key, kind="function", variables={"return": result}, outputs=None, runtime_s=runtime_s,
                 source={"code_sha256": code_sha, "preview": preview, "qualname": _qualname(target)},
-                inputs=args_fp, outputs_names=["return"], namespace=namespace,
+                inputs=inputs, outputs_names=["return"], namespace=namespace,
             )
         except (XetCacheError, OSError) as e:
             _warn(f"result of {_qualname(target)} not stored: {e}")

@@ -1,0 +1,141 @@
+"""The function API against what a call reads and changes besides its arguments (memo/effects.py): a hit must give
+what running the body would, and leave the kernel as running it would, or the call runs.
+
+Functions are defined by exec'ing code as a notebook cell would (module __main__), and report each real run
+through an audit event (a witness the cache cannot see: no global, closure or file of theirs changes)."""
+
+import random
+import sys
+
+import numpy as np
+import pytest
+
+from xetcache import config, xetmemo_always
+from xetcache.store import cache as store_cache
+
+RAN: list = []
+
+
+def _witness(event, args):
+    if event == "xetcache.test.ran":
+        RAN.append(args[0])
+
+
+sys.addaudithook(_witness)  # cannot be removed: it only counts this file's event
+
+
+@pytest.fixture
+def cell(tmp_path):
+    """A namespace like a notebook's (__main__), with a fresh store; run(code) execs a cell into it."""
+    config.reset()
+    store_cache._stores.clear()
+    config.set_memo_path(tmp_path / ".xetcache")
+    RAN.clear()
+    ns = {"__name__": "__main__", "xetmemo_always": xetmemo_always, "sys": sys}
+    yield lambda code: exec(compile(code, "<cell>", "exec"), ns) or ns
+    config.reset()
+    store_cache._stores.clear()
+
+
+def _stored(tmp_path):
+    return sorted((tmp_path / ".xetcache" / "entries").rglob("*.json"))
+
+
+def test_a_data_global_the_function_reads_is_an_input(cell):
+    ns = cell("SCALE = 2\n@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n    return x * SCALE\n")
+    assert ns["f"](3) == 6 and ns["f"](3) == 6 and RAN == [3]
+    cell("SCALE = 3")
+    assert ns["f"](3) == 9 and RAN == [3, 3]  # a call would give 9: not the stored 6
+
+
+def test_a_global_read_by_a_helper_or_changed_in_place_is_an_input(cell):
+    ns = cell("CFG = {'k': 1}\ndef helper():\n    return CFG['k']\n"
+              "@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n    return x + helper()\n")
+    assert ns["f"](1) == 2 and ns["f"](1) == 2 and RAN == [1]
+    cell("CFG['k'] = 10")  # in place: the same dict object
+    assert ns["f"](1) == 11 and RAN == [1, 1]
+
+
+def test_a_generator_object_held_in_a_global_is_an_input_and_advancing_it_is_a_change(cell, capsys):
+    ns = cell("import numpy as np\nrng = np.random.default_rng(0)\n"
+              "@xetmemo_always\ndef draw(n):\n    sys.audit('xetcache.test.ran', n)\n    return rng.random(n)\n")
+    a = ns["draw"](3)
+    b = ns["draw"](3)  # an uncached call draws new numbers from the advanced generator
+    assert not np.array_equal(a, b) and RAN == [3, 3]
+    assert "global 'rng'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body,names", [
+    ("LOG.append(x)", ["LOG"]),
+    ("global COUNT\n    COUNT += 1", ["COUNT"]),
+    ("global FRESH\n    FRESH = x", ["FRESH"]),
+    ("del TABLE['a']", ["TABLE"]),
+    ("setattr(OBJ, 'seen', x)", ["OBJ"]),
+])
+def test_a_call_that_changes_a_global_is_returned_and_not_stored(cell, capsys, tmp_path, body, names):
+    ns = cell("LOG = []\nCOUNT = 0\nTABLE = {'a': 1, 'b': 2}\nclass Obj:\n    pass\nOBJ = Obj()\n"
+              f"@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n    {body}\n    return x + 1\n")
+    assert ns["f"](1) == 2
+    err = capsys.readouterr().err
+    assert all(f"global '{n}'" in err for n in names), err
+    assert _stored(tmp_path) == []
+    if "TABLE" not in names:
+        assert ns["f"](1) == 2 and RAN == [1, 1]  # runs again, changes again, as an uncached call
+        assert names != ["LOG"] or ns["LOG"] == [1, 1]
+        assert names != ["COUNT"] or ns["COUNT"] == 2
+
+
+def test_a_memo_in_the_closure_or_a_default_is_a_change(cell, capsys, tmp_path):
+    ns = cell("def make():\n    seen = {}\n    @xetmemo_always\n    def f(x):\n        seen[x] = True\n"
+              "        return len(seen)\n    return f\nf = make()\n"
+              "@xetmemo_always\ndef g(x, _memo={}):\n    _memo[x] = 1\n    return len(_memo)\n")
+    assert ns["f"](1) == 1 and ns["g"](1) == 1
+    err = capsys.readouterr().err
+    assert "make.<locals>.f not stored: the call changed its own code, closure" in err
+    assert "g not stored: the call changed its argument '_memo'" in err  # a default is bound as an argument
+    assert _stored(tmp_path) == []
+
+
+@pytest.mark.parametrize("body", ["x = np.random.rand(2)", "x = random.random()",
+                                  "np.random.seed(1)\n    x = np.random.rand(2)"])
+def test_a_call_that_draws_from_a_global_generator_is_not_stored(cell, capsys, tmp_path, body):
+    ns = cell(f"import random\nimport numpy as np\n@xetmemo_always\ndef f(n):\n    {body}\n    return n\n")
+    random.seed(5)
+    np.random.seed(5)
+    ns["f"](1)
+    after_plain = (random.getstate(), np.random.get_state()[1].copy())
+    assert _stored(tmp_path) == [] and ("random" in capsys.readouterr().err)
+    random.seed(5)
+    np.random.seed(5)
+    ns["f"](1)  # runs again: the generators advance exactly as without the cache
+    assert random.getstate() == after_plain[0] and np.array_equal(np.random.get_state()[1], after_plain[1])
+
+
+def test_a_call_that_sets_a_style_or_an_option_is_not_stored(cell, capsys, tmp_path):
+    pd = pytest.importorskip("pandas")
+    ns = cell("import pandas as pd\n@xetmemo_always\ndef f(n):\n    pd.set_option('display.max_rows', n)\n"
+              "    return n\n")
+    old = pd.get_option("display.max_rows")
+    try:
+        ns["f"](7)
+        assert "pandas.options" in capsys.readouterr().err and _stored(tmp_path) == []
+    finally:
+        pd.set_option("display.max_rows", old)
+
+
+def test_a_global_without_a_fingerprint_runs_uncached_and_names_it(cell, capsys, tmp_path):
+    ns = cell("import threading\nLOCK = threading.Lock()\n@xetmemo_always\ndef f(x):\n"
+              "    sys.audit('xetcache.test.ran', x)\n    with LOCK:\n        return x\n")
+    assert ns["f"](1) == 1 and ns["f"](1) == 1 and RAN == [1, 1]
+    assert "global LOCK" in capsys.readouterr().err and _stored(tmp_path) == []
+
+
+def test_a_call_that_only_reads_globals_is_stored_and_hits(cell, tmp_path):
+    ns = cell("import numpy as np\nW = np.arange(4.0)\nNAMES = ['a', 'b']\nimport math\n"
+              "def norm(v):\n    return math.sqrt(float(v @ v))\n"
+              "@xetmemo_always\ndef f(k):\n    sys.audit('xetcache.test.ran', k)\n"
+              "    return {NAMES[k]: norm(W * k), 'n': len(W)}\n")
+    first = ns["f"](1)
+    assert ns["f"](1) == first and RAN == [1] and len(_stored(tmp_path)) == 1
+    cell("import random\nrandom.seed(3)\nW2 = W.copy()")  # unrelated state moves: still a hit
+    assert ns["f"](1) == first and RAN == [1]
