@@ -193,16 +193,19 @@ def test_editing_the_function_or_a_helper_invalidates(memo, tmp_path):
 
 
 SCRIPT = r"""
+import atexit
 import sys
 from pathlib import Path
 import xetcache
 xetcache.set_memo_path(sys.argv[1])
 side = Path(sys.argv[2])
+runs = []  # real runs, told by an audit event and written at exit: a file the body wrote would be an effect
+sys.addaudithook(lambda event, args: runs.append(1) if event == "xetcache.test.ran" else None)
+atexit.register(lambda: runs and side.open("a").write("ran\n" * len(runs)))
 
 @xetcache.xetmemo_always
 def expensive(n, scale=2.0):
-    with open(side, "a") as f:
-        f.write("ran\n")
+    sys.audit("xetcache.test.ran")
     return {"n": n, "values": [i * scale for i in range(n)]}
 
 print(expensive(1000)["values"][-1])

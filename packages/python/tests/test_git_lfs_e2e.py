@@ -34,10 +34,15 @@ CELL = ('%%xetmemo input=n output=data always=True\n'
         'print("computing", n)\n'
         'data = bytes(range(256)) * 4000 * n\n')
 UNRELATED = '%%xetmemo input=n output=other always=True\nother = b"u" * 300000 * n\n'
-FUNC = ('import sys, xetcache\n'
+FUNC = ('import atexit, sys, xetcache\n'
+        # a real run is told by an audit event and logged at exit: a file the body wrote would be an effect a hit
+        # could not redo, so the call would never be stored
+        'runs = []\n'
+        'sys.addaudithook(lambda e, a: runs.append(1) if e == "xetcache.test.ran" else None)\n'
+        'atexit.register(lambda: runs and open("ran.log", "a").write("fn\\n" * len(runs)))\n'
         '@xetcache.xetmemo(always=True)\n'
         'def heavy(k):\n'
-        '    open("ran.log", "a").write("fn\\n")\n'
+        '    sys.audit("xetcache.test.ran")\n'
         '    return bytes([k]) * 200000\n'
         'print(len(heavy(int(sys.argv[1]))))\n')
 

@@ -139,3 +139,96 @@ def test_a_call_that_only_reads_globals_is_stored_and_hits(cell, tmp_path):
     assert ns["f"](1) == first and RAN == [1] and len(_stored(tmp_path)) == 1
     cell("import random\nrandom.seed(3)\nW2 = W.copy()")  # unrelated state moves: still a hit
     assert ns["f"](1) == first and RAN == [1]
+
+
+def test_a_file_the_function_reads_is_a_dependency_checked_on_every_lookup(cell, tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    data.write_text("1,2,3")
+    ns = cell("@xetmemo_always\ndef total(path):\n    sys.audit('xetcache.test.ran', path)\n"
+              "    with open(path) as f:\n        return sum(int(v) for v in f.read().split(','))\n")
+    assert ns["total"](str(data)) == 6 and ns["total"](str(data)) == 6 and len(RAN) == 1
+    data.write_text("1,2,30")  # same path (the argument), other content: a call would read 33
+    assert ns["total"](str(data)) == 33 and len(RAN) == 2
+    assert "data.csv changed" in capsys.readouterr().err
+    assert ns["total"](str(data)) == 33 and len(RAN) == 2  # the new content's result was stored
+
+
+def test_an_environment_variable_the_function_reads_is_a_dependency(cell, monkeypatch):
+    monkeypatch.setenv("XETCACHE_TEST_MODE", "a")
+    ns = cell("import os\n@xetmemo_always\ndef mode(k):\n    sys.audit('xetcache.test.ran', k)\n"
+              "    return os.environ.get('XETCACHE_TEST_MODE', '') * k\n")
+    assert ns["mode"](2) == "aa" and ns["mode"](2) == "aa" and RAN == [2]
+    monkeypatch.setenv("XETCACHE_TEST_MODE", "b")
+    assert ns["mode"](2) == "bb" and RAN == [2, 2]
+
+
+@pytest.mark.parametrize("body", [
+    "open(p, 'w').write('x')",
+    "open(p, 'a').write('x')",
+    "import os\n    open(p, 'w').close()\n    os.remove(p)\n    os.mkdir(p + '.d')",
+    "import pathlib\n    pathlib.Path(p).write_text('x')",
+    "import subprocess\n    subprocess.run(['true'])",
+])
+def test_a_call_that_changes_files_or_runs_a_subprocess_is_not_stored(cell, tmp_path, capsys, body):
+    ns = cell(f"@xetmemo_always\ndef f(p):\n    sys.audit('xetcache.test.ran', p)\n    {body}\n    return 1\n")
+    p = str(tmp_path / "out.txt")
+    assert ns["f"](p) == 1
+    assert "not stored" in capsys.readouterr().err and _stored(tmp_path) == []
+    if "mkdir" not in body:
+        assert ns["f"](p) == 1 and len(RAN) == 2  # runs (and writes) again, as an uncached call
+
+
+def test_inside_a_recorded_cell_the_call_s_files_are_the_cell_s(cell, tmp_path):
+    """A cached cell calling a memoized function depends on what the function read, and declines for what it
+    wrote, whether the call ran or hit."""
+    from xetcache.cell import files
+
+    data = tmp_path / "in.txt"
+    data.write_text("5")
+    out = tmp_path / "out.txt"
+    ns = cell("@xetmemo_always\ndef read(p):\n    return open(p).read()\n"
+              "@xetmemo_always\ndef write(p):\n    open(p, 'a').write('x')\n    return 0\n")
+    for _ in range(2):  # a run, then a hit
+        with files.FileRecorder(str(tmp_path / ".xetcache")) as rec:
+            assert ns["read"](str(data)) == "5"
+        assert str(data.resolve()) in rec.read_paths
+    with files.FileRecorder(str(tmp_path / ".xetcache")) as rec:
+        ns["write"](str(out))
+    assert str(out.resolve()) in rec.writes
+
+
+@pytest.mark.parametrize("ret", ["CONFIG", "CONFIG['model']", "TABLE[1:3]", "[CONFIG, 1]"])
+def test_a_result_that_is_or_holds_a_global_is_not_stored(cell, capsys, tmp_path, ret):
+    """A call returns the global object itself (or part of it): `f() is CONFIG`, and a change through the result
+    shows in the global. A hit returns a copy, so neither would hold."""
+    ns = cell("import numpy as np\nCONFIG = {'model': {'depth': 3}}\nTABLE = np.arange(6.0)\n"
+              f"@xetmemo_always\ndef f():\n    return {ret}\n")
+    ns["f"]()
+    assert "not stored: it shares objects with its global" in capsys.readouterr().err and _stored(tmp_path) == []
+
+
+def test_a_result_built_from_globals_is_stored(cell, tmp_path):
+    ns = cell("import numpy as np\nCONFIG = {'model': {'depth': 3}}\nTABLE = np.arange(6.0)\n"
+              "@xetmemo_always\ndef f():\n    return dict(CONFIG['model']), TABLE[1:3].copy(), TABLE.sum()\n")
+    ns["f"]()
+    assert len(_stored(tmp_path)) == 1
+
+
+def test_a_global_function_rebound_by_the_call_is_a_change(cell, capsys, tmp_path):
+    ns = cell("def helper():\n    return 1\ndef other():\n    return 2\n"
+              "@xetmemo_always\ndef f():\n    global helper\n    v = helper()\n    helper = other\n    return v\n")
+    assert ns["f"]() == 1
+    assert _stored(tmp_path) == [] and "its own code" in capsys.readouterr().err
+    assert ns["f"]() == 2  # an uncached call rebound helper: the next call sees other (and changes nothing now)
+
+
+def test_a_second_process_with_another_global_value_misses(tmp_path):
+    """The key holds the global's value, not its name: a fresh kernel with another SCALE does not hit."""
+    import subprocess
+
+    script = tmp_path / "s.py"
+    script.write_text("import sys, xetcache\nxetcache.set_memo_path(sys.argv[1])\nSCALE = int(sys.argv[2])\n"
+                      "@xetcache.xetmemo_always\ndef f(x):\n    return x * SCALE\nprint(f(7))\n")
+    out = [subprocess.run([sys.executable, str(script), str(tmp_path / ".xetcache"), s], capture_output=True,
+                          text=True, check=True).stdout.strip() for s in ("2", "3", "2")]
+    assert out == ["14", "21", "14"] and len(_stored(tmp_path)) == 2

@@ -39,10 +39,15 @@ OTHER = '%%xetmemo always=True\nother = b"o" * 5_000_000 * n\n'
 BIG = ('%%xetmemo always=True\n'
        'import hashlib\n'
        'big = b"".join(hashlib.sha256(i.to_bytes(4, "little")).digest() * 512 for i in range(2800))\n')  # ~46 MB
-FUNC = ('import sys, xetcache\n'
+FUNC = ('import atexit, sys, xetcache\n'
+        # a real run is told by an audit event and logged at exit: a file the body wrote would be an effect a hit
+        # could not redo, so the call would never be stored
+        'runs = []\n'
+        'sys.addaudithook(lambda e, a: runs.append(1) if e == "xetcache.test.ran" else None)\n'
+        'atexit.register(lambda: runs and open("ran.log", "a").write("fn\\n" * len(runs)))\n'
         '@xetcache.xetmemo(always=True)\n'
         'def heavy(k):\n'
-        '    open("ran.log", "a").write("fn\\n")\n'
+        '    sys.audit("xetcache.test.ran")\n'
         '    return bytes([k]) * 300000\n'
         'print(len(heavy(int(sys.argv[1]))))\n')
 

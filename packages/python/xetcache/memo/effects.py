@@ -10,14 +10,20 @@ closure or default, or set a style, is returned but not stored. Values without a
 connection, an open file) make the call run uncached: what it reads through them is the world outside the kernel.
 
 Code (functions, classes, modules) stays keyed by codedeps' code digest; library modules by their name.
+
+Files are seen as for cells (cell/files.py): a file or environment variable the call read is a dependency recorded in
+the entry and checked on lookup (a changed `data.csv` runs the call again); a call that wrote, appended to, removed
+or renamed a file, or started a subprocess, is not stored (a hit would not do it again).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import types
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Tuple
 
-from ..cell import hidden
+from ..cell import files, hidden, traced
 from ..keys import codedeps
 from ..keys.encoder import Notes
 
@@ -67,6 +73,7 @@ class Reach:
         notes = Notes(code_only=True)
         code = self.fingerprint(self.target, getattr(self.target, "__qualname__", None), notes)
         values, absent = _data_globals(notes)
+        self.values = {f"global '{label.rsplit('.', 1)[-1]}'": v for label, v in values.items()}  # for sharing.py
         fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
                for label, value in sorted(values.items())}
         return code, fps, absent
@@ -88,3 +95,79 @@ class Reach:
         out += [name for name in sorted(set(before_fp) | set(after_fp)) if before_fp.get(name) != after_fp.get(name)]
         # a source first imported by the call is not a change: a hit leaves it to be imported, in its first state
         return out
+
+
+@contextlib.contextmanager
+def engine_only() -> Iterator[None]:
+    """While the cache does its own work (fingerprints, its store, the files a trace names), a recording around
+    this call (a cached cell's, cell/files.py) does not take it for the user's."""
+    was = getattr(files._asking_now, "on", False)
+    files._asking_now.on = True
+    try:
+        yield
+    finally:
+        files._asking_now.on = was
+
+
+class Files:
+    """`with Files(store_path) as f:` around a call: what it opened, listed, asked about and read from the
+    environment. Nested in a cell's recording (a cached cell calling a memoized function), what the call did is
+    handed on to the cell's recorder when it ends: the cell depends on it (or declines) as if it had done it."""
+
+    _KEYED = ("read_paths", "dirs", "env_reads", "statted", "made_dirs", "fresh", "created")
+    _LISTED = ("writes", "spawned", "fs_changes")
+
+    def __init__(self, store_path: str) -> None:
+        self.rec = files.FileRecorder(store_path)
+        self.env_before = dict(os.environ)
+
+    def __enter__(self) -> "Files":
+        self.outer = files._active[-1] if files._active else None  # records go to the innermost recorder only
+        self.rec.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rec.__exit__(*exc)
+        if self.outer is not None:
+            for name in self._KEYED:
+                for p in getattr(self.rec, name):
+                    getattr(self.outer, name).setdefault(p)
+            for name in self._LISTED:
+                getattr(self.outer, name).extend(getattr(self.rec, name))
+            self.outer.env_listed = self.outer.env_listed or self.rec.env_listed
+            self.outer.cwd_read = self.outer.cwd_read or self.rec.cwd_read
+            if getattr(self.rec, "through_fd", None) and not getattr(self.outer, "through_fd", None):
+                self.outer.through_fd = self.rec.through_fd
+
+    def changes(self) -> List[str]:
+        """What the call did to the file system that a hit would not do again."""
+        rec = self.rec
+        out = [f"file {p}" for p in list(rec.writes) + list(rec.created)]
+        out += [f"the file system ({c})" for c in rec.fs_changes]
+        out += [f"folder {p} (made)" for p in rec.made_dirs]
+        out += [f"the world through a subprocess ({s})" for s in rec.spawned]
+        if getattr(rec, "through_fd", None):
+            out.append(f"file {rec.through_fd} (through a file opened before the call)")
+        return out
+
+    def trace(self) -> Dict[str, Any]:
+        """The entry's trace: files read (path + sha256) and environment variables read, as the call found them."""
+        deps = hidden.fingerprints({hidden.ENV + k: self.env_before.get(k) for k in self.rec.env_reads})
+        if self.rec.env_listed:
+            deps.update(hidden.fingerprints({hidden.ENV_NAMES: sorted(self.env_before)}))
+        return {"files": self.rec.reads(), "hidden": deps}
+
+
+def stale(manifest: Dict[str, Any]) -> Any:
+    """Why a function entry's recorded reads no longer hold (a file or variable changed), or None. The files it
+    names become reads of a cell being recorded around this call, as if the call had read them."""
+    trace = manifest.get("trace") or {}
+    outer = files._active[-1] if files._active else None
+    if outer is not None:
+        for f in trace.get("files") or []:
+            if isinstance(f.get("path"), str):
+                outer.read_paths.setdefault(os.path.realpath(f["path"]))
+        for name in trace.get("hidden") or {}:
+            if name.startswith(hidden.ENV):
+                outer.env_reads.setdefault(name[len(hidden.ENV):])
+    return traced.stale_reason(trace)

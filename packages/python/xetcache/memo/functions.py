@@ -54,6 +54,75 @@ def _qualname(fn: Callable) -> str:
     return f"{getattr(fn, '__module__', None) or '?'}:{getattr(fn, '__qualname__', getattr(fn, '__name__', '?'))}"
 
 
+class _Call:
+    """One call through the cache: its key (code, arguments, data globals) and its store."""
+
+    def __init__(self, fn: Callable, target: types.FunctionType, bound: inspect.BoundArguments,
+                 namespace: Optional[str]) -> None:
+        self.fn, self.target, self.bound, self.namespace = fn, target, bound, namespace
+        self.name = _qualname(target)
+        bound.apply_defaults()
+        self.args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
+        self.reach = effects.Reach(target, fingerprint)  # its code, and the data globals it reads: inputs too
+        self.inputs = {**self.args_fp, **self.reach.globals}
+        self.key = function_key(self.reach.code, self.inputs, namespace)
+        self.store = storage_for()
+
+    def lookup(self) -> Tuple[bool, Any]:
+        """(True, value) on a usable hit; (False, None) when the call must run (each reason said on stderr)."""
+        try:  # an invalid manifest (EBADMANIFEST) is a miss with its reason, like a corrupt object
+            manifest = self.store.read_manifest(self.key)
+        except CorruptObjectError as e:
+            _warn(f"cached result of {self.name} not usable ({e.code}: {e}); re-running")
+            return False, None
+        if manifest is None:
+            return False, None
+        reason = effects.stale(manifest)
+        if reason is not None:  # a file or variable it read changed: a call would read the new one
+            _warn(f"cached result of {self.name} is stale ({reason}); re-running")
+            return False, None
+        t0 = time.perf_counter()
+        try:
+            value = self.store.load_variables(manifest)["return"]
+        except (CorruptObjectError, KeyError) as e:
+            _warn(f"cached result of {self.name} not usable ({getattr(e, 'code', 'EBADMANIFEST')}); re-running")
+            return False, None
+        try:
+            self.store.record_hit(self.key, float(manifest.get("runtime_s", 0.0)) - (time.perf_counter() - t0))
+        except OSError:
+            pass
+        return True, value
+
+    def why_not_stored(self, result: Any, used: effects.Files) -> Optional[str]:
+        """Why a hit could not stand for this run (None: it can). A hit returns the value without running the body:
+        it could not change the arguments, globals, files or hidden state again, and returns a copy."""
+        try:
+            changed = _changed_arguments(self.bound.arguments, self.args_fp)
+            if changed:
+                return f"the call changed its argument {', '.join(repr(n) for n in changed)} (a cached result would not)"
+            elsewhere = self.reach.changes() + used.changes()
+            if elsewhere:
+                return f"the call changed {', '.join(elsewhere)} (a cached result would not)"
+            shared = [f"argument {n!r}" for n in sharing.shared_arguments(result, self.bound.arguments)]
+            shared += sharing.shared_arguments(result, self.reach.values)  # `return CONFIG`: the global itself
+        except Exception as e:  # noqa: BLE001 - the cache's own check: never the caller's error; unsure, no entry
+            return f"what the call did to its arguments could not be checked ({type(e).__name__}: {e})"
+        if shared:
+            return f"it shares objects with its {', '.join(shared)} (a cached result would be a copy)"
+        return None
+
+    def save(self, result: Any, runtime_s: float, used: effects.Files) -> None:
+        code_sha, preview = codedeps.source_info(self.target)
+        try:
+            self.store.save(
+                key=self.key, kind="function", variables={"return": result}, outputs=None, runtime_s=runtime_s,
+                source={"code_sha256": code_sha, "preview": preview, "qualname": self.name},
+                inputs=self.inputs, outputs_names=["return"], namespace=self.namespace, trace=used.trace(),
+            )
+        except (XetCacheError, OSError) as e:
+            _warn(f"result of {self.name} not stored: {e}")
+
+
 def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str], always: bool) -> Any:
     """Run ``fn(*args, **kwargs)`` through the cache."""
     while hasattr(fn, "__xetcache_wrapped__"):  # xeteval(memoized_f, ...): cache once, not twice
@@ -66,74 +135,31 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         bound = _signature(target).bind(*args, **kwargs)
     except TypeError:  # arguments that do not fit: let the call raise the usual error
         return fn(*args, **kwargs)
-    try:
-        bound.apply_defaults()
-        args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
-        reach = effects.Reach(target, fingerprint)  # its code, and the data globals it reads: inputs too
-        inputs = {**args_fp, **reach.globals}
-        key = function_key(reach.code, inputs, namespace)
-        store = storage_for()
-    except (XetCacheError, OSError) as e:  # unhashable argument / closure value, unusable store: run uncached
-        _warn(f"{_qualname(target)} runs uncached: {e}")
-        return fn(*args, **kwargs)
-
-    try:  # an invalid manifest (EBADMANIFEST) is a miss with its reason, like a corrupt object
-        manifest = store.read_manifest(key)
-    except CorruptObjectError as e:
-        _warn(f"cached result of {_qualname(target)} not usable ({e.code}: {e}); re-running")
-        manifest = None
-    if manifest is not None:
-        t0 = time.perf_counter()
+    with effects.engine_only():  # the cache's own reads and writes are not the call's (nor a recording cell's)
         try:
-            value = store.load_variables(manifest)["return"]
-        except (CorruptObjectError, KeyError) as e:
-            _warn(f"cached result of {_qualname(target)} not usable ({getattr(e, 'code', 'EBADMANIFEST')}); re-running")
-        else:
-            restore_s = time.perf_counter() - t0
-            try:
-                store.record_hit(key, float(manifest.get("runtime_s", 0.0)) - restore_s)
-            except OSError:
-                pass
+            call = _Call(fn, target, bound, namespace)
+        except (XetCacheError, OSError) as e:  # unhashable argument / global / closure value, unusable store
+            _warn(f"{_qualname(target)} runs uncached: {e}")
+            return fn(*args, **kwargs)
+        hit, value = call.lookup()
+        if hit:
             return value
-
-    try:
-        reach.before_run()
-    except Exception as e:  # noqa: BLE001 - the cache's own step: never the caller's error; run uncached
-        _warn(f"{_qualname(target)} runs uncached: its hidden state could not be read ({type(e).__name__}: {e})")
-        return fn(*args, **kwargs)
+        try:
+            call.reach.before_run()
+        except Exception as e:  # noqa: BLE001 - the cache's own step: never the caller's error; run uncached
+            _warn(f"{call.name} runs uncached: its hidden state could not be read ({type(e).__name__}: {e})")
+            return fn(*args, **kwargs)
     t0 = time.perf_counter()
-    result = fn(*args, **kwargs)
+    with effects.Files(call.store.path) as used:
+        result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():
-        try:
-            changed = _changed_arguments(bound.arguments, args_fp)
-            elsewhere = [] if changed else reach.changes()
-            shared = [] if changed or elsewhere else sharing.shared_arguments(result, bound.arguments)
-        except Exception as e:  # noqa: BLE001 - the cache's own check: never the caller's error; unsure, no entry
-            _warn(f"result of {_qualname(target)} not stored: what the call did to its arguments could not be "
-                  f"checked ({type(e).__name__}: {e})")
-            return result
-        if changed:  # a hit returns the value without running the body: it could not change them again
-            _warn(f"result of {_qualname(target)} not stored: the call changed its argument "
-                  f"{', '.join(repr(n) for n in changed)} (a cached result would not)")
-            return result
-        if elsewhere:  # the same for what it changed outside its arguments (effects.py)
-            _warn(f"result of {_qualname(target)} not stored: the call changed {', '.join(elsewhere)} "
-                  "(a cached result would not)")
-            return result
-        if shared:  # a hit returns a copy: a change through one would no longer show in the other
-            _warn(f"result of {_qualname(target)} not stored: it shares objects with its argument "
-                  f"{', '.join(repr(n) for n in shared)} (a cached result would be a copy)")
-            return result
-        code_sha, preview = codedeps.source_info(target)
-        try:
-            store.save(
-                key=key, kind="function", variables={"return": result}, outputs=None, runtime_s=runtime_s,
-                source={"code_sha256": code_sha, "preview": preview, "qualname": _qualname(target)},
-                inputs=inputs, outputs_names=["return"], namespace=namespace,
-            )
-        except (XetCacheError, OSError) as e:
-            _warn(f"result of {_qualname(target)} not stored: {e}")
+        with effects.engine_only():
+            why = call.why_not_stored(result, used)
+            if why is not None:
+                _warn(f"result of {call.name} not stored: {why}")
+            else:
+                call.save(result, runtime_s, used)
     return result
 
 

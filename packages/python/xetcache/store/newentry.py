@@ -67,6 +67,8 @@ def build(store_dir: str, key: str, kind: str, groups: Dict[str, List[Any]], typ
         graph = {"codec": manifests.GRAPH_CODEC, "objects": oids, "bytes": sum(sizes[o] for o in set(oids))}
         manifest.update(state=graph, trace=dict(trace or {}))
         oids_of = {name: oids for name in types_}
+    elif trace:  # a function call's reads (memo/effects.py): checked on lookup like a cell's
+        manifest["trace"] = dict(trace)
     for name, oids in oids_of.items():
         codec_name = manifests.GRAPH_CODEC if state is not None else codec.CODEC
         manifest["variables"][name] = {"objects": oids, "bytes": sum(sizes[o] for o in set(oids)),
