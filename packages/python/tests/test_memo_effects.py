@@ -232,3 +232,21 @@ def test_a_second_process_with_another_global_value_misses(tmp_path):
     out = [subprocess.run([sys.executable, str(script), str(tmp_path / ".xetcache"), s], capture_output=True,
                           text=True, check=True).stdout.strip() for s in ("2", "3", "2")]
     assert out == ["14", "21", "14"] and len(_stored(tmp_path)) == 2
+
+
+def test_a_user_module_s_attribute_is_an_input_and_setting_it_is_a_change(cell, tmp_path, capsys):
+    from coreutil import TempModule
+
+    mod = TempModule(tmp_path).write("SCALE = 2\nSEEN = []\n")
+    try:
+        cfg = mod.load()
+        ns = cell(f"import {mod.name} as cfg\n@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n"
+                  "    return x * cfg.SCALE\n@xetmemo_always\ndef g(x):\n    cfg.SEEN.append(x)\n    return x\n")
+        assert ns["f"](3) == 6 and ns["f"](3) == 6 and RAN == [3]
+        cfg.SCALE = 5  # set at run time: the module's file is unchanged
+        assert ns["f"](3) == 15 and RAN == [3, 3]
+        ns["g"](1)
+        assert "g not stored" in capsys.readouterr().err
+        assert ns["g"](1) == 1 and cfg.SEEN == [1, 1]
+    finally:
+        mod.unload()
