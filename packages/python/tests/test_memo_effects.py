@@ -250,3 +250,13 @@ def test_a_user_module_s_attribute_is_an_input_and_setting_it_is_a_change(cell, 
         assert ns["g"](1) == 1 and cfg.SEEN == [1, 1]
     finally:
         mod.unload()
+
+
+@pytest.mark.parametrize("body", ["globals()['HIDDEN'] = x", "eval('x + 1')", "exec('y = 1')",
+                                  "sys._getframe(1).f_globals['HIDDEN'] = x"])
+def test_code_reaching_globals_without_naming_them_runs_uncached(cell, capsys, tmp_path, body):
+    ns = cell(f"def helper(x):\n    {body}\n@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n"
+              "    helper(x)\n    return x\n")
+    assert ns["f"](1) == 1 and ns["f"](1) == 1 and RAN == [1, 1]
+    err = capsys.readouterr().err
+    assert "runs uncached" in err and "(in __main__.helper)" in err and _stored(tmp_path) == []

@@ -114,3 +114,10 @@ class UnloadableError(CorruptObjectError):
     def __init__(self, message: str, variable: Optional[str] = None) -> None:
         super().__init__(message)
         self.variable = variable
+
+
+class UntraceableError(XetCacheError):
+    """A memoized function's code reaches state without naming it (exec, eval, globals(), frames): what a call
+    reads and changes cannot be known, so it runs uncached (memo/effects.py)."""
+
+    code = "EUNTRACEABLE"

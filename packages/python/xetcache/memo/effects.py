@@ -23,11 +23,16 @@ import os
 import types
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
-from ..cell import files, hidden, traced
+from ..cell import decline, files, hidden, traced
+from ..errors import UntraceableError
 from ..keys import codedeps
 from ..keys.encoder import Notes
 
 _CODE = (types.FunctionType, type, types.ModuleType)
+# names whose use reaches globals, frames or code strings the key cannot see (cell/decline.py says what each does;
+# its other names, `compile`, `locals`, file times, are a cell's concern, harmless in a function's own scope)
+_UNTRACEABLE = ("exec", "eval", "globals", "__import__", "_getframe", "currentframe", "f_globals", "f_locals",
+                "f_back", "__main__", "user_ns", "run_cell", "run_line_magic", "run_cell_magic")
 GLOBAL = "global "  # the prefix of a data global's name among a call's inputs (no argument name has a space)
 Fingerprint = Callable[..., str]
 
@@ -72,6 +77,10 @@ class Reach:
     def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]]]:
         notes = Notes(code_only=True)
         code = self.fingerprint(self.target, getattr(self.target, "__qualname__", None), notes)
+        for name in _UNTRACEABLE:
+            if name in notes.names:
+                raise UntraceableError(f"{decline.DYNAMIC[name]} (in {notes.names[name]}): what a call reads and "
+                                       "changes through it cannot be known")
         values, absent = _data_globals(notes)
         self.values = {f"global '{label.rsplit('.', 1)[-1]}'": v for label, v in values.items()}  # for sharing.py
         fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
