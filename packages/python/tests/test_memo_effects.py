@@ -260,3 +260,10 @@ def test_code_reaching_globals_without_naming_them_runs_uncached(cell, capsys, t
     assert ns["f"](1) == 1 and ns["f"](1) == 1 and RAN == [1, 1]
     err = capsys.readouterr().err
     assert "runs uncached" in err and "(in __main__.helper)" in err and _stored(tmp_path) == []
+
+
+def test_a_call_that_leaves_a_thread_running_is_not_stored(cell, capsys, tmp_path):
+    ns = cell("import threading, time\ndef loop():\n    time.sleep(0.5)\n"
+              "@xetmemo_always\ndef f(x):\n    threading.Thread(target=loop, name='poller').start()\n    return x\n")
+    assert ns["f"](1) == 1
+    assert "it left poller running" in capsys.readouterr().err and _stored(tmp_path) == []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import types
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
@@ -69,10 +70,12 @@ class Reach:
         self.fingerprint = fingerprint
         self.code, self.globals, self.absent = self._take()
         self.hidden: Dict[str, Any] = {}
+        self.threads: set = set()
 
     def before_run(self) -> None:
         """Note the hidden state as the call finds it (only a call that runs needs it)."""
         self.hidden = hidden.capture()
+        self.threads = {t.ident for t in threading.enumerate()}
 
     def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]]]:
         notes = Notes(code_only=True)
@@ -103,6 +106,8 @@ class Reach:
         before_fp, after_fp = hidden.fingerprints(self.hidden), hidden.fingerprints(after)
         out += [name for name in sorted(set(before_fp) | set(after_fp)) if before_fp.get(name) != after_fp.get(name)]
         # a source first imported by the call is not a change: a hit leaves it to be imported, in its first state
+        out += [f"the threads (it left {t.name} running)" for t in threading.enumerate()
+                if t.ident not in self.threads and t.is_alive() and traced._user_thread(t)]
         return out
 
 
