@@ -108,6 +108,9 @@ def _values(enc: Encoder, obj: Any, pd: Any) -> None:
     enc.text(b"p", str(obj.dtype))
     if isinstance(obj, pd.Index):
         enc.encode(obj.name)
+        freq = getattr(obj, "freq", None)  # DatetimeIndex/TimedeltaIndex: `idx.freq` is observable and pickled
+        if freq is not None and not isinstance(obj, pd.PeriodIndex):  # a PeriodIndex's freq is in its dtype
+            enc.text(b"q", str(freq))
     if isinstance(obj, pd.RangeIndex):  # no buffer to hash; start/stop/step is its value
         enc.encode((obj.start, obj.stop, obj.step))
         return

@@ -11,6 +11,7 @@ one the run defined), its defaults, closure values, attributes, and the value of
 
 from __future__ import annotations
 
+import abc
 import builtins
 import functools
 import hashlib
@@ -197,6 +198,11 @@ def _class(enc: Encoder, cls: type) -> None:
                 v = ("cached_property", v.func, v.attrname)
             body.append((k, v))
         enc.encode(body)
+        dump = getattr(abc, "_get_dump", None)  # `Base.register(int)`: isinstance(3, Base) reads abc's registry
+        registered = sorted(f"{r().__module__}.{r().__qualname__}" for r in dump(cls)[0] if r() is not None) \
+            if "_abc_impl" in vars(cls) and callable(dump) else []
+        if registered:  # nothing added when empty: other classes' fingerprints stay as they were
+            enc.encode(("registered", registered))
     finally:
         enc.leave(cls)
 

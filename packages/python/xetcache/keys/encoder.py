@@ -26,6 +26,8 @@ import threading
 import types
 from typing import Any, Callable, Dict, List, Optional
 
+from .setorder import order_is_chosen
+
 
 FORMAT = b"xetcache-fp 2\0"  # 2: dicts in insertion order, memoryview shape, array order, attrs
 _PACK_D = struct.Struct(">d").pack
@@ -155,10 +157,16 @@ class Encoder:
         if not self.enter(v):
             return
         try:
-            digests = sorted(self.digest_of(x) for x in v)
-            self.h.update(tag + _n(len(digests)) + b"".join(digests))
+            items = list(v)
+            digests = [self.digest_of(x) for x in items]
+            self.h.update(tag + _n(len(digests)) + b"".join(sorted(digests)))
+            if order_is_chosen(items, digests):
+                # equal sets of numbers can iterate in other orders ({8, 16} vs {16, 8}: colliding hashes keep
+                # insertion order), and that order is the same in every process: `list(s)` sees it
+                self.h.update(b"q" + b"".join(digests))
         finally:
             self.leave(v)
+
 
 
 def _float(enc: Encoder, v: float) -> None:
