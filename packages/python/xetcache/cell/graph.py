@@ -16,6 +16,7 @@ import types
 from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
+from ..keys.setorder import order_lost_in_copy
 from . import idnumbers
 from .inplace import apply, check
 from .snapshot import NotRestorable, Path, Snapshot
@@ -34,6 +35,7 @@ class _Pickler(pickle.Pickler):
         self.foreign: List[Any] = []  # writable non-array objects whose memory pickled arrays view
         self.owners: set = set()  # ids of the arrays whose views were pickled as views
         self.owning = owning  # ids of arrays to load as owners of their memory (see dumps)
+        self.reordered = False  # a set whose copy would iterate in another order (see dumps)
 
     def reducer_override(self, obj: Any) -> Any:
         np = sys.modules.get("numpy")
@@ -68,6 +70,8 @@ class _Pickler(pickle.Pickler):
         held = self.held.get(oid)
         if held is not None and held[2] is obj:
             return _module_ref(*held)
+        if type(obj) in (set, frozenset) and order_lost_in_copy(obj):  # a copy (reducer_override never sees sets)
+            self.reordered = True
         return None
 
 
@@ -211,6 +215,9 @@ def dumps(graph: Dict[str, Any], snapshot: Snapshot, what: str) -> Tuple[bytes, 
         if not new_owners:
             break
         owning |= new_owners
+    if pickler.reordered:
+        raise NotRestorable(f"{what} hold a set that a stored copy would iterate in another order (it grew and "
+                            "shrank): after a hit `list(s)` would differ")
     for base in pickler.foreign:
         if id(base) in pickler.seen or snapshot.objs.get(id(base)) is base:
             raise NotRestorable(f"{what} hold an array viewing the memory of a {type(base).__name__} that is kept "

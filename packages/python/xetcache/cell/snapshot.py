@@ -22,6 +22,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys.encoder import Encoder, Unhashable
+from ..keys.setorder import order_lost_in_copy
 from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
 from .contents import ATOMS, by_value, contents, items_of, native_subclass, plain_members
 
@@ -115,12 +116,26 @@ def _axes(o: Any) -> List[Tuple[Tuple[str, Any], Any]]:
     return [(("pi", "index"), o.index)] + ([(("pi", "columns"), o.columns)] if isinstance(o, pd.DataFrame) else [])
 
 
-def _cache_state(o: Any) -> Optional[Tuple[int, int]]:
-    """(misses, entries) of a functools cache (lru_cache/cache): what it holds is state a later call reads (it
-    returns the cached object and skips the body's side effects) and that no API can fill again on a hit."""
+def _cache_state(o: Any) -> Optional[Tuple[int, int, int]]:
+    """(hits, misses, entries) of a functools cache (lru_cache/cache): what it holds is state a later call reads (it
+    returns the cached object and skips the body's side effects) and that no API can fill again on a hit; its hit
+    count is what `cache_info()` shows after a call answered from the cache, and no API can set it either."""
     if isinstance(o, _LRU) and callable(getattr(o, "cache_info", None)):
         info = o.cache_info()
-        return info.misses, info.currsize
+        return info.hits, info.misses, info.currsize
+    return None
+
+
+def _unsettable(o: Any) -> Optional[Tuple[str, Any]]:
+    """(what changed, value) of the state of ``o`` inplace.apply cannot set back; a run that changes it declines."""
+    if isinstance(o, types.FunctionType):  # `f.__code__ = g.__code__`
+        return "(a function) got another __code__ or name", (o.__code__, o.__name__, o.__qualname__)
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(o, np.random.Generator):  # `rng.spawn(n)`: counted outside the bit state
+        spawned = getattr(getattr(o.bit_generator, "seed_seq", None), "n_children_spawned", None)
+        return "(a generator) spawned generators, which its seed sequence counts", spawned
+    if isinstance(o, abc.ABCMeta) and callable(getattr(abc, "_get_dump", None)):  # `Base.register(int)`
+        return "(an ABC) registered other classes", frozenset(id(r()) for r in abc._get_dump(o)[0])  # type: ignore
     return None
 
 
@@ -141,6 +156,8 @@ class Snapshot:
             for step, child in (_children(self.objs[oid]) or []) + _axes(self.objs[oid]):
                 self._track(child, self.paths[oid] + (step,))
         self.before = {oid: self._digest(oid) for oid in self.order}
+        # held (so a replaced code object's id is never reused) and compared after the run
+        self.fixed = {oid: _unsettable(o) for oid, o in self.objs.items()}
         np = sys.modules.get("numpy")  # arrays can be set back in place only into their own shape and dtype
         self.layouts = {oid: (o.shape, o.dtype) for oid, o in self.objs.items()
                         if np is not None and isinstance(o, np.ndarray)}
@@ -187,7 +204,7 @@ class Snapshot:
         out = []
         for oid in self.order:
             d = self.before[oid]
-            if d is None or self._digest(oid) != d:
+            if d is None or self._digest(oid) != d or self.fixed[oid] != _unsettable(self.objs[oid]):
                 out.append(oid)
         return out
 
@@ -204,6 +221,9 @@ class Snapshot:
             return "dict", list(o.items())
         if t is tuple:
             raise NotRestorable(f"{self.describe(oid)} (a tuple) changed")
+        was = self.fixed.get(oid)
+        if was is not None and was != _unsettable(o):
+            raise NotRestorable(f"{self.describe(oid)} {was[0]}; a hit cannot set that back")
         if isinstance(o, types.FunctionType):
             cells = [c.cell_contents for c in (o.__closure__ or ())]
             return "function", (cells, o.__defaults__, o.__kwdefaults__, dict(o.__dict__))
@@ -213,7 +233,8 @@ class Snapshot:
         if native_subclass(o):
             raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) was changed in place and cannot be set back")
         if _cache_state(o) is not None:
-            raise NotRestorable(f"{self.describe(oid)} (a functools cache) was filled by the run; a hit cannot fill it")
+            raise NotRestorable(f"{self.describe(oid)} (a functools cache) was used by the run (filled, or its hit "
+                                "count changed); a hit cannot do that")
         kids = _children(o)
         if kids is not None:  # objects, user classes and modules: their attributes
             return "attrs", dict(kids and [(k, v) for (kind, k), v in kids if kind == "a"])
@@ -227,6 +248,8 @@ class Snapshot:
         if kind == "set":
             if not plain_members(o):
                 raise NotRestorable(f"{self.describe(oid)} (a set of objects) changed; its members cannot be set back")
+            if order_lost_in_copy(o):  # set back by clear() + update(): a fresh table, another order
+                raise NotRestorable(f"{self.describe(oid)} (a set) changed to an order it would not keep when set back")
             return kind, list(o)
         if kind == "bytearray":
             return kind, bytes(o)
