@@ -19,6 +19,7 @@ import threading
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
+from . import descriptors
 
 _active: List["FileRecorder"] = []
 _installed = False
@@ -160,6 +161,8 @@ class FileRecorder:
         self.made_dirs: Dict[str, None] = {}  # folders the run made: made again on a hit
         self.fresh: Dict[str, None] = {}  # files the run created where nothing was (removing them again is no change)
         self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit  # subprocesses the user's code started: their effects are not traced
+        self.fds_before: Dict[int, descriptors.Entry] = {}
+        self.fd_moves: List[Tuple[int, str, bool]] = []  # (fd, path, written): descriptors.moved
 
     def _keep(self, path: object) -> Optional[str]:
         if isinstance(path, int) or path is None:
@@ -234,6 +237,7 @@ class FileRecorder:
                 env = type(os.environ)
                 for name, note in _ENV_WATCHED:
                     setattr(env, name, _watching(getattr(env, name), note))
+            self.fds_before = descriptors.open_files(self._keep)
             _active.append(self)
         return self
 
@@ -241,6 +245,7 @@ class FileRecorder:
         with _lock:
             if self in _active:
                 _active.remove(self)
+            self.fd_moves = descriptors.moved(self.fds_before, descriptors.open_files(self._keep))
             if not _active:
                 for name in ("stat", "lstat", "getcwd"):
                     setattr(os, name, getattr(getattr(os, name), "__wrapped__", getattr(os, name)))

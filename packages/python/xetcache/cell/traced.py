@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, entropy, files, graph, hidden, imports, libattrs, process, writeback
+from . import decline, descriptors, entropy, files, graph, hidden, imports, libattrs, process, writeback
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -108,6 +108,7 @@ class Run:
         self.hidden_names = getattr(shell, "user_ns_hidden", {})
         self.before = user_names(self.ns, self.hidden_names)
         self.result_before = self.ns.get("_")  # the cell's value (Out, _) is set by the displayhook
+        self.writable = writable
         self.snapshot = Snapshot(self.ns, writable)
         if self.snapshot.truncated:
             raise Declined(f"the objects it can reach are too many to trace (> {len(self.snapshot.order)})")
@@ -127,6 +128,10 @@ class Run:
             raise Declined(f"appends to or updates file {file_rec.writes[0]} (a hit cannot redo that)")
         if file_rec.fs_changes:
             raise Declined(f"changes the file system ({file_rec.fs_changes[0]}): a hit cannot redo that")
+        through = descriptors.the_cells(file_rec.fd_moves, [self.ns.get(n) for n in self.writable])
+        if through:
+            raise Declined(f"reads or writes {through} through a file opened before the cell ran (a hit can repeat "
+                           "neither)")
         if file_rec.spawned:
             raise Declined(f"runs a subprocess ({file_rec.spawned[0]}): its effects cannot be traced")
         why = self.library.changed() or _interpreter_changes(self.signals)
