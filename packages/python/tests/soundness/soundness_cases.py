@@ -461,3 +461,6 @@ CASES += ROUND3
 from soundness_cases_round4 import ROUND4  # noqa: E402
 
 CASES += ROUND4
+from soundness_cases_round5 import ROUND5  # noqa: E402
+
+CASES += ROUND5
