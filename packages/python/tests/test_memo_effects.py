@@ -267,3 +267,15 @@ def test_a_call_that_leaves_a_thread_running_is_not_stored(cell, capsys, tmp_pat
               "@xetmemo_always\ndef f(x):\n    threading.Thread(target=loop, name='poller').start()\n    return x\n")
     assert ns["f"](1) == 1
     assert "it left poller running" in capsys.readouterr().err and _stored(tmp_path) == []
+
+
+def test_a_global_that_breaks_the_key_never_breaks_the_call(cell, capsys, monkeypatch, tmp_path):
+    from xetcache.memo import effects
+
+    def broken(*a, **k):
+        raise RuntimeError("a global the cache does not know")
+
+    monkeypatch.setattr(effects, "_data_globals", broken)
+    ns = cell("W = 2\n@xetmemo_always\ndef f(x):\n    return x * W\n")
+    assert ns["f"](3) == 6
+    assert "runs uncached: its key could not be made (RuntimeError" in capsys.readouterr().err

@@ -141,6 +141,9 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         except (XetCacheError, OSError) as e:  # unhashable argument / global / closure value, unusable store
             _warn(f"{_qualname(target)} runs uncached: {e}")
             return fn(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - a value the cache does not know broke its key: never the caller's
+            _warn(f"{_qualname(target)} runs uncached: its key could not be made ({type(e).__name__}: {e})")
+            return fn(*args, **kwargs)
         hit, value = call.lookup()
         if hit:
             return value
