@@ -279,3 +279,15 @@ def test_a_global_that_breaks_the_key_never_breaks_the_call(cell, capsys, monkey
     ns = cell("W = 2\n@xetmemo_always\ndef f(x):\n    return x * W\n")
     assert ns["f"](3) == 6
     assert "runs uncached: its key could not be made (RuntimeError" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body", ["os.environ['XETCACHE_TEST_SET'] = str(x)", "os.chdir(os.path.dirname(os.getcwd()))",
+                                  "sys.path.append('/nonexistent-xetcache-test')"])
+def test_a_call_that_sets_the_environment_the_folder_or_sys_path_is_not_stored(cell, capsys, tmp_path, body,
+                                                                                 monkeypatch):
+    monkeypatch.delenv("XETCACHE_TEST_SET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    ns = cell(f"import os\n@xetmemo_always\ndef f(x):\n    {body}\n    return x\n")
+    assert ns["f"](1) == 1
+    assert "not stored" in capsys.readouterr().err and _stored(tmp_path) == []

@@ -162,6 +162,7 @@ class Files:
         out += [f"the world through a subprocess ({s})" for s in rec.spawned]
         if getattr(rec, "through_fd", None):
             out.append(f"file {rec.through_fd} (through a file opened before the call)")
+        out += [f"environment variable {k}" for k in sorted(hidden.env_changes(self.env_before, dict(os.environ)))]
         return out
 
     def trace(self) -> Dict[str, Any]:
