@@ -8,6 +8,7 @@ anything is changed, so `b = a` binds b to the kernel's own `a`, and `a.append(3
 
 from __future__ import annotations
 
+import copyreg
 import io
 import os
 import pickle
@@ -16,6 +17,7 @@ import types
 from typing import Any, Dict, List, Tuple
 
 from ..errors import UnpicklableError
+from ..keys.lostattrs import lost_attrs, with_attrs
 from ..keys.setorder import order_lost_in_copy
 from . import idnumbers
 from .inplace import apply, check
@@ -52,6 +54,9 @@ class _Pickler(pickle.Pickler):
             foreign = _foreign_memory(obj, np)
             if foreign is not None:
                 self.foreign.append(foreign)
+        rv = _keeping_attrs(obj)
+        if rv is not None:
+            return rv
         # `with open(...) as f:` leaves a closed file in the namespace: it comes back closed, named as it was
         if isinstance(obj, io.IOBase) and obj.closed and isinstance(getattr(obj, "name", None), str):
             return _closed_file, (os.path.relpath(obj.name) if not os.path.isabs(obj.name) else obj.name,
@@ -73,6 +78,25 @@ class _Pickler(pickle.Pickler):
         if type(obj) in (set, frozenset) and order_lost_in_copy(obj):  # a copy (reducer_override never sees sets)
             self.reordered = True
         return None
+
+
+def _keeping_attrs(obj: Any) -> Any:
+    """A reduce that also sets the attributes the type's own reduce drops (keys/lostattrs.py), or None."""
+    t = type(obj)
+    if t.__reduce_ex__ is object.__reduce_ex__ and t.__reduce__ is object.__reduce__:
+        return None  # object's own reduce keeps __dict__
+    if not isinstance(getattr(obj, "__dict__", None), dict) or isinstance(obj, (type, types.ModuleType)):
+        return None
+    reducer = copyreg.dispatch_table.get(t)
+    try:
+        rv = reducer(obj) if reducer is not None else obj.__reduce_ex__(5)
+    except Exception:  # pickle's own attempt reports it
+        return None
+    if isinstance(rv, str):
+        return None
+    rv = tuple(rv) + (None,) * (5 - len(rv))
+    attrs = lost_attrs(obj, rv[2])
+    return (with_attrs, (rv[0], rv[1], rv[2], attrs), None, rv[3], rv[4]) if attrs else None
 
 
 _BY_VALUE = (bool, int, float, complex, str, bytes, type(None), type, types.FunctionType, types.ModuleType)

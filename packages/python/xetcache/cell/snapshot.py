@@ -22,6 +22,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys.encoder import Encoder, Unhashable
+from ..keys.lostattrs import lost_attrs
 from ..keys.setorder import order_lost_in_copy
 from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
 from .contents import ATOMS, by_value, contents, items_of, native_subclass, plain_members
@@ -239,6 +240,8 @@ class Snapshot:
         if kids is not None:  # objects, user classes and modules: their attributes
             return "attrs", dict(kids and [(k, v) for (kind, k), v in kids if kind == "a"])
         kind = _leaf_kind(o)
+        if kind in ("ndarray", "random", "randomstate", "generator") and lost_attrs(o, None):
+            raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) has attributes a hit would not set back")
         if kind == "ndarray":
             if self.layouts.get(oid) != (o.shape, o.dtype):  # `a.shape = (3, 1)`, `a.dtype = ...`
                 raise NotRestorable(f"{self.describe(oid)} (an array) changed shape or dtype in place")

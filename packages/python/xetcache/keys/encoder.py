@@ -26,6 +26,7 @@ import threading
 import types
 from typing import Any, Callable, Dict, List, Optional
 
+from .lostattrs import lost_attrs
 from .setorder import order_is_chosen
 
 
@@ -237,12 +238,15 @@ def _encode_reduce(enc: Encoder, v: Any) -> None:
         enc.text(b"O", _qualname(type(v)))
         rv = tuple(rv) + (None,) * (6 - len(rv))
         func, args, state, listitems, dictitems = rv[0], rv[1], rv[2], rv[3], rv[4]
+        attrs = lost_attrs(v, state)
         state = _round_trip_state(v, state)
         enc.encode(func)
         enc.encode(args)
         enc.encode(state)
         enc.encode(None if listitems is None else list(listitems))
         enc.encode(None if dictitems is None else dict(dictitems))
+        if attrs:  # `d.tag` on a date subclass: its reduce drops it, code reads it (only then: keys stay as they were)
+            enc.encode(attrs)
     finally:
         enc.leave(v)
 
