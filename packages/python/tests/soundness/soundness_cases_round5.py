@@ -207,3 +207,6 @@ ROUND5 += ROUND5B
 from soundness_cases_round5c import ROUND5C  # noqa: E402
 
 ROUND5 += ROUND5C
+from soundness_cases_round5d import ROUND5D  # noqa: E402
+
+ROUND5 += ROUND5D
