@@ -23,6 +23,11 @@ DYNAMIC: Dict[str, str] = {
     "__main__": "reaches the namespace through __main__", "user_ns": "reaches the IPython namespace",
     "run_cell": "runs other cells", "run_line_magic": "runs a magic", "run_cell_magic": "runs a magic",
     "evaluate": "evaluates an expression string",
+    # hooks and formatters the interpreter or IPython keep for the rest of the session: a hit would not install them
+    "addaudithook": "installs an audit hook (a hit would not install it again)",
+    "settrace": "installs a tracer (a hit would not install it again)",
+    "setprofile": "installs a profiler (a hit would not install it again)",
+    "display_formatter": "changes IPython's display formatters (a hit would not change them again)",
     # a file's times: the entry depends on the file's content, which a rewrite with the same bytes (or a clone)
     # keeps while its times change, so a hit would give the stored run's time
     "getmtime": "reads a file's modification time", "getctime": "reads a file's change time",

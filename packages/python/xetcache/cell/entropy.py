@@ -15,7 +15,7 @@ from __future__ import annotations
 import builtins
 import dis
 import types
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 # (module family, attribute path) of functions that read the clock or the OS's entropy whenever called
 _CLOCK = [("time", p) for p in ("time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns",
@@ -134,7 +134,10 @@ def _dotted(value: Any) -> Optional[str]:
     return None
 
 
-def _check(code: types.CodeType, g: Dict[str, Any], outer: Dict[str, str], cell: bool = False) -> Optional[str]:
+def resolved(code: types.CodeType, g: Dict[str, Any], outer: Dict[str, str],
+             cell: bool = False) -> Iterator[Tuple[str, str, Optional[int], Set[str]]]:
+    """(dotted name, name as written, positional arguments of a call or None, "now"/"today" among the string
+    constants) of each attribute chain the code (and the code nested in it) uses from a module, class or function."""
     for c in _codes(code):
         uses, imports = _scan(c)
         words = {x.lower() for x in c.co_consts if isinstance(x, str)} & {"now", "today"}
@@ -149,16 +152,28 @@ def _check(code: types.CodeType, g: Dict[str, Any], outer: Dict[str, str], cell:
                 base = _dotted(value)
                 if base is None:
                     continue
-            dotted = ".".join([base] + attrs)
-            what = ".".join([root] + attrs)
-            if words and _matches(dotted, _CLOCK_WORDS):
-                return f"reads the clock ({what}({sorted(words)[0]!r})): a hit would give the stored run's time"
-            if _matches(dotted, _PROCESS):
-                return f"gives a value of this process ({what}), another in every kernel: a hit would give the stored one"
-            if _matches(dotted, _CLOCK) or (argc == 0 and _matches(dotted, _CLOCK_NO_ARGS)):
-                return f"reads the clock ({what}): a hit would give the stored run's time"
-            if _matches(dotted, _ENTROPY) or (argc == 0 and _matches(dotted, _ENTROPY_NO_ARGS)):
-                return f"draws from the OS's entropy ({what}): a hit would give the stored run's values"
+            yield ".".join([base] + attrs), ".".join([root] + attrs), argc, words
+
+
+def imports_of(code: types.CodeType) -> Dict[str, str]:
+    """The names the code's import statements bind -> the dotted name each imports."""
+    return _scan(code)[1]
+
+
+def matches(dotted: str, rules: Iterable[Tuple[str, str]]) -> bool:
+    return _matches(dotted, rules)
+
+
+def _check(code: types.CodeType, g: Dict[str, Any], outer: Dict[str, str], cell: bool = False) -> Optional[str]:
+    for dotted, what, argc, words in resolved(code, g, outer, cell):
+        if words and _matches(dotted, _CLOCK_WORDS):
+            return f"reads the clock ({what}({sorted(words)[0]!r})): a hit would give the stored run's time"
+        if _matches(dotted, _PROCESS):
+            return f"gives a value of this process ({what}), another in every kernel: a hit would give the stored one"
+        if _matches(dotted, _CLOCK) or (argc == 0 and _matches(dotted, _CLOCK_NO_ARGS)):
+            return f"reads the clock ({what}): a hit would give the stored run's time"
+        if _matches(dotted, _ENTROPY) or (argc == 0 and _matches(dotted, _ENTROPY_NO_ARGS)):
+            return f"draws from the OS's entropy ({what}): a hit would give the stored run's values"
     return None
 
 

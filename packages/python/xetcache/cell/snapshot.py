@@ -159,8 +159,8 @@ class Snapshot:
         self.before = {oid: self._digest(oid) for oid in self.order}
         # held (so a replaced code object's id is never reused) and compared after the run
         self.fixed = {oid: _unsettable(o) for oid, o in self.objs.items()}
-        np = sys.modules.get("numpy")  # arrays can be set back in place only into their own shape and dtype
-        self.layouts = {oid: (o.shape, o.dtype) for oid, o in self.objs.items()
+        np = sys.modules.get("numpy")  # arrays are set back in place only into their own shape, dtype and flag
+        self.layouts = {oid: (o.shape, o.dtype, o.flags.writeable) for oid, o in self.objs.items()
                         if np is not None and isinstance(o, np.ndarray)}
 
     def _track(self, value: Any, path: Path) -> None:
@@ -243,8 +243,8 @@ class Snapshot:
         if kind in ("ndarray", "random", "randomstate", "generator") and lost_attrs(o, None):
             raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) has attributes a hit would not set back")
         if kind == "ndarray":
-            if self.layouts.get(oid) != (o.shape, o.dtype):  # `a.shape = (3, 1)`, `a.dtype = ...`
-                raise NotRestorable(f"{self.describe(oid)} (an array) changed shape or dtype in place")
+            if self.layouts.get(oid) != (o.shape, o.dtype, o.flags.writeable):  # `a.shape = (3, 1)`, `a.dtype = ...`
+                raise NotRestorable(f"{self.describe(oid)} (an array) changed shape, dtype or writeable in place")
             return kind, o.copy(order="K")
         if kind == "pandas":
             return kind, o.copy(deep=True)

@@ -24,7 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, descriptors, entropy, files, graph, hidden, imports, libattrs, process, writeback
+from . import decline, descriptors, entropy, files, graph, hidden, imports, libattrs, process, registries, writeback
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -80,7 +80,8 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
     # what the cell's own code reads past its inputs: builtins and library-module attributes set by user code
     inputs_fp.update({label: fingerprint(v, label, notes) for label, v in codedeps.overrides(names, ns)})
     # values no second run gives (the clock, OS entropy): a hit would replay the stored run's as this run's
-    why = decline.reason(source, code, names, notes.names) or entropy.reason(code, ns, notes.functions.values())
+    why = decline.reason(source, code, names, notes.names) or entropy.reason(code, ns, notes.functions.values()) \
+        or registries.reason(code, ns, notes.functions.values())
     if why:
         raise Declined(why)
     history = sorted(n for n in names if _IPYTHON_NAMES.match(n) and n not in ("exit", "quit", "get_ipython"))
