@@ -210,3 +210,6 @@ ROUND5 += ROUND5C
 from soundness_cases_round5d import ROUND5D  # noqa: E402
 
 ROUND5 += ROUND5D
+from soundness_cases_round5e import ROUND5E  # noqa: E402
+
+ROUND5 += ROUND5E
