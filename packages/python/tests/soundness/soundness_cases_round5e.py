@@ -40,6 +40,18 @@ ROUND5E = [
           "lambda x, p, cycle: p.text(f'{x:.1f}'))\nfm5 = 1"),
         P("1 / 3"),
     ], why="a hit registers no formatter: the next cell shows 0.3333333333333333"),
+    Case("writes/instance-class-reassigned", 2, [
+        P("class Cat5:\n    def say(self):\n        return 'meow'\nclass Dog5:\n    def say(self):\n"
+          "        return 'woof'\npet5 = Cat5()"),
+        C("pet5.__class__ = Dog5\nrc5 = 1"),
+        P("said5 = pet5.say()"),
+    ], probes=["said5"], why="a hit sets back the instance's attributes, not its class: said5 'meow'"),
+    Case("writes/class-bases-reassigned", 2, [
+        P("class A5:\n    def who(self):\n        return 'a'\nclass B5:\n    def who(self):\n        return 'b'\n"
+          "class K5(A5):\n    pass"),
+        C("K5.__bases__ = (B5,)\nrb5 = 1"),
+        P("wk5 = K5().who()"),
+    ], probes=["wk5"], why="a wrong hit leaves K5 deriving from A5: wk5 'a'"),
     Case("hits/counter-subclass-with-attribute-input", 6, [
         P("from collections import Counter\nclass Hist5(Counter):\n    pass\nh5 = Hist5('aab')\nh5.label = 'x'"),
         C("k5 = (h5['a'], h5.label)"),

@@ -135,8 +135,12 @@ def _unsettable(o: Any) -> Optional[Tuple[str, Any]]:
     if np is not None and isinstance(o, np.random.Generator):  # `rng.spawn(n)`: counted outside the bit state
         spawned = getattr(getattr(o.bit_generator, "seed_seq", None), "n_children_spawned", None)
         return "(a generator) spawned generators, which its seed sequence counts", spawned
-    if isinstance(o, abc.ABCMeta) and callable(getattr(abc, "_get_dump", None)):  # `Base.register(int)`
-        return "(an ABC) registered other classes", frozenset(id(r()) for r in abc._get_dump(o)[0])  # type: ignore
+    if isinstance(o, type):  # `K.__bases__ = (B,)`, `Base.register(int)`
+        dump = getattr(abc, "_get_dump", None) if isinstance(o, abc.ABCMeta) else None
+        registered = frozenset(id(r()) for r in dump(o)[0]) if callable(dump) else None
+        return "(a class) got other bases or registered other classes", (o.__bases__, registered)
+    if isinstance(getattr(o, "__dict__", None), dict) and not isinstance(o, types.ModuleType):
+        return "(an object) got another __class__", type(o)  # `obj.__class__ = Other`: attrs are set back, not it
     return None
 
 
