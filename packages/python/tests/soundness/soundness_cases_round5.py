@@ -213,3 +213,6 @@ ROUND5 += ROUND5D
 from soundness_cases_round5e import ROUND5E  # noqa: E402
 
 ROUND5 += ROUND5E
+from soundness_cases_round5f import ROUND5F  # noqa: E402
+
+ROUND5 += ROUND5F
