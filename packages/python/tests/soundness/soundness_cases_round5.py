@@ -216,3 +216,6 @@ ROUND5 += ROUND5E
 from soundness_cases_round5f import ROUND5F  # noqa: E402
 
 ROUND5 += ROUND5F
+from soundness_cases_round5g import ROUND5G  # noqa: E402
+
+ROUND5 += ROUND5G

@@ -1,8 +1,9 @@
 """Registrations a cell makes with process-wide registries without binding a name: a codec search function
 (`codecs.register`), a pickling reducer (`copyreg.pickle`), a colormap (`matplotlib.colormaps.register`), an exit
-handler, a MIME type. Later cells see them (`'abc'.encode('mine')`, `plt.get_cmap('mine')`), but nothing of them is
-in the namespace the cache stores, and a hit would not register again: such a cell declines. Found like the clock
-reads of entropy.py: in the bytecode of the cell and of the user functions it reaches, by dotted name.
+handler, a MIME type, numpy's error callback. Later cells see them (`'abc'.encode('mine')`, `plt.get_cmap('mine')`),
+but nothing of them is in the namespace the cache stores, and a hit would not register again: such a cell declines.
+Found like the clock reads of entropy.py: in the bytecode of the cell and of the user functions it reaches, by
+dotted name.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from . import entropy
 
 _REGISTERS = [("codecs", "register"), ("copyreg", "pickle"), ("copyreg", "add_extension"), ("atexit", "register"),
               ("mimetypes", "add_type"), ("matplotlib", "colormaps.register"), ("matplotlib", "register_cmap"),
-              ("matplotlib", "color_sequences.register"), ("faulthandler", "register")]
+              ("matplotlib", "color_sequences.register"), ("faulthandler", "register"), ("numpy", "seterrcall")]
 
 
 def reason(code: Optional[types.CodeType], ns: Dict[str, Any], functions: Iterable[Any]) -> Optional[str]:
