@@ -20,4 +20,14 @@ ROUND5G = [
         C("np.seterrcall(lambda kind, flag: ERRS5.append(kind))\nold5 = np.seterr(divide='call')"),
         P("with np.errstate(divide='call'):\n    np.float64(1.0) / np.float64(0.0)\nn5 = len(ERRS5)"),
     ], probes=["n5"], why="a hit sets no callback: n5 == 0 (or numpy raises for a missing one)"),
+    Case("writes/sys-argv-appended", 2, [
+        P("import sys"),
+        C("sys.argv.append('--round5')\nav5 = 1"),
+        P("last5 = sys.argv[-1]"),
+    ], probes=["last5"], why="a library module's list changed in place: a wrong hit leaves it as it was"),
+    Case("writes/library-module-dict-item-set", 2, [
+        P("import numpy as np"),
+        C("np.typecodes['Round5'] = 'x'\ntc5 = 1"),
+        P("got5 = np.typecodes.get('Round5')"),
+    ], probes=["got5"], why="a wrong hit leaves the library's dict without the key: got5 None"),
 ]

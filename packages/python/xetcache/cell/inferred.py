@@ -63,7 +63,7 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
           extra: Dict[str, Any], writable: List[str], defined: List[str], reads: List[str]) -> dict:
     __tracebackhide__ = True
     try:
-        tracer: Optional[traced.Run] = traced.Run(shell, writable, extra.get("modules"))
+        tracer: Optional[traced.Run] = traced.Run(shell, writable, extra.get("modules"), extra.get("attrs"))
     except traced.Declined as e:
         return _declined(event, str(e), run_body(source, shell, code, None))
     recorder = capture.Recorder(shell)

@@ -59,17 +59,56 @@ def _library_code(v: Any) -> bool:
     return module is not None and module.__name__ != "__main__" and not codedeps.is_user_module(module)
 
 
+def _containers(modules: List[types.ModuleType], attrs: Sequence[str]) -> List[Tuple[str, Any, Optional[str]]]:
+    """(label, object, fingerprint) of the lists, dicts and sets the watched modules hold under the names the code
+    uses (`sys.argv.append(...)`, `np.typecodes[k] = v`): changed in place, they are state no hit sets again. The
+    hidden state set back on a hit (sys.path, warnings' filters) and the import system's own are not among them."""
+    from ..keys.fingerprint import fingerprint
+
+    out = []
+    for m in modules:
+        for name in attrs:
+            v = vars(m).get(name)
+            label = f"{m.__name__}.{name}"
+            if type(v) in (list, dict, set) and not name.startswith("_") and label not in _SET_BACK:
+                try:
+                    out.append((label, v, fingerprint(v)))
+                except Exception:  # no fingerprint: compared by length at least
+                    out.append((label, v, f"len {len(v)}"))
+    return out
+
+
+def _same(before: Tuple[str, Any, Optional[str]]) -> bool:
+    from ..keys.fingerprint import fingerprint
+
+    label, v, fp = before
+    try:
+        return fingerprint(v) == fp
+    except Exception:
+        return f"len {len(v)}" == fp
+
+
+# restored by hidden.py/settings.py on a hit, or the import system's bookkeeping (an import replayed redoes it)
+_SET_BACK = frozenset({"sys.path", "sys.modules", "sys.path_importer_cache", "sys.meta_path", "sys.path_hooks",
+                       "warnings.filters"})
+
+
 class Watch:
     """Identity of every public attribute of the watched modules and their classes when the run starts."""
 
-    def __init__(self, ns: Dict[str, Any], named: Sequence[types.ModuleType] = ()) -> None:
+    def __init__(self, ns: Dict[str, Any], named: Sequence[types.ModuleType] = (),
+                 attrs: Optional[Sequence[str]] = None) -> None:
         modules = _modules(ns, named)
         self.before: List[Tuple[Any, str, Dict[str, int]]] = (
             [(m, m.__name__, _state(m, _KERNEL_SET.get(m.__name__, frozenset()))) for m in modules]
             + [(c, f"{c.__module__}.{c.__qualname__}", _state(c)) for c in _classes(modules)])
+        self.containers = _containers(modules, attrs or ())
 
     def changed(self) -> Optional[str]:
         """Why a hit could not redo what the run did to a library module (None: nothing changed)."""
+        for before in self.containers:
+            if not _same(before):
+                return f"changes {before[0]} (a library module's) in place, which a hit cannot do again"
         for o, label, before in self.before:
             after = _state(o, _KERNEL_SET.get(label, frozenset()) if isinstance(o, types.ModuleType) else frozenset())
             if after == before:

@@ -97,14 +97,15 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
     named = decline.named_files(code, [ns[n] for n in reads])
     # modules the code names without the namespace holding them (`import json` inside a called function)
     modules = sorted(n for n in set(names) | set(notes.names) if isinstance(sys.modules.get(n), types.ModuleType))
-    return (inputs_fp, {"functions": sorted(notes.functions), "named_files": named, "modules": modules},
-            sorted(writable))
+    return (inputs_fp, {"functions": sorted(notes.functions), "named_files": named, "modules": modules,
+                        "attrs": sorted(set(names) | set(notes.names))}, sorted(writable))
 
 
 class Run:
     """Before and after a missed run: what it changed, as a graph to store and a trace to check later."""
 
-    def __init__(self, shell: Any, writable: List[str], modules: Optional[List[str]] = None) -> None:
+    def __init__(self, shell: Any, writable: List[str], modules: Optional[List[str]] = None,
+                 attrs: Optional[List[str]] = None) -> None:
         self.ns = shell.user_ns
         self.hidden_names = getattr(shell, "user_ns_hidden", {})
         self.before = user_names(self.ns, self.hidden_names)
@@ -119,7 +120,7 @@ class Run:
         self.modules_before = set(sys.modules)
         self.threads_before = {t.ident for t in threading.enumerate()}
         self.named_modules = list(modules or ())
-        self.library = libattrs.Watch(self.ns, [sys.modules[n] for n in modules or () if n in sys.modules])
+        self.library = libattrs.Watch(self.ns, [sys.modules[n] for n in modules or () if n in sys.modules], attrs)
         self.signals = process.signal_handlers()
 
     def result(self, defined: List[str], file_rec: files.FileRecorder,
