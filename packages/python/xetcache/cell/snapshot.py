@@ -11,7 +11,6 @@ the run shared. Detecting change by value is what makes this independent of *how
 from __future__ import annotations
 
 import abc
-import functools
 import hashlib
 import logging
 import random
@@ -26,6 +25,7 @@ from ..keys.lostattrs import lost_attrs
 from ..keys.setorder import order_lost_in_copy
 from ..keys.fingerprint import fingerprint  # noqa: F401  (loads the numpy/pandas/user-code encoders)
 from .contents import ATOMS, by_value, contents, items_of, native_subclass, plain_members
+from .unsettable import cache_state, unsettable
 
 Path = Tuple[Any, ...]  # (root name, step, step, ...); a step is (kind, key)
 # Back-pointers (pandas' flags -> frame, caches): no value of their own, and pickling drops or rebuilds them.
@@ -38,7 +38,6 @@ _ABC_DATA = type(getattr(abc.ABC, "_abc_impl", None))
 OPAQUE = (weakref.ref, weakref.ProxyType, weakref.CallableProxyType, type(threading.Lock()), type(threading.RLock()),
           logging.Logger, logging.Handler, logging.Manager, logging.PlaceHolder, logging.Formatter, logging.Filter,
           property) + ((_ABC_DATA,) if _ABC_DATA is not type(None) else ())
-_LRU = functools._lru_cache_wrapper  # type: ignore[attr-defined]
 MODULE_ROOT = "module:"  # a root that is a user module (sys.modules), not a name of the namespace
 LIMIT = 200_000  # tracked objects; past it the cell declines rather than trace a partial graph
 
@@ -117,33 +116,6 @@ def _axes(o: Any) -> List[Tuple[Tuple[str, Any], Any]]:
     return [(("pi", "index"), o.index)] + ([(("pi", "columns"), o.columns)] if isinstance(o, pd.DataFrame) else [])
 
 
-def _cache_state(o: Any) -> Optional[Tuple[int, int, int]]:
-    """(hits, misses, entries) of a functools cache (lru_cache/cache): what it holds is state a later call reads (it
-    returns the cached object and skips the body's side effects) and that no API can fill again on a hit; its hit
-    count is what `cache_info()` shows after a call answered from the cache, and no API can set it either."""
-    if isinstance(o, _LRU) and callable(getattr(o, "cache_info", None)):
-        info = o.cache_info()
-        return info.hits, info.misses, info.currsize
-    return None
-
-
-def _unsettable(o: Any) -> Optional[Tuple[str, Any]]:
-    """(what changed, value) of the state of ``o`` inplace.apply cannot set back; a run that changes it declines."""
-    if isinstance(o, types.FunctionType):  # `f.__code__ = g.__code__`
-        return "(a function) got another __code__ or name", (o.__code__, o.__name__, o.__qualname__)
-    np = sys.modules.get("numpy")
-    if np is not None and isinstance(o, np.random.Generator):  # `rng.spawn(n)`: counted outside the bit state
-        spawned = getattr(getattr(o.bit_generator, "seed_seq", None), "n_children_spawned", None)
-        return "(a generator) spawned generators, which its seed sequence counts", spawned
-    if isinstance(o, type):  # `K.__bases__ = (B,)`, `Base.register(int)`
-        dump = getattr(abc, "_get_dump", None) if isinstance(o, abc.ABCMeta) else None
-        registered = frozenset(id(r()) for r in dump(o)[0]) if callable(dump) else None
-        return "(a class) got other bases or registered other classes", (o.__bases__, registered)
-    if isinstance(getattr(o, "__dict__", None), dict) and not isinstance(o, types.ModuleType):
-        return "(an object) got another __class__", type(o)  # `obj.__class__ = Other`: attrs are set back, not it
-    return None
-
-
 class Snapshot:
     def __init__(self, ns: Dict[str, Any], names: List[str]) -> None:
         self.objs: Dict[int, Any] = {}  # id -> object (held, so ids stay unique while we compare)
@@ -162,7 +134,7 @@ class Snapshot:
                 self._track(child, self.paths[oid] + (step,))
         self.before = {oid: self._digest(oid) for oid in self.order}
         # held (so a replaced code object's id is never reused) and compared after the run
-        self.fixed = {oid: _unsettable(o) for oid, o in self.objs.items()}
+        self.fixed = {oid: unsettable(o) for oid, o in self.objs.items()}
         np = sys.modules.get("numpy")  # arrays are set back in place only into their own shape, dtype and flag
         self.layouts = {oid: (o.shape, o.dtype, o.flags.writeable) for oid, o in self.objs.items()
                         if np is not None and isinstance(o, np.ndarray)}
@@ -188,7 +160,7 @@ class Snapshot:
             if kids is None:
                 enc.encode(o)
             else:
-                h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}:{_cache_state(o)}".encode())
+                h.update(f"{type(o).__module__}.{type(o).__qualname__}:{len(kids)}:{cache_state(o)}".encode())
                 enc.encode(by_value(o))
                 for (kind, key), child in kids:
                     h.update(kind.encode())
@@ -209,7 +181,7 @@ class Snapshot:
         out = []
         for oid in self.order:
             d = self.before[oid]
-            if d is None or self._digest(oid) != d or self.fixed[oid] != _unsettable(self.objs[oid]):
+            if d is None or self._digest(oid) != d or self.fixed[oid] != unsettable(self.objs[oid]):
                 out.append(oid)
         return out
 
@@ -227,7 +199,7 @@ class Snapshot:
         if t is tuple:
             raise NotRestorable(f"{self.describe(oid)} (a tuple) changed")
         was = self.fixed.get(oid)
-        if was is not None and was != _unsettable(o):
+        if was is not None and was != unsettable(o):
             raise NotRestorable(f"{self.describe(oid)} {was[0]}; a hit cannot set that back")
         if isinstance(o, types.FunctionType):
             cells = [c.cell_contents for c in (o.__closure__ or ())]
@@ -237,7 +209,7 @@ class Snapshot:
             return ("dictsub" if isinstance(o, dict) else "listsub"), (items, dict(o.__dict__))
         if native_subclass(o):
             raise NotRestorable(f"{self.describe(oid)} ({t.__name__}) was changed in place and cannot be set back")
-        if _cache_state(o) is not None:
+        if cache_state(o) is not None:
             raise NotRestorable(f"{self.describe(oid)} (a functools cache) was used by the run (filled, or its hit "
                                 "count changed); a hit cannot do that")
         kids = _children(o)
