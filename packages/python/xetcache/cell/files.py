@@ -12,11 +12,12 @@ Python's `open` (some native readers) are not seen: a documented limit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..keys import codedeps
 from . import descriptors
@@ -61,6 +62,22 @@ def _is_stdlib(filename: str) -> bool:
 
 
 _asking_now = threading.local()  # set while the engine records: its own stats, lookups and opens are not the cell's
+
+
+def current() -> Optional["FileRecorder"]:
+    """The recorder active now, the innermost one (records go to it only), or None."""
+    return _active[-1] if _active else None
+
+
+@contextlib.contextmanager
+def engine_work() -> Iterator[None]:
+    """While the engine does its own work (its store, the files a trace names), no recorder takes it for the user's."""
+    was = getattr(_asking_now, "on", False)
+    _asking_now.on = True
+    try:
+        yield
+    finally:
+        _asking_now.on = was
 
 
 def _hook(event: str, args: tuple) -> None:
@@ -160,7 +177,7 @@ class FileRecorder:
         self.fs_changes: List[str] = []  # removes, renames, ... by user code: the cell declines
         self.made_dirs: Dict[str, None] = {}  # folders the run made: made again on a hit
         self.fresh: Dict[str, None] = {}  # files the run created where nothing was (removing them again is no change)
-        self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit  # subprocesses the user's code started: their effects are not traced
+        self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit
         self.fds_before: Dict[int, descriptors.Entry] = {}
         self.fd_moves: List[Tuple[int, str, bool]] = []  # (fd, path, written): descriptors.moved
 

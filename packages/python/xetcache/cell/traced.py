@@ -178,7 +178,7 @@ class Run:
         if file_rec.cwd_read and "working directory" in self.hidden_fp:  # os.getcwd(), abspath: names the folder
             deps["working directory"] = self.hidden_fp["working directory"]
         threads = [t for t in threading.enumerate() if t.ident not in self.threads_before and t.is_alive()
-                   and _user_thread(t)]
+                   and user_thread(t)]
         if threads:
             raise Declined(f"left thread {threads[0].name} running, which a hit cannot start again")
         modules = []
@@ -223,7 +223,7 @@ def _interpreter_changes(signals_before: Dict[int, int]) -> Optional[str]:
     return None
 
 
-def _user_thread(t: threading.Thread) -> bool:
+def user_thread(t: threading.Thread) -> bool:
     """A thread running user code (a target or a Thread subclass from the notebook or its modules); threads
     libraries start for themselves (tqdm's monitor, executors' workers) are their business."""
     target = getattr(t, "_target", None)

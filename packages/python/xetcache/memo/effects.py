@@ -18,11 +18,10 @@ or renamed a file, or started a subprocess, is not stored (a hit would not do it
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import types
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, List, Tuple
 
 from ..cell import decline, files, hidden, traced
 from ..errors import UntraceableError
@@ -68,7 +67,8 @@ class Reach:
     def __init__(self, target: types.FunctionType, fingerprint: Fingerprint) -> None:
         self.target = target
         self.fingerprint = fingerprint
-        self.code, self.globals, self.absent = self._take()
+        self.code, self.globals, self.absent, values = self._take()
+        self.values = {f"global '{label.rsplit('.', 1)[-1]}'": v for label, v in values.items()}  # for sharing.py
         self.hidden: Dict[str, Any] = {}
         self.threads: set = set()
 
@@ -77,7 +77,7 @@ class Reach:
         self.hidden = hidden.capture()
         self.threads = {t.ident for t in threading.enumerate()}
 
-    def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]]]:
+    def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]], Dict[str, Any]]:
         notes = Notes(code_only=True)
         code = self.fingerprint(self.target, getattr(self.target, "__qualname__", None), notes)
         for name in _UNTRACEABLE:
@@ -85,16 +85,15 @@ class Reach:
                 raise UntraceableError(f"{decline.DYNAMIC[name]} (in {notes.names[name]}): what a call reads and "
                                        "changes through it cannot be known")
         values, absent = _data_globals(notes)
-        self.values = {f"global '{label.rsplit('.', 1)[-1]}'": v for label, v in values.items()}  # for sharing.py
         fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
                for label, value in sorted(values.items())}
-        return code, fps, absent
+        return code, fps, absent, values
 
     def changes(self) -> List[str]:
         """What the call changed besides its arguments, each said in a few words (empty: nothing)."""
         out: List[str] = []
         try:
-            code, fps, _ = self._take()
+            code, fps, _, _ = self._take()
         except Exception as e:  # noqa: BLE001 - a global that had a fingerprint has none now: changed
             return [f"what its code reads ({type(e).__name__}: {e})"]
         if code != self.code:
@@ -107,20 +106,8 @@ class Reach:
         out += [name for name in sorted(set(before_fp) | set(after_fp)) if before_fp.get(name) != after_fp.get(name)]
         # a source first imported by the call is not a change: a hit leaves it to be imported, in its first state
         out += [f"the threads (it left {t.name} running)" for t in threading.enumerate()
-                if t.ident not in self.threads and t.is_alive() and traced._user_thread(t)]
+                if t.ident not in self.threads and t.is_alive() and traced.user_thread(t)]
         return out
-
-
-@contextlib.contextmanager
-def engine_only() -> Iterator[None]:
-    """While the cache does its own work (fingerprints, its store, the files a trace names), a recording around
-    this call (a cached cell's, cell/files.py) does not take it for the user's."""
-    was = getattr(files._asking_now, "on", False)
-    files._asking_now.on = True
-    try:
-        yield
-    finally:
-        files._asking_now.on = was
 
 
 class Files:
@@ -136,7 +123,7 @@ class Files:
         self.env_before = dict(os.environ)
 
     def __enter__(self) -> "Files":
-        self.outer = files._active[-1] if files._active else None  # records go to the innermost recorder only
+        self.outer = files.current()  # records go to the innermost recorder only: handed on at the end
         self.rec.__enter__()
         return self
 
@@ -150,8 +137,6 @@ class Files:
                 getattr(self.outer, name).extend(getattr(self.rec, name))
             self.outer.env_listed = self.outer.env_listed or self.rec.env_listed
             self.outer.cwd_read = self.outer.cwd_read or self.rec.cwd_read
-            if getattr(self.rec, "through_fd", None) and not getattr(self.outer, "through_fd", None):
-                self.outer.through_fd = self.rec.through_fd
 
     def changes(self) -> List[str]:
         """What the call did to the file system that a hit would not do again."""
@@ -160,8 +145,6 @@ class Files:
         out += [f"the file system ({c})" for c in rec.fs_changes]
         out += [f"folder {p} (made)" for p in rec.made_dirs]
         out += [f"the world through a subprocess ({s})" for s in rec.spawned]
-        if getattr(rec, "through_fd", None):
-            out.append(f"file {rec.through_fd} (through a file opened before the call)")
         out += [f"environment variable {k}" for k in sorted(hidden.env_changes(self.env_before, dict(os.environ)))]
         return out
 
@@ -177,7 +160,7 @@ def stale(manifest: Dict[str, Any]) -> Any:
     """Why a function entry's recorded reads no longer hold (a file or variable changed), or None. The files it
     names become reads of a cell being recorded around this call, as if the call had read them."""
     trace = manifest.get("trace") or {}
-    outer = files._active[-1] if files._active else None
+    outer = files.current()
     if outer is not None:
         for f in trace.get("files") or []:
             if isinstance(f.get("path"), str):

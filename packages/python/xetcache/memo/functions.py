@@ -20,6 +20,7 @@ import time
 import types
 from typing import Any, Callable, Dict, Optional, Tuple
 
+from ..cell import files
 from ..keys import codedeps
 from ..config import get_runtime_threshold
 from ..errors import CorruptObjectError, XetCacheError
@@ -135,7 +136,7 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         bound = _signature(target).bind(*args, **kwargs)
     except TypeError:  # arguments that do not fit: let the call raise the usual error
         return fn(*args, **kwargs)
-    with effects.engine_only():  # the cache's own reads and writes are not the call's (nor a recording cell's)
+    with files.engine_work():  # the cache's own reads and writes are not the call's (nor a recording cell's)
         try:
             call = _Call(fn, target, bound, namespace)
         except (XetCacheError, OSError) as e:  # unhashable argument / global / closure value, unusable store
@@ -157,7 +158,7 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
         result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():
-        with effects.engine_only():
+        with files.engine_work():
             why = call.why_not_stored(result, used)
             if why is not None:
                 _warn(f"result of {call.name} not stored: {why}")
