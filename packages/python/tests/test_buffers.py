@@ -3,6 +3,9 @@ read as huge pages or, once that shows itself expensive, left to the read as sma
 value is the stored one."""
 
 import mmap
+import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -40,14 +43,93 @@ def test_expensive_faulting_switches_the_rest_to_small_pages(monkeypatch):
     f.prepare(buf, 0, 4 << 20)
     if f.usable:  # Linux with MADV_POPULATE_WRITE
         assert f.cold and id(buf) in f.small
-    f.prepare(buf, 4 << 20, 8 << 20)  # no populate once cold
+    before = _resident_bytes(buf) if f.usable else 0
+    f.prepare(buf, 4 << 20, 8 << 20)  # once cold: small pages, still populated ahead of the read
+    if f.usable:
+        assert _resident_bytes(buf) - before >= 4 << 20
     assert buf[:8] == bytes(8)
 
 
-def test_an_unsupported_populate_is_given_up_quietly():
+def _resident_bytes(buf) -> int:
+    """Rss of buf's mapping, from /proc/self/smaps."""
+    import ctypes
+
+    view = ctypes.c_char.from_buffer(buf)
+    addr = ctypes.addressof(view)
+    del view
+    with open("/proc/self/smaps") as f:
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        if "-" in line.split(" ", 1)[0] and int(line.split("-", 1)[0], 16) == addr:
+            for rest in lines[i + 1:]:
+                if rest.startswith("Rss:"):
+                    return int(rest.split()[1]) * 1024
+    raise AssertionError("mapping not found in /proc/self/smaps")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or buffers._MADVISE is None, reason="Linux, libc")
+def test_populate_faults_in_exactly_the_range_asked():
+    buf = buffers.alloc(64 << 20)
+    before = _resident_bytes(buf)
+    try:
+        buffers.populate(buf, 16 << 20, 8 << 20)
+    except OSError:
+        pytest.skip("kernel without MADV_POPULATE_WRITE")
+    got = _resident_bytes(buf) - before
+    assert 8 << 20 <= got < 32 << 20  # huge pages may round it up to 2 MiB edges, never to the whole buffer
+    assert buf[16 << 20:(16 << 20) + 4] == bytes(4)
+    buf.close()  # no export of the buffer is left behind by populate
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or buffers._MADVISE is None, reason="Linux, libc")
+def test_populating_lets_other_threads_run():
+    """Why it goes through ctypes: a worker populating must not stop the others from running Python between their
+    reads. With a switch interval too long to ever force a switch, the only way another thread runs while this one
+    is inside populate is that populate released the GIL; a counter that gives the GIL back after every step
+    (sleep(0)) then advances during it, and does not at all if the GIL was held."""
+    old = sys.getswitchinterval()
+    progress = []
+    sys.setswitchinterval(1000.0)
+    try:
+        for _ in range(3):  # a busy machine may not run the counter within one try
+            buf = buffers.alloc(64 << 20)
+            state = {"n": 0, "stop": False}
+
+            def count():
+                while not state["stop"]:
+                    state["n"] += 1
+                    time.sleep(0)  # releases the GIL
+
+            th = threading.Thread(target=count)
+            th.start()
+            while state["n"] == 0:
+                time.sleep(0.001)
+            try:
+                n0 = state["n"]
+                buffers.populate(buf, 0, len(buf))
+                progress.append(state["n"] - n0)
+            except OSError:
+                pytest.skip("kernel without MADV_POPULATE_WRITE")
+            finally:
+                state["stop"] = True
+                th.join()
+                buf.close()
+            if progress[-1] > 0:
+                break
+    finally:
+        sys.setswitchinterval(old)
+    assert max(progress) > 0, progress
+
+
+def test_an_unsupported_populate_is_given_up_quietly(monkeypatch):
     class OldKernel(mmap.mmap):
         def madvise(self, *a):
             raise OSError(22, "Invalid argument")
+
+    def einval(addr, length, advice):
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(buffers, "_MADVISE", einval)
 
     buf = OldKernel(-1, 4 << 20, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     f = buffers.Faulting()
