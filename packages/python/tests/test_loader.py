@@ -317,3 +317,38 @@ def test_a_cold_load_reads_ahead_and_a_warm_one_does_not(store, monkeypatch):
     if not probed[-1]:  # the file system ignored DONTNEED: nothing to show here
         pytest.skip("the page cache kept the files")
     assert set(chunk_oids(m)) <= set(hinted) and len(hinted) == len(set(hinted))  # every chunk file, once
+
+
+def test_a_cold_load_asks_for_runs_ahead_of_the_one_it_reads(store, monkeypatch):
+    """The disk gets work queued beyond the run being read (AHEAD_RUNS): when the first chunk is read, the files of
+    the next runs have been asked for already; every file is asked for once, and before it is read."""
+    a = value(24 << 20)
+    m = save(store, a)
+    monkeypatch.setattr(loader, "RUN_BYTES", 1)  # one file a run
+    monkeypatch.setattr(loader, "WORKERS", 1)
+    monkeypatch.setattr(loader, "_cold", lambda dirs, todo: True)
+    events = []
+    lock = threading.Lock()
+    real_ahead, real_read = loader._read_ahead, loader.Plan._read_one
+
+    def ahead(dirs, run):
+        with lock:
+            events.extend(("ask", o) for o in run)
+        real_ahead(dirs, run)
+
+    def read_one(self, store_dir, oid, known):
+        with lock:
+            events.append(("read", oid))
+        return real_read(self, store_dir, oid, known)
+
+    monkeypatch.setattr(loader, "_read_ahead", ahead)
+    monkeypatch.setattr(loader.Plan, "_read_one", read_one)
+    np.testing.assert_array_equal(load(store, m), a)
+    asked = [o for k, o in events if k == "ask"]
+    assert len(asked) == len(set(asked)), "asked twice"
+    assert set(chunk_oids(m)) <= set(asked)  # every chunk file (and the small objects read with them)
+    for i, (k, o) in enumerate(events):
+        if k == "read" and o in asked:
+            assert ("ask", o) in events[:i], "read before it was asked for"
+    first_read = next(i for i, (k, _) in enumerate(events) if k == "read")
+    assert len([1 for k, _ in events[:first_read] if k == "ask"]) == loader.AHEAD_RUNS + 1

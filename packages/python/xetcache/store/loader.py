@@ -23,6 +23,10 @@ from ..errors import CorruptObjectError
 
 WORKERS = max(2, min(8, os.cpu_count() or 2))
 RUN_BYTES = 16 << 20  # what a worker takes at a time: ~25 chunks, so 64 runs per GiB to share out
+# cold page cache: runs asked for (WILLNEED) ahead of the one being read, so the disk always has work queued. 1 GiB
+# after its pages were dropped, here: 0.63-0.68 s with only the run being read asked for, 0.57-0.59 s with 4 ahead
+# (8 and 16 no better; the one-file readinto floor is ~0.4 s)
+AHEAD_RUNS = 4
 
 
 alloc = buffers.alloc
@@ -185,7 +189,8 @@ class Plan:
                     errors.append(e)
 
         self._faulting = buffers.Faulting()
-        runs = iter(self._runs(todo))
+        runs = self._runs(todo)
+        taken = [0, 0]  # runs taken, runs asked to be read ahead
         take = threading.Lock()
 
         cold = _cold(self._dirs, todo)
@@ -193,12 +198,15 @@ class Plan:
         def work() -> None:  # take the next run until none is left: a worker the machine delays holds up one run
             while True:
                 with take:
-                    run = next(runs, None)
-                if run is None:
-                    return
+                    if taken[0] >= len(runs):
+                        return
+                    run = runs[taken[0]]
+                    taken[0] += 1
+                    ahead = runs[taken[1]:taken[0] + AHEAD_RUNS] if cold else []
+                    taken[1] = max(taken[1], taken[0] + AHEAD_RUNS)
+                for r in ahead:
+                    _read_ahead(self._dirs, r)
                 self._prepare(run)
-                if cold:
-                    _read_ahead(self._dirs, run)
                 for oid in run:
                     one(oid)
 
