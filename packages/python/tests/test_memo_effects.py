@@ -291,3 +291,20 @@ def test_a_call_that_sets_the_environment_the_folder_or_sys_path_is_not_stored(c
     ns = cell(f"import os\n@xetmemo_always\ndef f(x):\n    {body}\n    return x\n")
     assert ns["f"](1) == 1
     assert "not stored" in capsys.readouterr().err and _stored(tmp_path) == []
+
+
+@pytest.mark.parametrize("setup,body", [
+    ("import codecs", "codecs.register(lambda name: None)"),
+    ("", "import atexit\n    atexit.register(print, 'bye')"),
+    ("import mimetypes as mt", "mt.add_type('text/x-mine', '.mine' + str(x))"),
+    ("import copyreg\nclass P:\n    pass", "copyreg.pickle(P, lambda p: (P, ()))"),
+    ("from numpy import seterrcall", "seterrcall(lambda *a: None)"),
+    ("import codecs\ndef helper():\n    codecs.register(lambda name: None)", "helper()"),
+])
+def test_a_call_that_registers_with_the_interpreter_or_a_library_is_not_stored(cell, capsys, tmp_path, setup, body):
+    """A codec, an exit handler, a MIME type, a reducer, an error callback: later code sees them, none is in the
+    result, and a hit would not register again."""
+    ns = cell(f"{setup}\n@xetmemo_always\ndef f(x):\n    sys.audit('xetcache.test.ran', x)\n    {body}\n    return x\n")
+    assert ns["f"](1) == 1 and ns["f"](1) == 1 and RAN == [1, 1]
+    assert "registers with" in capsys.readouterr().err
+    assert _stored(tmp_path) == []

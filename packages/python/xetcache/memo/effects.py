@@ -21,9 +21,9 @@ from __future__ import annotations
 import os
 import threading
 import types
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ..cell import decline, files, hidden, traced
+from ..cell import decline, files, hidden, registries, traced
 from ..errors import UntraceableError
 from ..keys import codedeps
 from ..keys.encoder import Notes
@@ -80,6 +80,7 @@ class Reach:
     def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]], Dict[str, Any]]:
         notes = Notes(code_only=True)
         code = self.fingerprint(self.target, getattr(self.target, "__qualname__", None), notes)
+        self._functions = list(notes.functions.values())  # the callees it reaches (for registries.reason)
         for name in _UNTRACEABLE:
             if name in notes.names:
                 raise UntraceableError(f"{decline.DYNAMIC[name]} (in {notes.names[name]}): what a call reads and "
@@ -88,6 +89,12 @@ class Reach:
         fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
                for label, value in sorted(values.items())}
         return code, fps, absent, values
+
+    def registers(self) -> Optional[str]:
+        """Why a hit could not repeat a registration the code makes (a codec, an exit handler, ...: found in its
+        bytecode and its callees', as for cells), or None. Asked only of a call that ran, not on every lookup."""
+        return registries.reason(getattr(self.target, "__code__", None), getattr(self.target, "__globals__", {}),
+                                 self._functions)
 
     def changes(self) -> List[str]:
         """What the call changed besides its arguments, each said in a few words (empty: nothing)."""

@@ -101,6 +101,9 @@ class _Call:
             changed = _changed_arguments(self.bound.arguments, self.args_fp)
             if changed:
                 return f"the call changed its argument {', '.join(repr(n) for n in changed)} (a cached result would not)"
+            registers = self.reach.registers()
+            if registers:
+                return registers
             elsewhere = self.reach.changes() + used.changes()
             if elsewhere:
                 return f"the call changed {', '.join(elsewhere)} (a cached result would not)"
