@@ -308,3 +308,48 @@ def test_a_call_that_registers_with_the_interpreter_or_a_library_is_not_stored(c
     assert ns["f"](1) == 1 and ns["f"](1) == 1 and RAN == [1, 1]
     assert "registers with" in capsys.readouterr().err
     assert _stored(tmp_path) == []
+
+
+@pytest.mark.parametrize("how", ["argument", "constant", "path_object"])
+def test_a_file_read_by_native_code_is_a_dependency_when_the_call_names_it(cell, tmp_path, how):
+    """sqlite3 (as pyarrow, h5py) opens its file from C, where the audit hook does not see it: an existing file
+    the call names (an argument, or a string constant of its code) is a dependency all the same, as for cells."""
+    import sqlite3
+
+    db = tmp_path / "data.db"
+    con = sqlite3.connect(db)
+    con.execute("create table t (x)")
+    con.execute("insert into t values (1)")
+    con.commit()
+    con.close()
+    arg = {"argument": repr(str(db)), "constant": "", "path_object": f"pathlib.Path({str(db)!r})"}[how]
+    path = "p" if how != "constant" else repr(str(db))
+    ns = cell("import sqlite3, pathlib\n@xetmemo_always\n"
+              f"def rows({'p' if how != 'constant' else ''}):\n    sys.audit('xetcache.test.ran', 0)\n"
+              f"    con = sqlite3.connect({path})\n    n = con.execute('select count(*) from t').fetchone()[0]\n"
+              "    con.close()\n    return n\n"
+              f"def call():\n    return rows({arg})\n")
+    assert ns["call"]() == 1 and ns["call"]() == 1 and len(RAN) == 1
+    con = sqlite3.connect(db)
+    con.execute("insert into t values (2)")
+    con.commit()
+    con.close()
+    assert ns["call"]() == 2 and len(RAN) == 2  # the stored 1 would be stale
+
+
+def test_a_call_that_writes_a_file_through_native_code_is_not_stored(cell, tmp_path, capsys):
+    """An INSERT through sqlite3 changes the database from C: a hit would not insert again."""
+    import sqlite3
+
+    db = tmp_path / "w.db"
+    con = sqlite3.connect(db)
+    con.execute("create table t (x)")
+    con.commit()
+    con.close()
+    ns = cell("import sqlite3\n@xetmemo_always\ndef add(p, x):\n    sys.audit('xetcache.test.ran', x)\n"
+              "    con = sqlite3.connect(p)\n    con.execute('insert into t values (?)', (x,))\n    con.commit()\n"
+              "    con.close()\n    return x\n")
+    assert ns["add"](str(db), 5) == 5 and ns["add"](str(db), 5) == 5 and RAN == [5, 5]
+    assert "native code" in capsys.readouterr().err
+    assert sqlite3.connect(db).execute("select count(*) from t").fetchone()[0] == 2
+    assert _stored(tmp_path) == []

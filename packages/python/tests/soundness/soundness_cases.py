@@ -464,3 +464,6 @@ CASES += ROUND4
 from soundness_cases_round5 import ROUND5  # noqa: E402
 
 CASES += ROUND5
+from soundness_cases_round6 import ROUND6  # noqa: E402
+
+CASES += ROUND6

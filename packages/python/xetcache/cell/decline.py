@@ -14,6 +14,8 @@ import re
 import types
 from typing import Dict, Iterable, List, Optional
 
+from . import native
+
 # name used in code -> what it does, for the badge ("not cached: uses exec (in f)")
 DYNAMIC: Dict[str, str] = {
     "exec": "uses exec", "eval": "uses eval", "compile": "compiles code at run time",
@@ -49,14 +51,6 @@ def _magic_reason(source: str) -> Optional[str]:
     return f"uses %{name} (its code is a string the cache cannot trace)"
 
 
-def _string_constants(code: types.CodeType) -> Iterable[str]:
-    for c in code.co_consts:
-        if isinstance(c, str):
-            yield c
-        elif isinstance(c, types.CodeType):
-            yield from _string_constants(c)
-
-
 def reason(source: str, code: Optional[types.CodeType], names: Iterable[str],
            function_names: Dict[str, str]) -> Optional[str]:
     """``source``: the cell after IPython's transforms; ``code``: it compiled (None if it does not compile);
@@ -71,7 +65,7 @@ def reason(source: str, code: Optional[types.CodeType], names: Iterable[str],
     for name, where in sorted(function_names.items()):
         if name in DYNAMIC:
             return f"{DYNAMIC[name]} (in {where})"
-    consts = list(_string_constants(code)) if code is not None else []
+    consts = list(native.string_constants(code)) if code is not None else []
     if "modules" in names and ("__name__" in names or "__main__" in consts):
         return "reaches the namespace through sys.modules"
     if "modules" in names | set(function_names) and "sys" in names | set(function_names):
@@ -107,22 +101,4 @@ def deftime_reads(node: ast.stmt) -> List[str]:
         for sub in ast.walk(e):
             if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and sub.id not in out:
                 out.append(sub.id)
-    return out
-
-
-def named_files(code: Optional[types.CodeType], values: Iterable[object]) -> List[str]:
-    """Existing files named by the cell's string constants or by str/Path inputs: dependencies even when the
-    library that reads them opens them from native code (pyarrow, h5py), which the audit hook does not see."""
-    import os
-
-    candidates = list(_string_constants(code)) if code is not None else []
-    candidates += [os.fspath(v) for v in values if isinstance(v, (str, os.PathLike))]
-    out: List[str] = []
-    for c in candidates:
-        if isinstance(c, str) and 0 < len(c) < 4096 and "\n" not in c and "\0" not in c:
-            try:
-                if os.path.isfile(c) and c not in out:
-                    out.append(c)
-            except (OSError, ValueError):
-                continue
     return out

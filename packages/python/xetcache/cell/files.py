@@ -13,14 +13,13 @@ Python's `open` (some native readers) are not seen: a documented limit.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 import threading
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from ..keys import codedeps
-from . import descriptors
+from . import descriptors, filedigest, native
 
 _active: List["FileRecorder"] = []
 _installed = False
@@ -105,6 +104,9 @@ def _record(event: str, args: tuple) -> None:
         except Exception:
             pass
         return
+    if event == "sqlite3.connect":  # the library opens the file from C: no "open" event follows
+        native.connected(_active[-1], args)
+        return
     if event not in ("open", "os.listdir", "os.scandir"):
         return
     try:
@@ -180,6 +182,7 @@ class FileRecorder:
         self.created: Dict[str, None] = {}  # files the run (re)wrote from scratch: stored, written again on a hit
         self.fds_before: Dict[int, descriptors.Entry] = {}
         self.fd_moves: List[Tuple[int, str, bool]] = []  # (fd, path, written): descriptors.moved
+        self.native: Dict[str, native.Signature] = {}  # files native code may open, as they were (native.py)
 
     def _keep(self, path: object) -> Optional[str]:
         if isinstance(path, int) or path is None:
@@ -235,6 +238,21 @@ class FileRecorder:
         else:
             self.fs_changes.append(f"{event}({p})"[:160])
 
+    def watch_native(self, paths: List[str]) -> None:
+        """Before the run: files it names, which native code may read or write unseen (native.py)."""
+        with engine_work():
+            for path in paths:
+                p = self._keep(path)
+                if p is not None and p not in self.native:
+                    self.native[p] = native.signature(p)
+
+    def native_opened(self, path: str) -> None:
+        """A file a native library opened during the run (sqlite3.connect): read, and watched for changes."""
+        self.watch_native([path])
+        p = self._keep(path)
+        if p is not None:
+            self.read_paths.setdefault(p)
+
     def asked(self, path: object) -> None:
         p = self._keep(path)
         if p is not None:
@@ -263,6 +281,11 @@ class FileRecorder:
             if self in _active:
                 _active.remove(self)
             self.fd_moves = descriptors.moved(self.fds_before, descriptors.open_files(self._keep))
+            with engine_work():  # watched files: changed by no write Python saw -> declines; else read
+                self.fs_changes += native.changed(self.native, list(self.writes) + list(self.created))
+                for p in self.native:
+                    if p not in self.writes and p not in self.created:
+                        self.read_paths.setdefault(p)
             if not _active:
                 for name in ("stat", "lstat", "getcwd"):
                     setattr(os, name, getattr(getattr(os, name), "__wrapped__", getattr(os, name)))
@@ -275,29 +298,9 @@ class FileRecorder:
         cwd = os.path.realpath(os.getcwd()) + os.sep
         # paths inside the working folder are kept relative: a colleague's clone sits elsewhere
         rel = lambda p: p[len(cwd):] if p.startswith(cwd) else p  # noqa: E731
-        out = [{"path": rel(p), "sha256": file_digest(p)} for p in self.read_paths
+        out = [{"path": rel(p), "sha256": filedigest.file_digest(p)} for p in self.read_paths
                if p not in self.writes and p not in self.created]
-        out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.dirs if p not in self.read_paths]
+        out += [{"path": rel(p), "sha256": filedigest.file_digest(p)} for p in self.dirs if p not in self.read_paths]
         seen = set(self.read_paths) | set(self.dirs) | set(self.writes) | set(self.created)
-        out += [{"path": rel(p), "sha256": file_digest(p)} for p in self.statted if p not in seen]
+        out += [{"path": rel(p), "sha256": filedigest.file_digest(p)} for p in self.statted if p not in seen]
         return out
-
-
-def file_digest(path: str) -> Optional[str]:
-    """sha256 of a file's bytes, or of a directory's sorted names; None when it does not exist (also a fact)."""
-    if os.path.isdir(path):
-        try:
-            names = sorted(os.listdir(path))
-        except OSError:
-            return None
-        return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
-    return codedeps.file_sha256(path)
-
-
-def changed(files: List[Dict[str, Optional[str]]]) -> Optional[str]:
-    """The first recorded file whose content differs now, or None."""
-    for f in files:
-        path = f.get("path")
-        if isinstance(path, str) and file_digest(path) != f.get("sha256"):
-            return path
-    return None

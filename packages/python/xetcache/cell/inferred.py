@@ -69,10 +69,9 @@ def _miss(code: str, source: str, spec: dict, shell: Any, event: dict, run_body:
     recorder = capture.Recorder(shell)
     store_dir = config.get_memo_path()
     with files.FileRecorder(store_dir) as file_rec, hidden.SeedWatch(shell.user_ns) as seeds:
+        file_rec.watch_native(extra.get("named_files") or [])  # named: maybe read (or written) by native code
         runtime = run_body(source, shell, code, recorder)
     event["runtime_s"] = events.secs(runtime)
-    for path in extra.get("named_files") or []:  # files named in the code: read, maybe by native code we cannot see
-        file_rec.opened(path, "r", None)
     try:
         g, trace = tracer.result(defined, file_rec, seeds)
     except traced.Declined as e:

@@ -24,7 +24,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
-from . import decline, descriptors, entropy, files, graph, hidden, imports, libattrs, process, registries, writeback
+from . import (decline, descriptors, entropy, filedigest, files, graph, hidden, imports, libattrs, native, process,
+               registries, writeback)
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
 
 _IPYTHON_NAMES = re.compile(r"^(_|__|___|_i+|_i?\d+|_ih|_oh|_dh|In|Out|exit|quit|get_ipython)$")
@@ -94,7 +95,9 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
             module = sys.modules[where["__name__"]]
             if getattr(module, "__dict__", None) is where and codedeps.is_user_module(module):
                 writable.add(MODULE_ROOT + module.__name__)
-    named = decline.named_files(code, [ns[n] for n in reads])
+    # files named by the cell or by the functions it reaches (their constants, the globals they read)
+    named = native.named_files([code] + [getattr(f, "__code__", None) for f in notes.functions.values()],
+                               [ns[n] for n in reads] + [g.get(n) for n, g in notes.globals.items()])
     # modules the code names without the namespace holding them (`import json` inside a called function)
     modules = sorted(n for n in set(names) | set(notes.names) if isinstance(sys.modules.get(n), types.ModuleType))
     return (inputs_fp, {"functions": sorted(notes.functions), "named_files": named, "modules": modules,
@@ -236,7 +239,7 @@ def stale_reason(trace: Dict[str, Any]) -> Optional[str]:
     for name, fp in (trace.get("hidden") or {}).items():
         if not hidden.known(name) or hidden.fingerprints(hidden.capture([name])).get(name) != fp:
             return f"{name} is in another state than when the entry was stored"
-    path = files.changed(trace.get("files") or [])
+    path = filedigest.changed(trace.get("files") or [])
     if path:
         return f"{path} changed"
     for m in trace.get("modules") or []:

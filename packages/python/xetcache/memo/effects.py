@@ -23,7 +23,7 @@ import threading
 import types
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from ..cell import decline, files, hidden, registries, traced
+from ..cell import decline, files, hidden, native, registries, traced
 from ..errors import UntraceableError
 from ..keys import codedeps
 from ..keys.encoder import Notes
@@ -89,6 +89,12 @@ class Reach:
         fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
                for label, value in sorted(values.items())}
         return code, fps, absent, values
+
+    def named_files(self, arguments: Dict[str, Any]) -> List[str]:
+        """Existing files the call names (its arguments, the globals it reads, its code's and callees' string
+        constants): native code may read or write them unseen (cell/native.py)."""
+        codes = [getattr(f, "__code__", None) for f in [self.target] + self._functions]
+        return native.named_files(codes, list(arguments.values()) + list(self.values.values()))
 
     def registers(self) -> Optional[str]:
         """Why a hit could not repeat a registration the code makes (a codec, an exit handler, ...: found in its

@@ -158,6 +158,10 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
             return fn(*args, **kwargs)
     t0 = time.perf_counter()
     with effects.Files(call.store.path) as used:
+        try:
+            used.rec.watch_native(call.reach.named_files(call.bound.arguments))
+        except Exception as e:  # noqa: BLE001 - the cache's own step: never the caller's error
+            used.rec.fs_changes.append(f"files it names could not be watched ({type(e).__name__}: {e})")
         result = fn(*args, **kwargs)
     runtime_s = time.perf_counter() - t0
     if always or runtime_s > get_runtime_threshold():

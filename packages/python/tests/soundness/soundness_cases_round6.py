@@ -1,0 +1,79 @@
+"""Round 6: files opened by native code (sqlite3 here; pyarrow and h5py the same way), which Python's audit hook
+does not see open. Named anywhere the cached cell reaches (a helper's constant, a global a helper reads, a list of
+paths), or opened through `sqlite3.connect` with a computed name, each is a dependency; a native write to one
+(an INSERT) is a change a hit would not make again. In each `why`: what a wrong hit would show."""
+
+from soundness_harness import C, Case, P
+
+_DB = ("import sqlite3\ndef make_db(name, *vals):\n    con = sqlite3.connect(name)\n"
+       "    con.execute('create table if not exists t(v)')\n    con.execute('delete from t')\n"
+       "    con.executemany('insert into t values (?)', [(v,) for v in vals])\n    con.commit()\n    con.close()\n")
+
+
+def _db(name, *vals):
+    return P(_DB + f"make_db({name!r}, {', '.join(map(str, vals))})")
+
+
+def _db_bytes(*vals):
+    import os
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "db.sqlite")
+        con = sqlite3.connect(path)
+        con.execute("create table t(v)")
+        con.executemany("insert into t values (?)", [(v,) for v in vals])
+        con.commit()
+        con.close()
+        with open(path, "rb") as f:
+            return f.read()
+
+
+ROUND6 = [
+    Case("world/native-read-by-helper-literal", 5, [
+        _db("r6a.sqlite", 1),
+        P("import sqlite3\ndef rows6a():\n    return sqlite3.connect('r6a.sqlite').execute('select v from t').fetchall()"),
+        C("got6a = rows6a()"),
+    ], probes=["got6a"], edit={0: _DB + "make_db('r6a.sqlite', 2)"},
+        why="the helper names the file, not the cell: a hit shows the old rows"),
+    Case("world/native-read-path-in-global-read-by-helper", 5, [
+        _db("r6b.sqlite", 1),
+        P("import sqlite3\nDB6B = 'r6b.sqlite'\ndef rows6b():\n"
+          "    return sqlite3.connect(DB6B).execute('select v from t').fetchall()"),
+        C("got6b = rows6b()"),
+    ], probes=["got6b"], edit={0: _DB + "make_db('r6b.sqlite', 3)"}),
+    Case("world/native-read-paths-in-a-list", 5, [
+        _db("r6c.sqlite", 1),
+        P("import sqlite3\nDBS6C = ['r6c.sqlite']"),
+        C("got6c = [sqlite3.connect(p).execute('select v from t').fetchall() for p in DBS6C]"),
+    ], probes=["got6c"], edit={0: _DB + "make_db('r6c.sqlite', 4)"}),
+    Case("world/native-read-computed-name", 5, [
+        _db("r6d.sqlite", 1),
+        C("import sqlite3\nstem6d = 'r6' + 'd'\ngot6d = sqlite3.connect(f'{stem6d}.sqlite').execute('select v from t')"
+          ".fetchall()"),
+    ], probes=["got6d"], edit={0: _DB + "make_db('r6d.sqlite', 5)"},
+        why="no constant names the file; sqlite3.connect's audit event does"),
+    Case("world/native-read-uri", 5, [
+        _db("r6e.sqlite", 1),
+        C("import sqlite3\nname6e = ''.join(['r6e', '.sqlite'])  # no constant of the code is the name\n"
+          "got6e = sqlite3.connect(f'file:{name6e}?mode=ro', uri=True).execute('select v from t').fetchall()"),
+    ], probes=["got6e"], edit={0: _DB + "make_db('r6e.sqlite', 6)"}),
+    Case("world/native-write-insert", 5, [
+        _db("r6f.sqlite", 1),
+        C("import sqlite3\ncon6f = sqlite3.connect(''.join(['r6', 'f.sqlite']))\ncon6f.execute('insert into t values (9)')\n"
+          "con6f.commit()\ncon6f.close()\ndel con6f\nins6f = 1"),
+        P("import sqlite3\nn6f = sqlite3.connect('r6f.sqlite').execute('select count(*) from t').fetchone()[0]"),
+    ], probes=["n6f"], why="a hit inserts nothing: the count is 1, not 2"),
+    Case("world/native-write-through-named-file", 5, [
+        _db("r6g.sqlite", 1),
+        P("import sqlite3\ndef add6g():\n    con = sqlite3.connect('r6g.sqlite')\n"
+          "    con.execute('insert into t values (7)')\n    con.commit()\n    con.close()"),
+        C("add6g()\ndone6g = 1"),
+        P("import sqlite3\nn6g = sqlite3.connect('r6g.sqlite').execute('select count(*) from t').fetchone()[0]"),
+    ], probes=["n6g"]),
+    Case("spurious/native-read-unchanged-hits", 6, [
+        C("import sqlite3\ngot6h = sqlite3.connect('r6h.sqlite').execute('select sum(v) from t').fetchone()[0]"),
+    ], probes=["got6h"], files={"r6h.sqlite": _db_bytes(1, 2)}, expect_hit=True,
+        why="reading a database nobody changed must hit after a restart"),
+]
