@@ -4,6 +4,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import time
 from pathlib import Path
 
 import jsonschema
@@ -141,3 +142,23 @@ def test_storing_the_same_result_again_keeps_the_manifest_byte_for_byte(store):
     assert path.read_bytes() == before and again == m
     changed = save(store, {"x": np.arange(100_001)})  # different bytes under the same key: replaced
     assert changed["variables"] != m["variables"] and store.lookup(m["key"]) == changed
+
+
+def test_the_cell_index_sees_a_manifest_replaced_by_rename(store):
+    """A shard that changed is listed again; its unchanged manifests (same inode, indexed outside the racy window)
+    are taken as they were, without a stat, and one replaced by rename (a new inode: how every writer and git
+    replace a file) is read again."""
+    a = save(store, {"x": 1}, key="a" * 64)
+    b = save(store, {"x": 2}, key="a" + "b" * 63)
+    old = time.time() - 3600
+    shard = Path(store.manifest_path(a["key"])).parent
+    for p in list(shard.iterdir()) + [shard]:
+        os.utime(p, (old, old))
+    assert sorted(m["key"] for m in store.entries_for_cell("nb.ipynb", "c1")) == sorted([a["key"], b["key"]])
+    tmp = shard / "replacing"
+    tmp.write_text(json.dumps({**a, "source": {**a["source"], "cell_id": "c2"}}, sort_keys=True, indent=2) + "\n")
+    os.replace(tmp, store.manifest_path(a["key"]))
+    for p in (Path(store.manifest_path(a["key"])), shard):
+        os.utime(p, (old + 10, old + 10))
+    assert [m["key"] for m in store.entries_for_cell("nb.ipynb", "c2")] == [a["key"]]
+    assert [m["key"] for m in store.entries_for_cell("nb.ipynb", "c1")] == [b["key"]]

@@ -303,8 +303,17 @@ class EngineIndex:
             files = []
         present = set()
         for f in files:
+            if not f.name.endswith(".json"):
+                continue
             key = f.name[:-5]
-            if not f.name.endswith(".json") or not layout.is_hex64(key) or not key.startswith(shard):
+            known = old.get(key)  # a key of the index is a valid name already (checked when it was added)
+            if known is None and (not layout.is_hex64(key) or not key.startswith(shard)):
+                continue
+            if known is not None and known[0] and known[2] == f.inode():
+                # the same file as when it was indexed, outside the racy window (readdir's inode, no stat): a
+                # manifest is replaced by rename, which gives it a new inode; so at 100k entries a changed shard
+                # costs its listing, not ~400 stats
+                present.add(key)
                 continue
             try:
                 st = f.stat(follow_symlinks=False)
