@@ -353,3 +353,24 @@ def test_a_call_that_writes_a_file_through_native_code_is_not_stored(cell, tmp_p
     assert "native code" in capsys.readouterr().err
     assert sqlite3.connect(db).execute("select count(*) from t").fetchone()[0] == 2
     assert _stored(tmp_path) == []
+
+
+@pytest.mark.parametrize("call_same,call_other", [
+    ("f(a, a)", "f(a, list(a))"),
+    ("g(a, a)", "g(a, list(a))"),
+    ("h(a, a)", "h(a, list(a))"),
+    ("f(CFG, CFG)", "f(CFG, dict(CFG))"),
+    ("k(CFG)", "k(dict(CFG))"),
+])
+def test_which_arguments_are_the_same_object_is_an_input(cell, call_same, call_other):
+    """Equal values, different identities: `x is y`, or an in-place loop over one while reading the other, gives
+    another result; a hit must not hand back the other case's."""
+    ns = cell("a = [1, 2]\nCFG = {'k': 1}\n"
+              "@xetmemo_always\ndef f(x, y):\n    return x is y\n"
+              "@xetmemo_always\ndef g(*xs):\n    return len({id(x) for x in xs})\n"
+              "@xetmemo_always\ndef h(x, y):\n    out = [v for v in x]\n    return out is y or len(out) + (x is y)\n"
+              "@xetmemo_always\ndef k(x):\n    return x is CFG\n")
+    first = eval(call_same, ns)
+    second = eval(call_other, ns)
+    assert first != second
+    assert eval(call_same, ns) == first and eval(call_other, ns) == second
