@@ -146,6 +146,8 @@ from test_fingerprint import Point, Plain, literal, VECTORS
 values = [literal(v["input"]) for v in json.loads(VECTORS.read_text())["vectors"]]
 values += [Point(1.0, 2.0, ["a", "b"]), Plain({"x", "y", "z"}, {"k": frozenset({"p", "q"})}),
            np.arange(10).reshape(2, 5), pd.DataFrame({"s": ["a", "b"], "n": [1, 2]}), {str(i): i for i in range(50)}]
+row, arr, pt = [0], np.arange(3), Point(0.0, 1.0, ["c"])
+values += [[row, row], {"a": arr, "b": arr}, [pt, pt, pt.tags]]  # shared objects: back-references, numbered in order
 print(json.dumps([fingerprint(v) for v in values]))
 """
 
@@ -161,6 +163,39 @@ def test_stable_across_processes_and_hash_seeds():
     assert outs[0] == outs[1] == outs[2]
     # distinct values give distinct fingerprints (dicts that differ only in order are distinct values too)
     assert len(set(outs[0])) == len(outs[0])
+
+
+def test_which_parts_of_a_value_are_one_object_is_part_of_it():
+    """[row, row] and [row, list(row)] are equal but not the same value: appending to the first row grows the
+    second only in one of them. Immutable containers (tuples) count by value."""
+    import numpy as np
+
+    row, arr = [0], np.arange(3)
+    assert fingerprint([row, row]) != fingerprint([row, list(row)])
+    assert fingerprint({"a": arr, "b": arr}) != fingerprint({"a": arr, "b": arr.copy()})
+    assert fingerprint([{"k": 1}] * 2) != fingerprint([{"k": 1}, {"k": 1}])
+    shared = Point(0.0, 1.0, ["t"])
+    other = Point(0.0, 1.0, ["t"])
+    assert fingerprint([shared, shared]) != fingerprint([shared, other])
+    t = (1, 2)
+    assert fingerprint([t, t]) == fingerprint([t, (1, 2)])
+    assert fingerprint([[1], [2]]) == fingerprint([[1], [2]])  # no sharing: as before
+
+
+def test_which_of_several_values_share_an_object_is_told_by_sameobjects():
+    from xetcache.keys.sameobjects import SameObjects
+
+    def sharing(**values):
+        same = SameObjects()
+        for name, v in values.items():
+            fingerprint(v, name, same=same)
+        return same.digest()
+
+    row = [0]
+    assert sharing(a=[row], b=[list(row)]) is None
+    assert sharing(a=[row], b=[row]) is not None
+    assert sharing(a=row, b=row) != sharing(a=[row], b=[row])  # where the shared object sits counts
+    assert sharing(a=1, b=1) is None and sharing(a="x", b="x") is None  # atoms are values, not objects
 
 
 VECTOR_INPUTS = [

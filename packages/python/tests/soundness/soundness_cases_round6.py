@@ -76,4 +76,41 @@ ROUND6 = [
         C("import sqlite3\ngot6h = sqlite3.connect('r6h.sqlite').execute('select sum(v) from t').fetchone()[0]"),
     ], probes=["got6h"], files={"r6h.sqlite": _db_bytes(1, 2)}, expect_hit=True,
         why="reading a database nobody changed must hit after a restart"),
+    Case("identity/inputs-aliased-then-not", 3, [
+        P("a6i = [1, 2]\nb6i = a6i"),
+        C("same6i = a6i is b6i"),
+    ], probes=["same6i"], edit={0: "a6i = [1, 2]\nb6i = list(a6i)"},
+        why="equal inputs, other identities: a hit from the aliased run says True"),
+    Case("identity/inputs-aliased-mutation-through-one", 3, [
+        P("a6j = [1, 2]\nb6j = list(a6j)"),
+        C("a6j.append(3)\nn6j = len(b6j)"),
+    ], probes=["n6j", "a6j is b6j"], edit={0: "a6j = [1, 2]\nb6j = a6j"},
+        why="appending to a also grows b when they are one list: n is 3, not 2"),
+    Case("identity/nested-aliasing-in-an-input", 3, [
+        P("row6k = [0]\ngrid6k = [row6k, list(row6k)]"),
+        C("grid6k[0][0] = 9\nv6k = grid6k[1][0]"),
+    ], probes=["v6k", "grid6k"], edit={0: "row6k = [0]\ngrid6k = [row6k, row6k]"},
+        why="two rows that are one list: writing one shows in the other"),
+    Case("identity/two-inputs-share-a-row", 3, [
+        P("row6l = [0]\nleft6l = [row6l]\nright6l = [list(row6l)]"),
+        C("left6l[0].append(1)\nn6l = len(right6l[0])"),
+    ], probes=["n6l", "left6l", "right6l"], edit={0: "row6l = [0]\nleft6l = [row6l]\nright6l = [row6l]"},
+        why="the two inputs hold one row after the edit: appending through one grows the other"),
+    Case("identity/one-array-under-two-keys", 3, [
+        P("import numpy as np\nX6m = np.zeros(3)\nsplits6m = {'train': X6m, 'test': X6m.copy()}"),
+        C("splits6m['train'] += 1\nt6m = float(splits6m['test'].sum())"),
+    ], probes=["t6m", "splits6m['test'].tolist()"],
+        edit={0: "import numpy as np\nX6m = np.zeros(3)\nsplits6m = {'train': X6m, 'test': X6m}"}),
+    Case("identity/instances-sharing-a-list-attribute", 3, [
+        P("class Acc6n:\n    def __init__(self, log):\n        self.log = log\nlog6n = []\n"
+          "a6n = Acc6n(log6n)\nb6n = Acc6n([])"),
+        C("a6n.log.append('x')\nseen6n = len(b6n.log)"),
+    ], probes=["seen6n", "b6n.log"], edit={0: "class Acc6n:\n    def __init__(self, log):\n        self.log = log\n"
+                                           "log6n = []\na6n = Acc6n(log6n)\nb6n = Acc6n(log6n)"}),
+    Case("spurious/shared-inputs-hit-after-restart", 6, [
+        P("import numpy as np\nrow6o = [0, 1]\ngrid6o = [row6o, row6o]\nalias6o = grid6o\narr6o = np.arange(4)\n"
+          "pair6o = {'a': arr6o, 'b': arr6o}"),
+        C("tot6o = sum(map(len, grid6o)) + len(alias6o) + int(pair6o['a'].sum())"),
+    ], probes=["tot6o"], expect_hit=True,
+        why="inputs that share objects the same way in the new kernel must still hit"),
 ]

@@ -16,6 +16,7 @@ from .. import config
 from . import analysis, capture, cellinfo, declared, events, execution, inferred, lookup, traced
 from ..errors import CorruptObjectError, UnhashableError, XetCacheError
 from ..keys.fingerprint import fingerprint
+from ..keys.sameobjects import SAME_OBJECTS, SameObjects
 from ..keys.key import cell_key
 from ..store.cache import open_store
 from ..store.storage import Storage
@@ -76,7 +77,11 @@ def run_cached_cell(code: str, spec: dict, shell: Any) -> dict:
 
         raise UsageError(f"xetcache: input variable {missing[0]!r} is not defined (declared in input=...)")
     try:
-        inputs_fp = {n: fingerprint(shell.user_ns[n], n) for n in plan.inputs}
+        same = SameObjects()
+        inputs_fp = {n: fingerprint(shell.user_ns[n], n, same=same) for n in plan.inputs}
+        shared = same.digest()
+        if shared is not None:  # declared inputs that are, or hold, one object
+            inputs_fp[SAME_OBJECTS] = shared
     except UnhashableError as e:  # run uncached, and say which input stopped caching
         runtime = _run(source, shell, code, None)
         return _fail(event, e.code, e.variable, f"{e} — the cell ran without the cache", runtime)

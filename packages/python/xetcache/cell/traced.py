@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..keys import codedeps
 from ..keys.fingerprint import fingerprint
+from ..keys.sameobjects import SAME_OBJECTS, SameObjects
 from . import (decline, descriptors, entropy, filedigest, files, graph, hidden, imports, libattrs, native, process,
                registries, writeback)
 from .snapshot import MODULE_ROOT, NotRestorable, Snapshot, render, resolve
@@ -72,14 +73,18 @@ def plan(source: str, reads: List[str], ns: Dict[str, Any]) -> Tuple[Dict[str, s
     from ..keys.encoder import Notes
 
     notes = Notes()
-    inputs_fp = {n: fingerprint(ns[n], n, notes) for n in reads}
+    same = SameObjects()  # which inputs are, or hold, one object: `b = a` and `b = list(a)` are other inputs
+    inputs_fp = {n: fingerprint(ns[n], n, notes, same) for n in reads}
     try:
         code = compile(source, "<xetcache-cell>", "exec", dont_inherit=True)
         names = codedeps.names_of(code)
     except SyntaxError:
         code, names = None, frozenset()
     # what the cell's own code reads past its inputs: builtins and library-module attributes set by user code
-    inputs_fp.update({label: fingerprint(v, label, notes) for label, v in codedeps.overrides(names, ns)})
+    inputs_fp.update({label: fingerprint(v, label, notes, same) for label, v in codedeps.overrides(names, ns)})
+    shared = same.digest()
+    if shared is not None:
+        inputs_fp[SAME_OBJECTS] = shared
     # values no second run gives (the clock, OS entropy): a hit would replay the stored run's as this run's
     why = decline.reason(source, code, names, notes.names) or entropy.reason(code, ns, notes.functions.values()) \
         or registries.reason(code, ns, notes.functions.values())

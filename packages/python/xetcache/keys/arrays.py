@@ -20,13 +20,16 @@ def encode(enc: Encoder, v: Any) -> bool:
     np = sys.modules.get("numpy")
     if np is not None:
         if type(v) is np.ndarray:  # subclasses (masked arrays: the mask) carry more: their own reduce says what
-            _ndarray(enc, v, np, v.flags.writeable)
+            if enc.once(v):  # the same array twice in a value is one array (encoder.py, Encoder.once)
+                _ndarray(enc, v, np, v.flags.writeable)
             return True
         if isinstance(v, np.generic):
             _scalar(enc, v, np)
             return True
     pd = sys.modules.get("pandas")
     if pd is not None:
+        if isinstance(v, (pd.DataFrame, pd.Series, pd.Index)) and not enc.once(v):
+            return True
         if isinstance(v, pd.DataFrame):
             _frame(enc, v, pd)
             return True
@@ -53,7 +56,8 @@ def _ndarray(enc: Encoder, a: Any, np: Any, writeable: bool = True) -> None:
     shape = repr(tuple(a.shape)).encode()
     if a.dtype.hasobject or a.dtype.kind not in _BUFFER_KINDS:
         enc.raw(b"A", b"O" + tname + b"\0" + shape)
-        enc.sequence(b"l", a.ravel(order="C").tolist(), a)
+        items = a.ravel(order="C").tolist()  # the array itself is already numbered (Encoder.once): not the key
+        enc.sequence(b"l", items, items)
         return
     declared = _dtype_tag(a.dtype)  # byte order is observable (`a.dtype`), so it is part of the value
     if not a.dtype.isnative:
@@ -129,7 +133,8 @@ def _values(enc: Encoder, obj: Any, pd: Any) -> None:
             _values(enc, dtype.categories, pd)
         return
     # mixed Python objects: one by one, so 1 and "1" stay different (pandas would stringify them)
-    enc.sequence(b"l", list(obj.to_numpy(dtype=object)), obj)
+    items = list(obj.to_numpy(dtype=object))  # obj is already numbered (Encoder.once): a fresh list is the key
+    enc.sequence(b"l", items, items)
 
 
 def _hashable_by_pandas(obj: Any, dtype: Any, np: Any, pd: Any) -> bool:

@@ -24,7 +24,7 @@ import struct
 import sys
 import threading
 import types
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .lostattrs import lost_attrs
 from .setorder import order_is_chosen
@@ -81,12 +81,15 @@ def _qualname(obj: Any) -> str:
 class Encoder:
     """Streams the canonical encoding of values into ``h`` (any object with ``update``)."""
 
-    __slots__ = ("h", "active", "notes")
+    __slots__ = ("h", "active", "notes", "memo")
 
     def __init__(self, h: Any, active: Optional[Dict[int, int]] = None, notes: Optional["Notes"] = None) -> None:
         self.h = h
         self.active = {} if active is None else active  # id(container) -> depth, for cycles
         self.notes = notes  # what user code the value reaches (functions, the globals they name), when asked
+        # id -> (ordinal, the object, kept alive so no later object reuses the id): mutable objects already
+        # encoded once; met again they are a back-reference, so [row, row] and [row, list(row)] differ
+        self.memo: Dict[int, Tuple[int, Any]] = {}
 
     def raw(self, tag: bytes, payload: bytes) -> None:
         self.h.update(tag + _n(len(payload)) + payload)
@@ -95,10 +98,21 @@ class Encoder:
         self.raw(tag, s.encode("utf-8", "surrogatepass"))
 
     def digest_of(self, value: Any) -> bytes:
-        """sha256 of one value's encoding, sharing the cycle state (used to sort dict keys and set elements)."""
+        """sha256 of one value's encoding, sharing the cycle state (used to sort set elements). Its own memo: set
+        elements come in hash order, which must not number the objects met."""
         sub = Encoder(hashlib.sha256(), self.active, self.notes)
         sub.encode(value)
         return sub.h.digest()
+
+    def once(self, v: Any) -> bool:
+        """First meeting of a mutable object in this value: True (encode it). Met before: a back-reference to it
+        is written, False."""
+        seen = self.memo.get(id(v))
+        if seen is not None:
+            self.raw(b"A", _n(seen[0]))
+            return False
+        self.memo[id(v)] = (len(self.memo), v)
+        return True
 
     def encode(self, v: Any) -> None:
         handler = _EXACT.get(type(v))
@@ -112,6 +126,8 @@ class Encoder:
         depth = self.active.get(id(v))
         if depth is not None:
             self.raw(b"R", _n(len(self.active) - depth))
+            return False
+        if type(v) not in _BY_VALUE and not self.once(v):
             return False
         self.active[id(v)] = len(self.active)
         return True
@@ -192,7 +208,7 @@ _EXACT: Dict[type, Callable[[Encoder, Any], None]] = {
     complex: _complex,
     str: lambda enc, v: enc.text(b"s", v),
     bytes: lambda enc, v: enc.raw(b"b", v),
-    bytearray: lambda enc, v: enc.raw(b"B", bytes(v)),
+    bytearray: lambda enc, v: enc.once(v) and enc.raw(b"B", bytes(v)),
     memoryview: lambda enc, v: enc.raw(b"m", repr((v.format, v.shape, v.readonly)).encode() + b"\0" + v.tobytes()),
     tuple: lambda enc, v: enc.sequence(b"t", v, v),
     list: lambda enc, v: enc.sequence(b"l", v, v),
@@ -205,6 +221,9 @@ _EXACT: Dict[type, Callable[[Encoder, Any], None]] = {
     types.MappingProxyType: lambda enc, v: enc.ordered_mapping(b"p", v.items(), v),  # class dicts, field metadata
 }
 _BUILTIN_BASES = (bool, int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset)
+# immutable containers: which object holds the items is not observable but through `is` (and constant folding
+# makes it vary), so they are not numbered; the mutable objects inside them are
+_BY_VALUE = (tuple, frozenset, types.MappingProxyType)
 
 
 def _encode_callable(enc: Encoder, v: Any) -> None:

@@ -9,16 +9,22 @@ from typing import Any, Optional
 from ..errors import UnhashableError
 from . import arrays, codedeps
 from .encoder import EXTENSIONS, FORMAT, Encoder, Notes, Unhashable
+from .sameobjects import SameObjects
 
 
 EXTENSIONS[:] = [arrays.encode, codedeps.encode]
 
 
-def fingerprint(value: Any, name: Optional[str] = None, notes: Optional[Notes] = None) -> str:
-    """64-hex sha256 of the canonical encoding of ``value``; UnhashableError(variable=name) if it has none."""
+def fingerprint(value: Any, name: Optional[str] = None, notes: Optional[Notes] = None,
+                same: Optional[SameObjects] = None) -> str:
+    """64-hex sha256 of the canonical encoding of ``value``; UnhashableError(variable=name) if it has none.
+    ``same``: collects the objects it holds, to tell which of several values share some (sameobjects.py)."""
     h = hashlib.sha256(FORMAT)
     try:
-        Encoder(h, notes=notes).encode(value)
+        enc = Encoder(h, notes=notes)
+        enc.encode(value)
+        if same is not None:
+            same.add(name or "", enc.memo)
     except Unhashable as e:
         path = "".join(e.path)
         what = f"input '{name}{path}'" if name else f"value{(' at ' + path) if path else ''}"

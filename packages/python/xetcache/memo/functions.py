@@ -26,6 +26,7 @@ from ..keys import codedeps
 from ..config import get_runtime_threshold
 from ..errors import CorruptObjectError, XetCacheError
 from ..keys.fingerprint import fingerprint
+from ..keys.sameobjects import SAME_OBJECTS, SameObjects
 from ..keys.key import function_key
 from ..store.cache import open_store
 from ..store.storage import Storage
@@ -64,12 +65,14 @@ class _Call:
         self.fn, self.target, self.bound, self.namespace = fn, target, bound, namespace
         self.name = _qualname(target)
         bound.apply_defaults()
-        self.args_fp = {name: fingerprint(value, name) for name, value in bound.arguments.items()}
+        same = SameObjects()  # arguments holding one object (a row in two grids): sameobjects.py
+        self.args_fp = {name: fingerprint(value, name, same=same) for name, value in bound.arguments.items()}
+        nested = same.digest()
         self.reach = effects.Reach(target, fingerprint)  # its code, and the data globals it reads: inputs too
         self.inputs = {**self.args_fp, **self.reach.globals}
-        same = _same_objects(bound, self.reach.values)
-        if same:  # equal values, different identities give other results (`x is y`): which are one object is an input
-            self.inputs[SAME_OBJECTS] = hashlib.sha256("; ".join(same).encode()).hexdigest()
+        top = _same_objects(bound, self.reach.values)
+        if top or nested:  # equal values, other identities give other results (`x is y`): which are one is an input
+            self.inputs[SAME_OBJECTS] = hashlib.sha256(("; ".join(top) + f"|{nested}").encode()).hexdigest()
         self.key = function_key(self.reach.code, self.inputs, namespace)
         self.store = storage_for()
 
@@ -178,7 +181,6 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
     return result
 
 
-SAME_OBJECTS = "same objects"  # an input's name with a space: never an argument's, nor a global's ("global x")
 _ATOMS = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset)  # identity: the interpreter's business
 
 
