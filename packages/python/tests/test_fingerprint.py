@@ -179,6 +179,12 @@ def test_which_parts_of_a_value_are_one_object_is_part_of_it():
     assert fingerprint([shared, shared]) != fingerprint([shared, other])
     t = (1, 2)
     assert fingerprint([t, t]) == fingerprint([t, (1, 2)])
+    buf = np.zeros(4)
+    assert fingerprint([buf[:2], buf[2:]]) != fingerprint([buf[:2].copy(), buf[2:].copy()])  # views of one array
+    assert fingerprint([buf, buf[1:]]) != fingerprint([buf.copy(), buf[1:]])  # the view looks into element 0 or not
+    assert fingerprint([buf, buf[1:3]]) != fingerprint([buf, buf[2:4]])  # equal bytes, other places in the owner
+    assert fingerprint(buf[1:3]) == fingerprint(buf[1:3].copy())  # a lone view: as its copy (unpickling makes
+    assert fingerprint(np.arange(6.0).reshape(2, 3)) == fingerprint(np.arange(6.0).reshape(2, 3).copy())  # views)
     assert fingerprint([[1], [2]]) == fingerprint([[1], [2]])  # no sharing: as before
 
 
@@ -196,6 +202,10 @@ def test_which_of_several_values_share_an_object_is_told_by_sameobjects():
     assert sharing(a=[row], b=[row]) is not None
     assert sharing(a=row, b=row) != sharing(a=[row], b=[row])  # where the shared object sits counts
     assert sharing(a=1, b=1) is None and sharing(a="x", b="x") is None  # atoms are values, not objects
+    import numpy as np
+
+    base = np.zeros(4)
+    assert sharing(a=base, b=base[1:]) is not None and sharing(a=base, b=base[1:].copy()) is None
 
 
 VECTOR_INPUTS = [

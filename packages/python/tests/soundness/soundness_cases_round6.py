@@ -113,4 +113,22 @@ ROUND6 = [
         C("tot6o = sum(map(len, grid6o)) + len(alias6o) + int(pair6o['a'].sum())"),
     ], probes=["tot6o"], expect_hit=True,
         why="inputs that share objects the same way in the new kernel must still hit"),
+    Case("identity/input-a-view-of-another", 3, [
+        P("import numpy as np\nbase6p = np.zeros(4)\nview6p = base6p[1:].copy()"),
+        C("base6p[1] = 5\nv6p = float(view6p[0])"),
+    ], probes=["v6p", "view6p.tolist()"], edit={0: "import numpy as np\nbase6p = np.zeros(4)\nview6p = base6p[1:]"},
+        why="a view sees the write to its base; a copy does not"),
+    Case("identity/input-a-view-in-a-container", 3, [
+        P("import numpy as np\nbuf6q = np.zeros(4)\nparts6q = [buf6q[:2].copy(), buf6q[2:].copy()]"),
+        C("buf6q[:] = 1\ns6q = float(parts6q[0].sum() + parts6q[1].sum())"),
+    ], probes=["s6q"], edit={0: "import numpy as np\nbuf6q = np.zeros(4)\nparts6q = [buf6q[:2], buf6q[2:]]"}),
+    Case("spurious/view-inputs-hit-after-restart", 6, [
+        P("import numpy as np\nowner6r = np.arange(10.0)\nwin6r = owner6r[2:5]\ngrid6r = owner6r.reshape(2, 5)"),
+        C("s6r = float(win6r.sum() + grid6r[1].sum())"),
+    ], probes=["s6r"], expect_hit=True),
+    Case("spurious/views-restored-by-a-hit-feed-the-next-cached-cell", 6, [
+        C("import numpy as np\nx6s = np.arange(12.0)\nw6s = x6s[3:]\nm6s = x6s.reshape(3, 4)"),
+        C("t6s = float(w6s.sum() + m6s[0].sum())"),
+    ], probes=["t6s", "w6s.base is x6s.base or w6s.base is x6s"], expect_hit=True,
+        why="views restored by the first cell's hit look into the restored array as before: the second cell hits"),
 ]

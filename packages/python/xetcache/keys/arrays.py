@@ -21,6 +21,8 @@ def encode(enc: Encoder, v: Any) -> bool:
     if np is not None:
         if type(v) is np.ndarray:  # subclasses (masked arrays: the mask) carry more: their own reduce says what
             if enc.once(v):  # the same array twice in a value is one array (encoder.py, Encoder.once)
+                if isinstance(v.base, np.ndarray):  # a view: which array's memory, where (a write there shows here)
+                    enc.owner(v.base, v.__array_interface__["data"][0] - v.base.__array_interface__["data"][0])
                 _ndarray(enc, v, np, v.flags.writeable)
             return True
         if isinstance(v, np.generic):

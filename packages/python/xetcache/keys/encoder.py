@@ -81,7 +81,7 @@ def _qualname(obj: Any) -> str:
 class Encoder:
     """Streams the canonical encoding of values into ``h`` (any object with ``update``)."""
 
-    __slots__ = ("h", "active", "notes", "memo")
+    __slots__ = ("h", "active", "notes", "memo", "owners")
 
     def __init__(self, h: Any, active: Optional[Dict[int, int]] = None, notes: Optional["Notes"] = None) -> None:
         self.h = h
@@ -90,6 +90,7 @@ class Encoder:
         # id -> (ordinal, the object, kept alive so no later object reuses the id): mutable objects already
         # encoded once; met again they are a back-reference, so [row, row] and [row, list(row)] differ
         self.memo: Dict[int, Tuple[int, Any]] = {}
+        self.owners: Dict[int, Tuple[int, Any]] = {}  # the memory owners of views, named but not encoded
 
     def raw(self, tag: bytes, payload: bytes) -> None:
         self.h.update(tag + _n(len(payload)) + payload)
@@ -112,7 +113,24 @@ class Encoder:
             self.raw(b"A", _n(seen[0]))
             return False
         self.memo[id(v)] = (len(self.memo), v)
+        owner = self.owners.get(id(v))
+        if owner is not None:  # an array an earlier view in this value looks into
+            self.raw(b"K", _n(owner[0]))
         return True
+
+    def owner(self, v: Any, offset: int) -> None:
+        """Note the array whose memory a view shares, at ``offset``. Written only when the owner is met again in
+        the value (as an element, or as the owner of another view): a lone view encodes as a copy of it would, so
+        arrays that unpickling rebuilds as views of their own buffer keep their fingerprint."""
+        seen = self.memo.get(id(v))
+        if seen is not None:
+            self.raw(b"w", _n(seen[0]) + _n(offset & (2**64 - 1)))
+            return
+        first = self.owners.get(id(v))
+        if first is None:
+            self.owners[id(v)] = (len(self.owners), v)
+            return
+        self.raw(b"W", _n(first[0]) + _n(offset & (2**64 - 1)))
 
     def encode(self, v: Any) -> None:
         handler = _EXACT.get(type(v))

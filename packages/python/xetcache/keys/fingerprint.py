@@ -24,7 +24,7 @@ def fingerprint(value: Any, name: Optional[str] = None, notes: Optional[Notes] =
         enc = Encoder(h, notes=notes)
         enc.encode(value)
         if same is not None:
-            same.add(name or "", enc.memo)
+            same.add(name or "", enc.memo, enc.owners)
     except Unhashable as e:
         path = "".join(e.path)
         what = f"input '{name}{path}'" if name else f"value{(' at ' + path) if path else ''}"

@@ -14,17 +14,19 @@ SAME_OBJECTS = "same objects"  # an input's name with a space: never a variable'
 
 class SameObjects:
     def __init__(self) -> None:
-        self.first: Dict[int, Tuple[str, int]] = {}  # id -> (label, ordinal) of the value that met it first
+        self.first: Dict[int, Tuple[str, str]] = {}  # id -> (label, ordinal) of the value that met it first
         self.shared: List[str] = []
         self._alive: List[Any] = []  # each value's memo (its objects alive): no id is reused while comparing
 
-    def add(self, label: str, memo: Dict[int, Tuple[int, Any]]) -> None:
-        """The objects one value's fingerprint numbered (``label``: the variable or argument)."""
-        self._alive.append(memo)
-        for oid, (ordinal, _) in sorted(memo.items(), key=lambda kv: kv[1][0]):
-            seen = self.first.setdefault(oid, (label, ordinal))
-            if seen[0] != label:
-                self.shared.append(f"{label}#{ordinal} is {seen[0]}#{seen[1]}")
+    def add(self, label: str, memo: Dict[int, Tuple[int, Any]], owners: Dict[int, Tuple[int, Any]]) -> None:
+        """The objects one value's fingerprint numbered (``label``: the variable or argument), and the owners of
+        the memory its views share (an input that is a view of another input)."""
+        self._alive.append((memo, owners))
+        for table, tag in ((memo, "#"), (owners, "#owner ")):
+            for oid, (ordinal, _) in sorted(table.items(), key=lambda kv: kv[1][0]):
+                seen = self.first.setdefault(oid, (label, f"{tag}{ordinal}"))
+                if seen[0] != label:
+                    self.shared.append(f"{label}{tag}{ordinal} is {seen[0]}{seen[1]}")
 
     def digest(self) -> Optional[str]:
         """The input to add to the key (None when no two values share an object)."""
