@@ -39,10 +39,7 @@ class CellKeys:
     def _refresh(self, cell_of: Callable[[str], Optional[tuple]]) -> bool:
         root = os.path.join(self.store_dir, "entries")
         now = time.time_ns()
-        try:
-            dirs = [d for d in os.scandir(root) if len(d.name) == 2 and d.is_dir(follow_symlinks=False)]
-        except (FileNotFoundError, NotADirectoryError):
-            dirs = []
+        dirs = layout.fanout_folders(root)
 
         def work(db: Any) -> bool:
             if self._shards is None:

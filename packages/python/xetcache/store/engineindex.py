@@ -193,10 +193,7 @@ class EngineIndex(CellKeys):
             return None
         root = os.path.join(self.store_dir, "objects", "sha256")
         now = time.time_ns()
-        try:
-            dirs = [d for d in os.scandir(root) if len(d.name) == 2 and d.is_dir(follow_symlinks=False)]
-        except (FileNotFoundError, NotADirectoryError):
-            dirs = []
+        dirs = layout.fanout_folders(root)
 
         def work(db: Any) -> int:
             known = {r[0]: (r[1], r[2]) for r in db.execute("SELECT name, mtime_ns, bytes FROM object_dirs")}

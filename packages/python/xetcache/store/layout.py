@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from typing import List
 
 from . import atomic, safeio
 from ..errors import BadRequestError, NotAStoreError, StoreNotFoundError, StoreVersionError
@@ -33,6 +34,15 @@ def check_id(value: object, what: str = "object id") -> str:
     if not is_hex64(value):
         raise BadRequestError(f"{what} must be 64 lowercase hex characters, got {str(value)[:80]!r}")
     return value  # type: ignore[return-value]
+
+
+def fanout_folders(root: str) -> List["os.DirEntry[str]"]:
+    """The two-letter folders under ``entries/`` or ``objects/sha256/`` (real folders, not symlinks); none when
+    ``root`` is missing."""
+    try:
+        return [d for d in os.scandir(root) if len(d.name) == 2 and d.is_dir(follow_symlinks=False)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def manifest_path(store_dir: str, key: str) -> str:
