@@ -49,8 +49,8 @@ def named_files(codes: Iterable[Optional[types.CodeType]], values: Iterable[obje
         except (TypeError, ValueError):
             continue
     out: List[str] = []
-    for c in candidates:
-        if isinstance(c, str) and 0 < len(c) < 4096 and "\n" not in c and "\0" not in c and c not in out:
+    for c in dict.fromkeys(c for c in candidates if isinstance(c, str)):  # each name stat'ed once, in order
+        if 0 < len(c) < 4096 and "\n" not in c and "\0" not in c:
             try:
                 if os.path.isfile(c):
                     out.append(c)

@@ -23,7 +23,7 @@ class SameObjects:
         the memory its views share (an input that is a view of another input)."""
         self._alive.append((memo, owners))
         for table, tag in ((memo, "#"), (owners, "#owner ")):
-            for oid, (ordinal, _) in sorted(table.items(), key=lambda kv: kv[1][0]):
+            for oid, (ordinal, _) in table.items():  # inserted in ordinal order: no sort needed
                 seen = self.first.setdefault(oid, (label, f"{tag}{ordinal}"))
                 if seen[0] != label:
                     self.shared.append(f"{label}{tag}{ordinal} is {seen[0]}{seen[1]}")

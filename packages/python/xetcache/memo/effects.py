@@ -64,10 +64,10 @@ class Reach:
     """A call's code digest and the fingerprints of the data globals it reads, taken before the call; after it,
     `changes()` says what the call changed that a hit would not change again."""
 
-    def __init__(self, target: types.FunctionType, fingerprint: Fingerprint) -> None:
+    def __init__(self, target: types.FunctionType, fingerprint: Fingerprint, same: Any = None) -> None:
         self.target = target
         self.fingerprint = fingerprint
-        self.code, self.globals, self.absent, values = self._take()
+        self.code, self.globals, self.absent, values = self._take(same)
         self.values = {f"global '{label.rsplit('.', 1)[-1]}'": v for label, v in values.items()}  # for sharing.py
         self.hidden: Dict[str, Any] = {}
         self.threads: set = set()
@@ -77,7 +77,9 @@ class Reach:
         self.hidden = hidden.capture()
         self.threads = {t.ident for t in threading.enumerate()}
 
-    def _take(self) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]], Dict[str, Any]]:
+    def _take(self, same: Any = None) -> Tuple[str, Dict[str, str], Dict[str, Tuple[Dict[str, Any], str]],
+                                                Dict[str, Any]]:
+        """Code digest, data globals' fingerprints (their objects told to ``same``: keys/sameobjects.py), ..."""
         notes = Notes(code_only=True)
         code = self.fingerprint(self.target, getattr(self.target, "__qualname__", None), notes)
         self._functions = list(notes.functions.values())  # the callees it reaches (for registries.reason)
@@ -86,7 +88,7 @@ class Reach:
                 raise UntraceableError(f"{decline.DYNAMIC[name]} (in {notes.names[name]}): what a call reads and "
                                        "changes through it cannot be known")
         values, absent = _data_globals(notes)
-        fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1])
+        fps = {GLOBAL + label: self.fingerprint(value, "global " + label.rsplit(".", 1)[-1], same=same)
                for label, value in sorted(values.items())}
         return code, fps, absent, values
 

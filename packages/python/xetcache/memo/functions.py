@@ -14,12 +14,11 @@ runs or returns normally and prints one line on stderr: caching must never break
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 import sys
 import time
 import types
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 from ..cell import files
 from ..keys import codedeps
@@ -65,14 +64,15 @@ class _Call:
         self.fn, self.target, self.bound, self.namespace = fn, target, bound, namespace
         self.name = _qualname(target)
         bound.apply_defaults()
-        same = SameObjects()  # arguments holding one object (a row in two grids): sameobjects.py
+        # equal values, other identities give other results (`x is y`, a row in two grids): which arguments and
+        # globals it reads are, or hold, one object is an input (keys/sameobjects.py)
+        same = SameObjects()
         self.args_fp = {name: fingerprint(value, name, same=same) for name, value in bound.arguments.items()}
-        nested = same.digest()
-        self.reach = effects.Reach(target, fingerprint)  # its code, and the data globals it reads: inputs too
+        self.reach = effects.Reach(target, fingerprint, same)  # its code, and the data globals it reads: inputs too
         self.inputs = {**self.args_fp, **self.reach.globals}
-        top = _same_objects(bound, self.reach.values)
-        if top or nested:  # equal values, other identities give other results (`x is y`): which are one is an input
-            self.inputs[SAME_OBJECTS] = hashlib.sha256(("; ".join(top) + f"|{nested}").encode()).hexdigest()
+        shared = same.digest()
+        if shared is not None:
+            self.inputs[SAME_OBJECTS] = shared
         self.key = function_key(self.reach.code, self.inputs, namespace)
         self.store = storage_for()
 
@@ -179,33 +179,6 @@ def call_cached(fn: Callable, args: tuple, kwargs: dict, namespace: Optional[str
             else:
                 call.save(result, runtime_s, used)
     return result
-
-
-_ATOMS = (type(None), bool, int, float, complex, str, bytes, tuple, frozenset)  # identity: the interpreter's business
-
-
-def _same_objects(bound: inspect.BoundArguments, global_values: Dict[str, Any]) -> List[str]:
-    """Which arguments (items of *args and **kwargs too) are the same object as an earlier one or as a global the
-    code reads, e.g. ["y is x", "args[1] is args[0]", "x is global 'CFG'"]; empty when none is."""
-    items: List[Tuple[str, Any]] = list(global_values.items())
-    params = bound.signature.parameters
-    for name, value in bound.arguments.items():
-        kind = params[name].kind if name in params else None
-        if kind is inspect.Parameter.VAR_POSITIONAL:
-            items += [(f"{name}[{i}]", v) for i, v in enumerate(value)]
-        elif kind is inspect.Parameter.VAR_KEYWORD:
-            items += [(f"{name}[{k!r}]", v) for k, v in value.items()]
-        else:
-            items.append((name, value))
-    first: Dict[int, str] = {}
-    out = []
-    for label, value in items:
-        if isinstance(value, _ATOMS):
-            continue
-        seen = first.setdefault(id(value), label)
-        if seen != label:
-            out.append(f"{label} is {seen}")
-    return out
 
 
 def _changed_arguments(arguments: Dict[str, Any], before: Dict[str, str]) -> list:
