@@ -145,9 +145,9 @@ def test_storing_the_same_result_again_keeps_the_manifest_byte_for_byte(store):
 
 
 def test_the_cell_index_sees_a_manifest_replaced_by_rename(store):
-    """A shard that changed is listed again; its unchanged manifests (same inode, indexed outside the racy window)
-    are taken as they were, without a stat, and one replaced by rename (a new inode: how every writer and git
-    replace a file) is read again."""
+    """A shard that changed is listed again. Its unchanged manifests (same inode, indexed outside the racy window)
+    are taken as they were, without a stat; what this checks is that the shortcut does not hide a manifest
+    replaced by rename (a new inode: how every writer and git replace a file): it is read again."""
     a = save(store, {"x": 1}, key="a" * 64)
     b = save(store, {"x": 2}, key="a" + "b" * 63)
     old = time.time() - 3600
